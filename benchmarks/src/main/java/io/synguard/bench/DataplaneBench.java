@@ -1,0 +1,88 @@
+package io.synguard.bench;
+
+import io.synguard.bpf.BpfProgram;
+import io.synguard.bpf.Cpus;
+import io.synguard.bpf.TestRun;
+import io.synguard.dataplane.Dataplane;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Nanoseconds a packet through the XDP program, in the kernel: each invocation is one
+ * BPF_PROG_TEST_RUN that runs the program {@link #REPEAT} times over the scenario's frame. The
+ * trivial drop program, measured in the same run, is the floor every ratio is taken against.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"})
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+public class DataplaneBench {
+    public static final int REPEAT = 1_000_000;
+    static final String OBJECT = "/io/synguard/bench/bench.bpf.o";
+
+    @Param({"trivial-drop", "pool-drop", "legit-syn", "non-syn", "block-10-hot", "block-10k-hot", "block-1m-hot",
+            "block-10-rotate", "block-10k-rotate", "block-1m-rotate", "lpm-10-hot", "lpm-10k-hot", "lpm-1m-hot",
+            "lpm-10-rotate", "lpm-10k-rotate", "lpm-1m-rotate", "ratelimit-one", "ratelimit-botnet",
+            "ratelimit-spoof", "ipv6-block-hot"})
+    public String scenario;
+
+    private Dataplane dataplane;
+    private BpfProgram program;
+    private TestRun run;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        Cpus.pinCurrentThread(Cpus.possible() - 1);
+        Scenario s = Scenario.of(scenario);
+        dataplane = Dataplane.load(objectBytes(), s.program, Dataplane.Options.defaults());
+        program = dataplane.program(s.program);
+        byte[] frame = s.prepare(dataplane);
+        run = TestRun.repeated(frame, REPEAT);
+        int verdict = program.testRun(run).retval(); // also warms tables and buckets
+        if (verdict != s.verdict) {
+            throw new IllegalStateException(scenario + " gives XDP action " + verdict + ", expected " + s.verdict);
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        dataplane.close();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(REPEAT)
+    public int packet() {
+        return program.testRun(run).retval();
+    }
+
+    static byte[] objectBytes() {
+        try (InputStream in = DataplaneBench.class.getResourceAsStream(OBJECT)) {
+            if (in == null) {
+                throw new IllegalStateException(OBJECT + " is missing: the benchmarks build did not compile it");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package io.synguard.bench;
+
+import io.synguard.bpf.BpfMap;
+import io.synguard.bpf.BpfProgram;
+import io.synguard.dataplane.Dataplane;
+import io.synguard.net.Prefix;
+import io.synguard.packet.FrameBuilder;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * One data-plane benchmark case: which program of the benchmark object runs, over which frame,
+ * with which rules, and the verdict it must give (checked before measuring).
+ */
+enum Scenario {
+    TRIVIAL_DROP("bench_drop", 0, Traffic.HOT, BpfProgram.XDP_DROP),
+    POOL_DROP("bench_pool_drop", 10_000, Traffic.ROTATE, BpfProgram.XDP_DROP),
+    LEGIT_SYN("bench_synguard", 10_000, Traffic.LEGIT, BpfProgram.XDP_PASS),
+    NON_SYN("bench_synguard", 10_000, Traffic.ACK, BpfProgram.XDP_PASS),
+    BLOCK_10_HOT("bench_synguard", 10, Traffic.HOT, BpfProgram.XDP_DROP),
+    BLOCK_10K_HOT("bench_synguard", 10_000, Traffic.HOT, BpfProgram.XDP_DROP),
+    BLOCK_1M_HOT("bench_synguard", 1_000_000, Traffic.HOT, BpfProgram.XDP_DROP),
+    BLOCK_10_ROTATE("bench_pool_synguard", 10, Traffic.ROTATE, BpfProgram.XDP_DROP),
+    BLOCK_10K_ROTATE("bench_pool_synguard", 10_000, Traffic.ROTATE, BpfProgram.XDP_DROP),
+    BLOCK_1M_ROTATE("bench_pool_synguard", 1_000_000, Traffic.ROTATE, BpfProgram.XDP_DROP),
+    LPM_10_HOT("bench_lpm", 10, Traffic.HOT, BpfProgram.XDP_DROP),
+    LPM_10K_HOT("bench_lpm", 10_000, Traffic.HOT, BpfProgram.XDP_DROP),
+    LPM_1M_HOT("bench_lpm", 1_000_000, Traffic.HOT, BpfProgram.XDP_DROP),
+    LPM_10_ROTATE("bench_pool_lpm", 10, Traffic.ROTATE, BpfProgram.XDP_DROP),
+    LPM_10K_ROTATE("bench_pool_lpm", 10_000, Traffic.ROTATE, BpfProgram.XDP_DROP),
+    LPM_1M_ROTATE("bench_pool_lpm", 1_000_000, Traffic.ROTATE, BpfProgram.XDP_DROP),
+    RATELIMIT_ONE("bench_synguard", 0, Traffic.RATE_ONE, BpfProgram.XDP_DROP),
+    RATELIMIT_BOTNET("bench_pool_synguard", 0, Traffic.RATE_BOTNET, BpfProgram.XDP_DROP),
+    RATELIMIT_SPOOF("bench_spoof_synguard", 0, Traffic.RATE_SPOOF, BpfProgram.XDP_PASS),
+    IPV6_BLOCK_HOT("bench_synguard", 10_000, Traffic.IPV6_HOT, BpfProgram.XDP_DROP);
+
+    static final String DUT = "198.18.0.1";
+    private static final int BOTNET = 10_000;
+
+    final String program;
+    final int prefixes;
+    final Traffic traffic;
+    final int verdict;
+
+    Scenario(String program, int prefixes, Traffic traffic, int verdict) {
+        this.program = program;
+        this.prefixes = prefixes;
+        this.traffic = traffic;
+        this.verdict = verdict;
+    }
+
+    /** The JMH parameter value: lower case, dashes. */
+    String id() {
+        return name().toLowerCase().replace('_', '-');
+    }
+
+    static Scenario of(String id) {
+        return valueOf(id.toUpperCase().replace('-', '_'));
+    }
+
+    /** Fills dp's maps for this case; the frame to run. */
+    byte[] prepare(Dataplane dp) {
+        Blocklists lists = Blocklists.generate(Math.max(prefixes, 1), 42);
+        if (prefixes > 0) {
+            dp.blocklist().putAll(lists.prefixes(), false, null);
+        }
+        String hot = Blocklists.text(lists.sources()[0]);
+        return switch (traffic) {
+            case HOT -> FrameBuilder.tcp(hot, DUT).build();
+            case LEGIT -> FrameBuilder.tcp("198.18.1.1", DUT).build();
+            case ACK -> FrameBuilder.tcp(hot, DUT).flags(FrameBuilder.ACK).build();
+            case ROTATE -> {
+                fillPool(dp, lists.sources());
+                yield FrameBuilder.tcp(hot, DUT).build();
+            }
+            case RATE_ONE -> {
+                dp.config().setRateLimit(100, 200);
+                yield FrameBuilder.tcp("198.18.2.1", DUT).build();
+            }
+            case RATE_BOTNET -> {
+                dp.config().setRateLimit(100, 10);
+                int[] bots = new int[BOTNET];
+                for (int i = 0; i < BOTNET; i++) {
+                    bots[i] = 0xc6120000 + 0x100 + i; // 198.18.1.0 onwards
+                }
+                fillPool(dp, bots);
+                yield FrameBuilder.tcp("198.18.2.1", DUT).build();
+            }
+            case RATE_SPOOF -> {
+                dp.config().setRateLimit(100, 200);
+                yield FrameBuilder.tcp("198.18.2.1", DUT).build();
+            }
+            case IPV6_HOT -> {
+                dp.blocklist().put(Prefix.parse("2001:2:0:1::/64"), false, null);
+                yield FrameBuilder.tcp("2001:2:0:1::7", "2001:2::1").build();
+            }
+        };
+    }
+
+    private static void fillPool(Dataplane dp, int[] sources) {
+        BpfMap pool = dp.map("sg_bench_pool");
+        BpfMap cfg = dp.map("sg_bench_cfg");
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment keys = arena.allocate(JAVA_INT, sources.length);
+            MemorySegment values = arena.allocate(JAVA_INT, sources.length);
+            for (int i = 0; i < sources.length; i++) {
+                keys.setAtIndex(JAVA_INT, i, i);
+                values.setAtIndex(JAVA_INT.withOrder(ByteOrder.BIG_ENDIAN), i, sources[i]);
+            }
+            pool.updateBatch(keys, values, sources.length, BpfMap.ANY);
+            cfg.update(arena.allocateFrom(JAVA_INT, 0), arena.allocateFrom(JAVA_INT, sources.length), BpfMap.ANY);
+        }
+    }
+
+    enum Traffic { HOT, LEGIT, ACK, ROTATE, RATE_ONE, RATE_BOTNET, RATE_SPOOF, IPV6_HOT }
+}

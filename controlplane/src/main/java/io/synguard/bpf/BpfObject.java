@@ -1,0 +1,391 @@
+package io.synguard.bpf;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * A BPF object file opened from bytes (no temporary file) and, once {@link #load loaded}, its maps
+ * and programs. Before loading, {@link #mapSpec} sizes maps, pins them or re-uses pinned ones. Owns
+ * every fd of its maps and programs: closing it closes them, but pins and attachments outlive it.
+ */
+@SuppressWarnings("restricted") // FFM lives in this package only
+public final class BpfObject implements AutoCloseable {
+    /** {@code struct bpf_object *bpf_object__open_mem(const void *obj_buf, size_t obj_buf_sz,
+     * const struct bpf_object_open_opts *opts);} */
+    private static final MethodHandle OPEN_MEM = Native.withErrno(Native.LIBBPF, "bpf_object__open_mem",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+    /** {@code int bpf_object__load(struct bpf_object *obj);} */
+    private static final MethodHandle LOAD = Native.libbpf("bpf_object__load", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    /** {@code void bpf_object__close(struct bpf_object *obj);} */
+    private static final MethodHandle CLOSE = Native.libbpf("bpf_object__close", FunctionDescriptor.ofVoid(ADDRESS));
+    /** {@code struct bpf_map *bpf_object__find_map_by_name(const struct bpf_object *obj, const char *name);} */
+    private static final MethodHandle FIND_MAP =
+            Native.libbpf("bpf_object__find_map_by_name", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+    /** {@code struct bpf_map *bpf_object__next_map(const struct bpf_object *obj, const struct bpf_map *map);} */
+    private static final MethodHandle NEXT_MAP =
+            Native.libbpf("bpf_object__next_map", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+    /** {@code struct bpf_program *bpf_object__find_program_by_name(const struct bpf_object *obj,
+     * const char *name);} */
+    private static final MethodHandle FIND_PROGRAM =
+            Native.libbpf("bpf_object__find_program_by_name", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+    /** {@code struct btf *bpf_object__btf(const struct bpf_object *obj);} */
+    private static final MethodHandle BTF = Native.libbpf("bpf_object__btf", FunctionDescriptor.of(ADDRESS, ADDRESS));
+    /** {@code const char *bpf_map__name(const struct bpf_map *map);} */
+    private static final MethodHandle MAP_NAME = Native.libbpf("bpf_map__name", FunctionDescriptor.of(ADDRESS, ADDRESS));
+    /** {@code int bpf_map__fd(const struct bpf_map *map);} */
+    private static final MethodHandle MAP_FD = Native.libbpf("bpf_map__fd", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    /** {@code __u32 bpf_map__max_entries(const struct bpf_map *map);} */
+    private static final MethodHandle MAP_MAX_ENTRIES =
+            Native.libbpf("bpf_map__max_entries", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    /** {@code int bpf_map__set_max_entries(struct bpf_map *map, __u32 max_entries);} */
+    private static final MethodHandle MAP_SET_MAX_ENTRIES =
+            Native.libbpf("bpf_map__set_max_entries", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    /** {@code int bpf_map__set_pin_path(struct bpf_map *map, const char *path);} */
+    private static final MethodHandle MAP_SET_PIN_PATH =
+            Native.libbpf("bpf_map__set_pin_path", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    /** {@code int bpf_map__reuse_fd(struct bpf_map *map, int fd);} */
+    private static final MethodHandle MAP_REUSE_FD =
+            Native.libbpf("bpf_map__reuse_fd", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    /** {@code int bpf_map__set_initial_value(struct bpf_map *map, const void *data, size_t size);} */
+    private static final MethodHandle MAP_SET_INITIAL_VALUE = Native.libbpf("bpf_map__set_initial_value",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
+    /** {@code const void *bpf_map__initial_value(struct bpf_map *map, size_t *psize);} */
+    private static final MethodHandle MAP_INITIAL_VALUE =
+            Native.libbpf("bpf_map__initial_value", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+    /** {@code int bpf_program__fd(const struct bpf_program *prog);} */
+    private static final MethodHandle PROG_FD = Native.libbpf("bpf_program__fd", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    /** {@code __u32 bpf_program__flags(const struct bpf_program *prog);} */
+    private static final MethodHandle PROG_FLAGS =
+            Native.libbpf("bpf_program__flags", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    /** {@code int bpf_program__set_flags(struct bpf_program *prog, __u32 flags);} */
+    private static final MethodHandle PROG_SET_FLAGS =
+            Native.libbpf("bpf_program__set_flags", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+
+    /** struct bpf_object_open_opts as of libbpf 1.1; {@code sz} tells libbpf which fields we know. */
+    private static final long OPTS_SIZE = 80;
+    private static final long OPTS_OBJECT_NAME = 8;
+    private static final long OPTS_KERNEL_LOG_BUF = 56;
+    private static final long OPTS_KERNEL_LOG_SIZE = 64;
+    private static final long LOG_SIZE = 4 << 20;
+    private static final int LOG_TAIL_LINES = 40;
+
+    /** {@code BPF_F_XDP_HAS_FRAGS}: the program copes with multi-buffer frames. */
+    public static final int PROG_F_XDP_HAS_FRAGS = 1 << 5;
+
+    private final String name;
+    private final Arena arena;
+    private final MemorySegment obj;
+    private final MemorySegment log;
+    private boolean loaded;
+
+    private BpfObject(String name, Arena arena, MemorySegment obj, MemorySegment log) {
+        this.name = name;
+        this.arena = arena;
+        this.obj = obj;
+        this.log = log;
+    }
+
+    /** Parses an ELF object; nothing reaches the kernel until {@link #load}. */
+    public static BpfObject open(String name, byte[] elf) {
+        LibbpfLog.install();
+        Arena arena = Arena.ofShared();
+        try {
+            MemorySegment bytes = arena.allocate(elf.length, 8);
+            bytes.copyFrom(MemorySegment.ofArray(elf));
+            MemorySegment log = arena.allocate(LOG_SIZE);
+            MemorySegment opts = arena.allocate(OPTS_SIZE, 8);
+            opts.set(JAVA_LONG, 0, OPTS_SIZE);
+            opts.set(ADDRESS, OPTS_OBJECT_NAME, arena.allocateFrom(name));
+            opts.set(ADDRESS, OPTS_KERNEL_LOG_BUF, log);
+            opts.set(JAVA_LONG, OPTS_KERNEL_LOG_SIZE, LOG_SIZE);
+            MemorySegment errno = arena.allocate(Native.CAPTURE_LAYOUT);
+            MemorySegment obj = (MemorySegment) OPEN_MEM.invokeExact(errno, bytes, bytes.byteSize(), opts);
+            if (obj.equals(MemorySegment.NULL)) {
+                throw new BpfException("bpf_object__open_mem(" + name + ")", Native.errno(errno),
+                        "not a valid BPF object");
+            }
+            return new BpfObject(name, arena, obj, log);
+        } catch (BpfException e) {
+            arena.close();
+            throw e;
+        } catch (Throwable t) {
+            arena.close();
+            throw Native.unexpected(t);
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** A map to configure before {@link #load}. */
+    public MapSpec mapSpec(String mapName) {
+        return new MapSpec(findMap(mapName), mapName);
+    }
+
+    /** The names of every map the object declares, its .rodata and friends included. */
+    public List<String> mapNames() {
+        List<String> names = new ArrayList<>();
+        try {
+            MemorySegment map = (MemorySegment) NEXT_MAP.invokeExact(obj, MemorySegment.NULL);
+            while (!map.equals(MemorySegment.NULL)) {
+                names.add(string((MemorySegment) MAP_NAME.invokeExact(map)));
+                map = (MemorySegment) NEXT_MAP.invokeExact(obj, map);
+            }
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+        return names;
+    }
+
+    /** Sets or clears flags of a program before {@link #load}. */
+    public void setProgramFlags(String programName, int set, int clear) {
+        checkNotLoaded();
+        try {
+            MemorySegment prog = findProgram(programName);
+            int flags = ((int) PROG_FLAGS.invokeExact(prog) | set) & ~clear;
+            BpfException.check((int) PROG_SET_FLAGS.invokeExact(prog, flags),
+                    "bpf_program__set_flags(" + programName + ")", null);
+        } catch (BpfException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /**
+     * Creates (or re-uses) the maps and loads every program through the verifier. A rejection carries
+     * the tail of the verifier's log.
+     */
+    public void load() {
+        checkNotLoaded();
+        int rc;
+        try {
+            rc = (int) LOAD.invokeExact(obj);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+        if (rc < 0) {
+            throw new BpfException("bpf_object__load(" + name + ")", -rc, verifierLogTail());
+        }
+        loaded = true;
+    }
+
+    /** A loaded map; its fd belongs to this object. */
+    public BpfMap map(String mapName) {
+        checkLoaded();
+        try {
+            int fd = (int) MAP_FD.invokeExact(findMap(mapName));
+            return BpfMap.borrowed(BpfException.check(fd, "bpf_map__fd(" + mapName + ")", null));
+        } catch (BpfException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** A loaded program; its fd belongs to this object. */
+    public BpfProgram program(String programName) {
+        checkLoaded();
+        try {
+            int fd = (int) PROG_FD.invokeExact(findProgram(programName));
+            return new BpfProgram(programName, BpfException.check(fd, "bpf_program__fd(" + programName + ")", null));
+        } catch (BpfException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** The object's type information, valid while it is open. */
+    public Btf btf() {
+        try {
+            MemorySegment btf = (MemorySegment) BTF.invokeExact(obj);
+            if (btf.equals(MemorySegment.NULL)) {
+                throw new BpfException("bpf_object__btf(" + name + ")", 0, "object was built without -g");
+            }
+            return new Btf(btf);
+        } catch (BpfException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            CLOSE.invokeExact(obj);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        } finally {
+            arena.close();
+        }
+    }
+
+    private String verifierLogTail() {
+        String text = log.getString(0);
+        if (text.isBlank()) {
+            return "see the libbpf log above";
+        }
+        String[] lines = text.split("\n");
+        int from = Math.max(0, lines.length - LOG_TAIL_LINES);
+        return "verifier log (last " + (lines.length - from) + " lines):\n"
+                + String.join("\n", java.util.Arrays.copyOfRange(lines, from, lines.length));
+    }
+
+    private MemorySegment findMap(String mapName) {
+        try {
+            MemorySegment map = (MemorySegment) FIND_MAP.invokeExact(obj, arena.allocateFrom(mapName));
+            if (map.equals(MemorySegment.NULL)) {
+                throw new BpfException("bpf_object__find_map_by_name(" + mapName + ")", Errno.ENOENT,
+                        "object " + name + " declares no such map");
+            }
+            return map;
+        } catch (BpfException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    private MemorySegment findProgram(String programName) {
+        try {
+            MemorySegment prog = (MemorySegment) FIND_PROGRAM.invokeExact(obj, arena.allocateFrom(programName));
+            if (prog.equals(MemorySegment.NULL)) {
+                throw new BpfException("bpf_object__find_program_by_name(" + programName + ")", Errno.ENOENT,
+                        "object " + name + " declares no such program");
+            }
+            return prog;
+        } catch (BpfException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    private void checkLoaded() {
+        if (!loaded) {
+            throw new IllegalStateException(name + " is not loaded yet");
+        }
+    }
+
+    private void checkNotLoaded() {
+        if (loaded) {
+            throw new IllegalStateException(name + " is loaded already");
+        }
+    }
+
+    private static String string(MemorySegment cString) {
+        return cString.reinterpret(Long.MAX_VALUE).getString(0);
+    }
+
+    /** A map of an object that is not loaded yet. */
+    public final class MapSpec {
+        private final MemorySegment map;
+        private final String mapName;
+
+        private MapSpec(MemorySegment map, String mapName) {
+            this.map = map;
+            this.mapName = mapName;
+        }
+
+        public String name() {
+            return mapName;
+        }
+
+        public int maxEntries() {
+            try {
+                return (int) MAP_MAX_ENTRIES.invokeExact(map);
+            } catch (Throwable t) {
+                throw Native.unexpected(t);
+            }
+        }
+
+        public MapSpec setMaxEntries(int maxEntries) {
+            checkNotLoaded();
+            try {
+                BpfException.check((int) MAP_SET_MAX_ENTRIES.invokeExact(map, maxEntries),
+                        "bpf_map__set_max_entries(" + mapName + ", " + maxEntries + ")", null);
+                return this;
+            } catch (BpfException e) {
+                throw e;
+            } catch (Throwable t) {
+                throw Native.unexpected(t);
+            }
+        }
+
+        /**
+         * Pins the map at path when it is created; if a compatible map is pinned there already, load
+         * re-uses it (and fails, naming the mismatch, when it is not compatible).
+         */
+        public MapSpec setPinPath(Path path) {
+            checkNotLoaded();
+            try {
+                BpfException.check((int) MAP_SET_PIN_PATH.invokeExact(map, arena.allocateFrom(path.toString())),
+                        "bpf_map__set_pin_path(" + mapName + ")", path.toString());
+                return this;
+            } catch (BpfException e) {
+                throw e;
+            } catch (Throwable t) {
+                throw Native.unexpected(t);
+            }
+        }
+
+        /** Uses an existing map instead of creating one. */
+        public MapSpec reuse(BpfMap existing) {
+            checkNotLoaded();
+            try {
+                BpfException.check((int) MAP_REUSE_FD.invokeExact(map, existing.fd()),
+                        "bpf_map__reuse_fd(" + mapName + ")", null);
+                return this;
+            } catch (BpfException e) {
+                throw e;
+            } catch (Throwable t) {
+                throw Native.unexpected(t);
+            }
+        }
+
+        /** The initial contents of a global-data map (.rodata, .data, .bss): a copy. */
+        public byte[] initialValue() {
+            try (Arena call = Arena.ofConfined()) {
+                MemorySegment size = call.allocate(JAVA_LONG);
+                MemorySegment data = (MemorySegment) MAP_INITIAL_VALUE.invokeExact(map, size);
+                if (data.equals(MemorySegment.NULL)) {
+                    throw new BpfException("bpf_map__initial_value(" + mapName + ")", Errno.EINVAL,
+                            "not a global-data map");
+                }
+                return data.reinterpret(size.get(JAVA_LONG, 0)).toArray(JAVA_BYTE);
+            } catch (BpfException e) {
+                throw e;
+            } catch (Throwable t) {
+                throw Native.unexpected(t);
+            }
+        }
+
+        /** Replaces the initial contents of a global-data map; the size must stay the same. */
+        public MapSpec setInitialValue(byte[] value) {
+            checkNotLoaded();
+            try (Arena call = Arena.ofConfined()) {
+                MemorySegment data = call.allocateFrom(JAVA_BYTE, value);
+                BpfException.check((int) MAP_SET_INITIAL_VALUE.invokeExact(map, data, (long) value.length),
+                        "bpf_map__set_initial_value(" + mapName + ")", value.length + " bytes");
+                return this;
+            } catch (BpfException e) {
+                throw e;
+            } catch (Throwable t) {
+                throw Native.unexpected(t);
+            }
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package io.synguard.bpf;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Path;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * An XDP program attached to an interface through a bpf_link. A pinned link keeps the program
+ * attached after this process exits, and no other tool can replace it by accident; {@link #update}
+ * swaps the program atomically, {@link #detach} removes it. Owns its fd.
+ */
+public final class XdpLink implements AutoCloseable {
+    /** {@code int bpf_link_create(int prog_fd, int target_fd, enum bpf_attach_type attach_type,
+     * const struct bpf_link_create_opts *opts);} */
+    private static final MethodHandle LINK_CREATE = Native.libbpf("bpf_link_create",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    /** {@code int bpf_link_update(int link_fd, int new_prog_fd, const struct bpf_link_update_opts *opts);} */
+    private static final MethodHandle LINK_UPDATE =
+            Native.libbpf("bpf_link_update", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    /** {@code int bpf_link_detach(int link_fd);} */
+    private static final MethodHandle LINK_DETACH =
+            Native.libbpf("bpf_link_detach", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+
+    private static final int BPF_XDP = 37;
+    private static final int BPF_LINK_TYPE_XDP = 6;
+    /** struct bpf_link_create_opts (libbpf 1.1): sz, flags, ... */
+    private static final long CREATE_OPTS_SIZE = 64;
+    /** struct bpf_link_update_opts: sz, flags, old_prog_fd. */
+    private static final long UPDATE_OPTS_SIZE = 16;
+    /** struct bpf_link_info: type, id, prog_id, then (8-aligned) xdp.ifindex. */
+    private static final long LINK_INFO_SIZE = 48;
+
+    private final int fd;
+    private boolean closed;
+
+    private XdpLink(int fd) {
+        this.fd = fd;
+    }
+
+    /** Attaches program at ifindex; fails with EBUSY if another program holds the hook. */
+    public static XdpLink attach(BpfProgram program, int ifindex, XdpMode mode) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment opts = arena.allocate(CREATE_OPTS_SIZE, 8);
+            opts.set(JAVA_LONG, 0, CREATE_OPTS_SIZE);
+            opts.set(JAVA_INT, 8, mode.flags);
+            int rc = (int) LINK_CREATE.invokeExact(program.fd(), ifindex, BPF_XDP, opts);
+            return new XdpLink(BpfException.check(rc, "bpf_link_create(xdp, ifindex " + ifindex + ", " + mode + ")",
+                    attachHint(-rc, mode)));
+        } catch (BpfException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** Opens the link pinned at path; it must be an XDP link. */
+    public static XdpLink openPinned(Path path) {
+        XdpLink link = new XdpLink(Fd.get(path));
+        try {
+            link.info();
+            return link;
+        } catch (RuntimeException e) {
+            link.close();
+            throw e;
+        }
+    }
+
+    /** Keeps the link, and so the attachment, alive past this process. */
+    public void pin(Path path) {
+        Fd.pin(fd, path, "xdp link");
+    }
+
+    /** Replaces the attached program atomically: no packet goes unprocessed. */
+    public void update(BpfProgram program) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment opts = arena.allocate(UPDATE_OPTS_SIZE, 8);
+            opts.set(JAVA_LONG, 0, UPDATE_OPTS_SIZE);
+            int rc = (int) LINK_UPDATE.invokeExact(fd, program.fd(), opts);
+            BpfException.check(rc, "bpf_link_update(" + program.name() + ")", null);
+        } catch (BpfException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** Takes the program off the interface; pins of the link stay until removed. */
+    public void detach() {
+        try {
+            BpfException.check((int) LINK_DETACH.invokeExact(fd), "bpf_link_detach", null);
+        } catch (BpfException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** The link's id, its program's id, and its interface (0 once detached). */
+    public Info info() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(LINK_INFO_SIZE, 8);
+            Fd.info(fd, info, "link");
+            if (info.get(JAVA_INT, 0) != BPF_LINK_TYPE_XDP) {
+                throw new BpfException("bpf_obj_get_info_by_fd", Errno.EINVAL,
+                        "link of type " + info.get(JAVA_INT, 0) + " is not an XDP link");
+            }
+            return new Info(info.get(JAVA_INT, 4), info.get(JAVA_INT, 8), info.get(JAVA_INT, 16));
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            Fd.close(fd);
+        }
+    }
+
+    private static String attachHint(int errno, XdpMode mode) {
+        return switch (errno) {
+            case Errno.EOPNOTSUPP, Errno.ENOTSUPP -> mode == XdpMode.NATIVE
+                    ? "the driver has no native XDP; use generic mode" : null;
+            case Errno.EBUSY, Errno.EEXIST -> "another XDP program is attached there";
+            case Errno.EINVAL -> "the interface refuses this program (MTU above what XDP handles, or an offload)";
+            default -> null;
+        };
+    }
+
+    /**
+     * @param id        the link's id
+     * @param programId the attached program's id
+     * @param ifindex   the interface, 0 once the link is detached
+     */
+    public record Info(int id, int programId, int ifindex) {}
+}

@@ -1,0 +1,89 @@
+package io.synguard.dataplane;
+
+import io.synguard.bpf.Btf;
+
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.StructLayout;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Holds the Java mirror ({@link Abi}) against the compiled object's BTF: struct sizes, member
+ * offsets, and every shared constant by its C name. A mismatch means Java would misread the
+ * kernel's memory, so the loader refuses to go on.
+ */
+final class AbiCheck {
+    /** The C enums that carry the ABI's constants. */
+    static final List<String> ENUMS = List.of("sg_abi_const", "sg_mode", "sg_counter", "sg_family",
+            "sg_rule_kind", "sg_rule_serial", "sg_event_kind");
+
+    private AbiCheck() {}
+
+    /** Every mirrored constant by its C name. */
+    static Map<String, Long> constants() {
+        Map<String, Long> c = new LinkedHashMap<>();
+        c.put("SG_ABI_VERSION", (long) Abi.ABI_VERSION);
+        c.put("SG_WINDOW_SHIFT", (long) Abi.WINDOW_SHIFT);
+        c.put("SG_RULE_MAX_PROBE", (long) Abi.RULE_MAX_PROBE);
+        c.put("SG_RATE_WAYS", (long) Abi.RATE_WAYS);
+        c.put("SG_T16_LONG_MASK", (long) Abi.T16_LONG_MASK);
+        c.put("SG_T16_SHORT_SHIFT", (long) Abi.T16_SHORT_SHIFT);
+        c.put("SG_T16_SHORT_MASK", (long) Abi.T16_SHORT_MASK);
+        c.put("SG_META_AUTO", (long) Abi.META_AUTO);
+        c.put("SG_MODE_ENFORCE", (long) Abi.MODE_ENFORCE);
+        c.put("SG_MODE_MONITOR", (long) Abi.MODE_MONITOR);
+        for (Abi.Counter counter : Abi.Counter.values()) {
+            c.put("SG_CNT_" + counter.name(), (long) counter.id());
+        }
+        c.put("SG_CNT__COUNT", (long) Abi.Counter.values().length);
+        c.put("SG_FAMILY_V4", (long) Abi.FAMILY_V4);
+        c.put("SG_FAMILY_V6", (long) Abi.FAMILY_V6);
+        c.put("SG_KIND_BLOCK", (long) Abi.KIND_BLOCK);
+        c.put("SG_KIND_ALLOW", (long) Abi.KIND_ALLOW);
+        c.put("SG_RULE_EMPTY", (long) Abi.RULE_EMPTY);
+        c.put("SG_RULE_TOMBSTONE", (long) Abi.RULE_TOMBSTONE);
+        c.put("SG_EVENT_RATE_LIMITED", (long) Abi.EVENT_RATE_LIMITED);
+        return c;
+    }
+
+    /** Every disagreement between the mirror and btf; empty when they agree. */
+    static List<String> mismatches(Btf btf) {
+        List<String> problems = new ArrayList<>();
+        for (StructLayout layout : Abi.STRUCTS) {
+            String name = layout.name().orElseThrow();
+            btf.struct(name).ifPresentOrElse(s -> {
+                if (s.size() != layout.byteSize()) {
+                    problems.add("struct " + name + ": " + s.size() + " bytes in C, " + layout.byteSize() + " in Java");
+                }
+                if (!s.members().equals(offsets(layout))) {
+                    problems.add("struct " + name + ": members " + s.members() + " in C, " + offsets(layout) + " in Java");
+                }
+            }, () -> problems.add("struct " + name + " is not in the object's BTF"));
+        }
+        Map<String, Long> inC = new LinkedHashMap<>();
+        for (String e : ENUMS) {
+            btf.enumeration(e).ifPresentOrElse(inC::putAll, () -> problems.add("enum " + e + " is not in the object's BTF"));
+        }
+        constants().forEach((name, value) -> {
+            Long c = inC.get(name);
+            if (c == null) {
+                problems.add(name + " is not in the object's BTF");
+            } else if (c.intValue() != value.intValue()) {
+                problems.add(name + " is " + c + " in C, " + value + " in Java");
+            }
+        });
+        inC.keySet().stream().filter(n -> !constants().containsKey(n))
+                .forEach(n -> problems.add(n + " has no Java mirror"));
+        return problems;
+    }
+
+    private static Map<String, Long> offsets(StructLayout layout) {
+        Map<String, Long> offsets = new LinkedHashMap<>();
+        for (MemoryLayout member : layout.memberLayouts()) {
+            member.name().ifPresent(n -> offsets.put(n, layout.byteOffset(MemoryLayout.PathElement.groupElement(n))));
+        }
+        return offsets;
+    }
+}

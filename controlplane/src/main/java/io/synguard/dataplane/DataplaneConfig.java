@@ -1,0 +1,105 @@
+package io.synguard.dataplane;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The data plane's run-time settings ({@code sg_config}), written straight into the memory the XDP
+ * program reads: a change takes effect with the next packet.
+ */
+public final class DataplaneConfig {
+    private static final long NS_PER_S = 1_000_000_000L;
+    private static final VarHandle ABI_VERSION = Abi.field(Abi.CONFIG, "abi_version");
+    private static final VarHandle MODE = Abi.field(Abi.CONFIG, "mode");
+    private static final VarHandle RL_INTERVAL = Abi.field(Abi.CONFIG, "rl_interval_ns");
+    private static final VarHandle RL_TOLERANCE = Abi.field(Abi.CONFIG, "rl_tolerance_ns");
+    private static final VarHandle RL_ADMIT = Abi.field(Abi.CONFIG, "rl_admit");
+    private static final VarHandle RL_ADMIT_BUDGET = Abi.field(Abi.CONFIG, "rl_admit_budget");
+    private static final VarHandle EVENT_BUDGET = Abi.field(Abi.CONFIG, "event_budget");
+    private static final VarHandle RL_SEED = Abi.field(Abi.CONFIG, "rl_seed");
+    private static final VarHandle RL_SETS_MASK = Abi.field(Abi.CONFIG, "rl_sets_mask");
+
+    /** Rate-limit events each CPU may send user space per window, unless set otherwise. */
+    public static final int DEFAULT_EVENT_BUDGET = 256;
+
+    private final MemorySegment config;
+
+    DataplaneConfig(MemorySegment config) {
+        this.config = config;
+    }
+
+    /** Stamps fresh maps with this build's ABI and the rate limiter's geometry and seed. */
+    void initialize(int rateSets, int rlSeed) {
+        RL_SEED.setRelease(config, 0L, rlSeed);
+        RL_SETS_MASK.setRelease(config, 0L, rateSets - 1);
+        RL_ADMIT_BUDGET.setRelease(config, 0L, Math.max(1, rateSets * Abi.RATE_WAYS / 8));
+        EVENT_BUDGET.setRelease(config, 0L, DEFAULT_EVENT_BUDGET);
+        ABI_VERSION.setRelease(config, 0L, Abi.ABI_VERSION);
+    }
+
+    /** The ABI version of whoever created the maps; 0 for maps nobody initialized. */
+    public int abiVersion() {
+        return (int) ABI_VERSION.getAcquire(config, 0L);
+    }
+
+    public Mode mode() {
+        return (int) MODE.getAcquire(config, 0L) == Abi.MODE_MONITOR ? Mode.MONITOR : Mode.ENFORCE;
+    }
+
+    public void setMode(Mode mode) {
+        MODE.setRelease(config, 0L, mode == Mode.MONITOR ? Abi.MODE_MONITOR : Abi.MODE_ENFORCE);
+    }
+
+    /**
+     * Limits each source to pps SYNs a second with bursts of burst, per CPU; pps 0 turns the limiter
+     * off.
+     */
+    public void setRateLimit(long pps, long burst) {
+        if (pps < 0 || pps > NS_PER_S) {
+            throw new IllegalArgumentException("rate must be 0.." + NS_PER_S + " SYN/s, was " + pps);
+        }
+        if (pps > 0 && (burst < 1 || burst > 1_000_000)) {
+            throw new IllegalArgumentException("burst must be 1..1000000, was " + burst);
+        }
+        long interval = pps == 0 ? 0 : NS_PER_S / pps;
+        RL_INTERVAL.setRelease(config, 0L, 0L); // off while the pair changes
+        RL_TOLERANCE.setRelease(config, 0L, (burst - 1) * interval);
+        RL_ADMIT.setRelease(config, 0L, Math.clamp(burst / 2, 2, 64));
+        RL_INTERVAL.setRelease(config, 0L, interval);
+    }
+
+    /** The rate limit in force; pps 0 when off. */
+    public RateLimit rateLimit() {
+        long interval = (long) RL_INTERVAL.getAcquire(config, 0L);
+        if (interval == 0) {
+            return new RateLimit(0, 0);
+        }
+        long tolerance = (long) RL_TOLERANCE.getAcquire(config, 0L);
+        return new RateLimit(Math.round((double) NS_PER_S / interval), tolerance / interval + 1);
+    }
+
+    /** Caps the rate-limit events each CPU sends user space per window. */
+    public void setEventBudget(int events) {
+        if (events < 0) {
+            throw new IllegalArgumentException("event budget must be >= 0, was " + events);
+        }
+        EVENT_BUDGET.setRelease(config, 0L, events);
+    }
+
+    /** Caps the sources each CPU admits to its rate table per window. */
+    public void setAdmitBudget(int sources) {
+        if (sources < 0) {
+            throw new IllegalArgumentException("admission budget must be >= 0, was " + sources);
+        }
+        RL_ADMIT_BUDGET.setRelease(config, 0L, sources);
+    }
+
+    /** Enforce drops; monitor only counts what it would drop. */
+    public enum Mode { ENFORCE, MONITOR }
+
+    /**
+     * @param pps   SYNs a second a source may send (0: no limit)
+     * @param burst SYNs it may send at once
+     */
+    public record RateLimit(long pps, long burst) {}
+}

@@ -1,0 +1,424 @@
+package io.synguard.dataplane;
+
+import io.synguard.net.Family;
+import io.synguard.net.Prefix;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+import java.util.HashMap;
+import java.util.Map;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * Writes the data plane's index of the allow- and blocklists (rules.h and the ABI header explain
+ * it): the open-addressed table {@code sg_rules}, the per-/16 table {@code sg_t16}, and the index
+ * fields of {@code sg_config}. The XDP program reads the same memory while this writes it, so every
+ * change goes in an order a reader can follow: an entry's fields before its serial, an entry
+ * before the bits that lead to it, and the reverse when removing.
+ *
+ * <p>It keeps no object per rule: the table itself answers lookups, and a few counters per prefix
+ * length and per /16 say which bits to set. Not thread-safe; its owner serializes calls.
+ */
+final class RuleIndex {
+    static final int T16_ENTRIES = 1 << 16;
+
+    private static final long RULE_SIZE = Abi.RULE.byteSize();
+    private static final long ADDR = Abi.offset(Abi.RULE, "addr");
+    private static final VarHandle HITS = Abi.field(Abi.RULE, "hits");
+    private static final VarHandle SERIAL = Abi.field(Abi.RULE, "serial");
+    private static final VarHandle FAMILY = Abi.field(Abi.RULE, "family");
+    private static final VarHandle PLEN = Abi.field(Abi.RULE, "plen");
+    private static final VarHandle KIND = Abi.field(Abi.RULE, "kind");
+    private static final VarHandle COVER = Abi.field(Abi.RULE, "cover");
+    private static final VarHandle RULES_MASK = Abi.field(Abi.CONFIG, "rules_mask");
+    private static final VarHandle RULES_SEED = Abi.field(Abi.CONFIG, "rules_seed");
+    private static final long V6_LENS = Abi.offset(Abi.CONFIG, "v6_lens");
+    private static final VarHandle LONG = JAVA_LONG.varHandle();
+
+    private final MemorySegment table;
+    private final MemorySegment t16;
+    private final MemorySegment config;
+    private final int mask;
+    private final int seed;
+    private final int capacity;
+
+    private int live;
+    private int tombstones;
+    /** IPv4 rules of each length 17..32 inside each /16, at (/16 << 4) | (32 - length). */
+    private final int[] longCounts = new int[T16_ENTRIES * 16];
+    /** IPv4 rules of length <= 16, by length << 16 | their top bits. */
+    private final Map<Integer, Integer> shortCounts = new HashMap<>();
+    /** Rules of each length, all and allows only, per family. */
+    private final int[] v4Lengths = new int[33];
+    private final int[] v6Lengths = new int[129];
+    private final int[] v4AllowLengths = new int[33];
+    private final int[] v6AllowLengths = new int[129];
+
+    private RuleIndex(MemorySegment table, MemorySegment t16, MemorySegment config, int mask, int seed) {
+        this.table = table;
+        this.t16 = t16;
+        this.config = config;
+        this.mask = mask;
+        this.seed = seed;
+        this.capacity = (mask + 1) / 2;
+    }
+
+    /** Starts an index over zeroed, freshly created maps, fixing its size and hash seed. */
+    static RuleIndex create(MemorySegment table, MemorySegment t16, MemorySegment config, int seed) {
+        int slots = slots(table);
+        RULES_MASK.setRelease(config, 0L, slots - 1);
+        RULES_SEED.setRelease(config, 0L, seed);
+        return new RuleIndex(table, t16, config, slots - 1, seed);
+    }
+
+    /**
+     * Takes over an index a previous run wrote: recounts it, and rewrites every derived bit (t16,
+     * IPv6 lengths, covers) so that a run that died half-way through a change leaves nothing stale.
+     */
+    static RuleIndex open(MemorySegment table, MemorySegment t16, MemorySegment config) {
+        int slots = slots(table);
+        int mask = (int) RULES_MASK.getAcquire(config, 0L);
+        if (mask != slots - 1) {
+            throw new IllegalStateException("sg_config says " + (mask + 1L) + " rule slots, sg_rules has " + slots);
+        }
+        RuleIndex index = new RuleIndex(table, t16, config, mask, (int) RULES_SEED.getAcquire(config, 0L));
+        index.recount();
+        return index;
+    }
+
+    private static int slots(MemorySegment table) {
+        long slots = table.byteSize() / RULE_SIZE;
+        if (slots < 2 || Long.bitCount(slots) != 1 || slots > 1 << 30) {
+            throw new IllegalArgumentException("rule table of " + slots + " slots: needs a power of two");
+        }
+        return (int) slots;
+    }
+
+    /** Rules the table takes at most: half its slots, so probe sequences stay short. */
+    int capacity() {
+        return capacity;
+    }
+
+    int size() {
+        return live;
+    }
+
+    boolean contains(Prefix prefix, RuleKind kind) {
+        return find(prefix, kind) >= 0;
+    }
+
+    /** SYNs the rule matched, or -1 when there is no such rule. */
+    long hits(Prefix prefix, RuleKind kind) {
+        int slot = find(prefix, kind);
+        return slot < 0 ? -1 : (long) HITS.getVolatile(table, slot * RULE_SIZE);
+    }
+
+    /** The rule's serial, or {@link Abi#RULE_EMPTY} when there is no such rule. */
+    int serial(Prefix prefix, RuleKind kind) {
+        int slot = find(prefix, kind);
+        return slot < 0 ? Abi.RULE_EMPTY : serialAt(slot);
+    }
+
+    /** Indexes a rule that is not indexed yet. */
+    void insert(Prefix prefix, RuleKind kind, int serial) {
+        if (serial == Abi.RULE_EMPTY || serial == Abi.RULE_TOMBSTONE) {
+            throw new IllegalArgumentException("reserved serial " + Integer.toUnsignedString(serial));
+        }
+        if (find(prefix, kind) >= 0) {
+            throw new IllegalStateException(kind + " " + prefix + " is indexed already");
+        }
+        if (live >= capacity) {
+            throw new RuleTableFullException("the rule table is full at " + capacity
+                    + " rules; restart with a larger --max-rules");
+        }
+        int slot = freeSlot(prefix);
+        boolean reuse = serialAt(slot) == Abi.RULE_TOMBSTONE;
+        long base = slot * RULE_SIZE;
+        MemorySegment.copy(keyOf(prefix), 0, table, base + ADDR, 16);
+        HITS.set(table, base, 0L);
+        FAMILY.set(table, base, (byte) abiFamily(prefix));
+        PLEN.set(table, base, (byte) prefix.length());
+        KIND.set(table, base, (byte) kind.abi);
+        COVER.set(table, base, (byte) (kind == RuleKind.BLOCK ? coverOf(prefix, -1) : 0));
+        SERIAL.setRelease(table, base, serial);
+        live++;
+        if (reuse) {
+            tombstones--;
+        }
+        if (kind == RuleKind.ALLOW) {
+            allowLengths(prefix)[prefix.length()]++;
+            recoverBlocksInside(prefix, -1);
+        }
+        count(prefix, 1);
+    }
+
+    /** Takes a rule out; false if it was not indexed. */
+    boolean remove(Prefix prefix, RuleKind kind) {
+        int slot = find(prefix, kind);
+        if (slot < 0) {
+            return false;
+        }
+        count(prefix, -1);
+        if (kind == RuleKind.ALLOW) {
+            allowLengths(prefix)[prefix.length()]--;
+            recoverBlocksInside(prefix, slot);
+        }
+        SERIAL.setRelease(table, slot * RULE_SIZE, Abi.RULE_TOMBSTONE);
+        live--;
+        tombstones++;
+        trimTombstones(slot);
+        return true;
+    }
+
+    /** Visits every indexed rule. */
+    void forEach(RuleVisitor visitor) {
+        for (int slot = 0; slot <= mask; slot++) {
+            int serial = serialAt(slot);
+            if (serial != Abi.RULE_EMPTY && serial != Abi.RULE_TOMBSTONE) {
+                long base = slot * RULE_SIZE;
+                visitor.visit(prefixAt(slot), kindAt(base), serial, (long) HITS.getVolatile(table, base));
+            }
+        }
+    }
+
+    /** Receives one rule of the index. */
+    @FunctionalInterface
+    interface RuleVisitor {
+        void visit(Prefix prefix, RuleKind kind, int serial, long hits);
+    }
+
+    // ---- the table ----------------------------------------------------------------------------
+
+    /** The rule's slot, probing as the data plane does, or -1. */
+    private int find(Prefix prefix, RuleKind kind) {
+        return probe(abiFamily(prefix), prefix.length(), keyOf(prefix), kind.abi, -1);
+    }
+
+    /** As the data plane's sg_rule_find, skipping one slot (-1: none). */
+    private int probe(int family, int length, MemorySegment addr, int kind, int skip) {
+        int home = RuleHash.of(seed, family, length, addr);
+        for (int i = 0; i < Abi.RULE_MAX_PROBE; i++) {
+            int slot = (home + i) & mask;
+            int serial = serialAt(slot);
+            if (serial == Abi.RULE_EMPTY) {
+                return -1;
+            }
+            long base = slot * RULE_SIZE;
+            if (serial != Abi.RULE_TOMBSTONE && slot != skip
+                    && (byte) FAMILY.get(table, base) == family
+                    && ((byte) PLEN.get(table, base) & 0xff) == length
+                    && (byte) KIND.get(table, base) == kind
+                    && MemorySegment.mismatch(table, base + ADDR, base + ADDR + 16, addr, 0, 16) == -1) {
+                return slot;
+            }
+        }
+        return -1;
+    }
+
+    private int freeSlot(Prefix prefix) {
+        int home = RuleHash.of(seed, abiFamily(prefix), prefix.length(), keyOf(prefix));
+        for (int i = 0; i < Abi.RULE_MAX_PROBE; i++) {
+            int slot = (home + i) & mask;
+            int serial = serialAt(slot);
+            if (serial == Abi.RULE_EMPTY || serial == Abi.RULE_TOMBSTONE) {
+                return slot;
+            }
+        }
+        throw new RuleTableFullException("no free slot within " + Abi.RULE_MAX_PROBE + " of " + prefix
+                + "'s home; restart with a larger --max-rules");
+    }
+
+    /** Tombstones just before an empty slot end no probe sequence early: they can be empty. */
+    private void trimTombstones(int slot) {
+        if (serialAt((slot + 1) & mask) != Abi.RULE_EMPTY) {
+            return;
+        }
+        for (int s = slot, n = 0; n <= mask && serialAt(s) == Abi.RULE_TOMBSTONE; s = (s - 1) & mask, n++) {
+            SERIAL.setRelease(table, s * RULE_SIZE, Abi.RULE_EMPTY);
+            tombstones--;
+        }
+    }
+
+    private int serialAt(int slot) {
+        return (int) SERIAL.getAcquire(table, slot * RULE_SIZE);
+    }
+
+    private RuleKind kindAt(long base) {
+        return (byte) KIND.get(table, base) == Abi.KIND_ALLOW ? RuleKind.ALLOW : RuleKind.BLOCK;
+    }
+
+    private Prefix prefixAt(int slot) {
+        long base = slot * RULE_SIZE;
+        Family family = (byte) FAMILY.get(table, base) == Abi.FAMILY_V4 ? Family.V4 : Family.V6;
+        byte[] addr = table.asSlice(base + ADDR, family.bytes()).toArray(JAVA_BYTE);
+        return Prefix.of(family, addr, (byte) PLEN.get(table, base) & 0xff);
+    }
+
+    // ---- covers: a block some allow contains yields to the longest such allow -----------------
+
+    /** 1 + the length of the longest allow containing prefix, ignoring slot skip; 0 for none. */
+    private int coverOf(Prefix prefix, int skip) {
+        int[] allows = allowLengths(prefix);
+        for (int length = prefix.length(); length >= 0; length--) {
+            if (allows[length] > 0 && probe(abiFamily(prefix), length, keyOf(prefix.truncate(length)),
+                    Abi.KIND_ALLOW, skip) >= 0) {
+                return length + 1;
+            }
+        }
+        return 0;
+    }
+
+    /** Recomputes the cover of every block inside allow, ignoring slot skip (an allow going away). */
+    private void recoverBlocksInside(Prefix allow, int skip) {
+        int family = abiFamily(allow);
+        for (int slot = 0; slot <= mask; slot++) {
+            int serial = serialAt(slot);
+            long base = slot * RULE_SIZE;
+            if (serial == Abi.RULE_EMPTY || serial == Abi.RULE_TOMBSTONE
+                    || (byte) KIND.get(table, base) != Abi.KIND_BLOCK || (byte) FAMILY.get(table, base) != family
+                    || ((byte) PLEN.get(table, base) & 0xff) < allow.length()) {
+                continue;
+            }
+            Prefix block = prefixAt(slot);
+            if (allow.contains(block)) {
+                COVER.setRelease(table, base, (byte) coverOf(block, skip));
+            }
+        }
+    }
+
+    // ---- the bits that lead to rules: sg_t16 and v6_lens --------------------------------------
+
+    private void count(Prefix prefix, int delta) {
+        int length = prefix.length();
+        if (prefix.family() == Family.V6) {
+            v6Lengths[length] += delta;
+            if (v6Lengths[length] == (delta > 0 ? 1 : 0)) {
+                writeV6Length(length, delta > 0);
+            }
+            return;
+        }
+        v4Lengths[length] += delta;
+        int slash16 = slash16(prefix);
+        if (length > 16) {
+            int at = slash16 << 4 | (32 - length);
+            longCounts[at] += delta;
+            if (longCounts[at] == (delta > 0 ? 1 : 0)) {
+                writeT16(slash16);
+            }
+            return;
+        }
+        int top = slash16 >>> (16 - length);
+        int n = shortCounts.merge(length << 16 | top, delta, Integer::sum);
+        if (n == 0) {
+            shortCounts.remove(length << 16 | top);
+        }
+        if (n == (delta > 0 ? 1 : 0)) {
+            int first = top << (16 - length);
+            for (int i = 0; i < 1 << (16 - length); i++) {
+                writeT16(first + i);
+            }
+        }
+    }
+
+    private void writeT16(int slash16) {
+        int longs = 0;
+        for (int i = 0; i < 16; i++) {
+            if (longCounts[slash16 << 4 | i] > 0) {
+                longs |= 1 << i;
+            }
+        }
+        int shortest = 0;
+        for (int length = 16; length >= 0; length--) {
+            if (v4Lengths[length] > 0 && shortCounts.containsKey(length << 16 | slash16 >>> (16 - length))) {
+                shortest = length + 1;
+                break;
+            }
+        }
+        LONG.setRelease(t16, slash16 * 8L, (long) (shortest << Abi.T16_SHORT_SHIFT | longs));
+    }
+
+    private void writeV6Length(int length, boolean present) {
+        int bit = 128 - length;
+        long offset = V6_LENS + (bit / 64) * 8L;
+        long word = (long) LONG.getAcquire(config, offset);
+        LONG.setRelease(config, offset, present ? word | 1L << (bit % 64) : word & ~(1L << (bit % 64)));
+    }
+
+    private void recount() {
+        live = 0;
+        tombstones = 0;
+        for (int slot = 0; slot <= mask; slot++) {
+            int serial = serialAt(slot);
+            if (serial == Abi.RULE_TOMBSTONE) {
+                tombstones++;
+            } else if (serial != Abi.RULE_EMPTY) {
+                live++;
+                Prefix prefix = prefixAt(slot);
+                if (kindAt(slot * RULE_SIZE) == RuleKind.ALLOW) {
+                    allowLengths(prefix)[prefix.length()]++;
+                }
+                countQuietly(prefix);
+            }
+        }
+        for (int i = 0; i < T16_ENTRIES; i++) {
+            writeT16(i);
+        }
+        for (int w = 0; w < 3; w++) {
+            LONG.setRelease(config, V6_LENS + w * 8L, 0L);
+        }
+        for (int length = 0; length <= 128; length++) {
+            if (v6Lengths[length] > 0) {
+                writeV6Length(length, true);
+            }
+        }
+        for (int slot = 0; slot <= mask; slot++) {
+            int serial = serialAt(slot);
+            long base = slot * RULE_SIZE;
+            if (serial != Abi.RULE_EMPTY && serial != Abi.RULE_TOMBSTONE
+                    && (byte) KIND.get(table, base) == Abi.KIND_BLOCK) {
+                COVER.setRelease(table, base, (byte) coverOf(prefixAt(slot), -1));
+            }
+        }
+    }
+
+    /** count() without writing: recount() rewrites everything once at the end. */
+    private void countQuietly(Prefix prefix) {
+        int length = prefix.length();
+        if (prefix.family() == Family.V6) {
+            v6Lengths[length]++;
+            return;
+        }
+        v4Lengths[length]++;
+        int slash16 = slash16(prefix);
+        if (length > 16) {
+            longCounts[slash16 << 4 | (32 - length)]++;
+        } else {
+            shortCounts.merge(length << 16 | slash16 >>> (16 - length), 1, Integer::sum);
+        }
+    }
+
+    // ---- keys ---------------------------------------------------------------------------------
+
+    private int[] allowLengths(Prefix prefix) {
+        return prefix.family() == Family.V4 ? v4AllowLengths : v6AllowLengths;
+    }
+
+    /** The 16 address bytes as the table stores them: IPv4 first, zeros after. */
+    private static MemorySegment keyOf(Prefix prefix) {
+        byte[] padded = new byte[16];
+        byte[] addr = prefix.address();
+        System.arraycopy(addr, 0, padded, 0, addr.length);
+        return MemorySegment.ofArray(padded);
+    }
+
+    private static int abiFamily(Prefix prefix) {
+        return prefix.family() == Family.V4 ? Abi.FAMILY_V4 : Abi.FAMILY_V6;
+    }
+
+    private static int slash16(Prefix prefix) {
+        byte[] a = prefix.address();
+        return (a[0] & 0xff) << 8 | (a[1] & 0xff);
+    }
+}

@@ -1,0 +1,210 @@
+package io.synguard.dataplane;
+
+import io.synguard.bpf.BpfMap;
+import io.synguard.net.Family;
+import io.synguard.net.Prefix;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * The blocklist or the allowlist: the LPM tries that are the source of truth
+ * ({@code sg_block_v4}, ...), kept in step with the index the XDP program reads. Prefixes are
+ * canonical ({@link Prefix}), so 198.18.1.7/24 and 198.18.1.0/24 are one entry.
+ *
+ * <p>A change goes to the trie first, then to the index; should the process die in between, the
+ * next {@link #reconcile} repairs the index from the trie. Both lists share one lock: the index.
+ */
+public final class RuleList {
+    private static final VarHandle META_SERIAL = Abi.field(Abi.RULE_META, "serial");
+    private static final VarHandle META_FLAGS = Abi.field(Abi.RULE_META, "flags");
+    private static final VarHandle META_EXPIRES = Abi.field(Abi.RULE_META, "expires_s");
+
+    private final RuleKind kind;
+    private final BpfMap v4;
+    private final BpfMap v6;
+    private final RuleIndex index;
+    private final Serials serials;
+
+    RuleList(RuleKind kind, BpfMap v4, BpfMap v6, RuleIndex index, Serials serials) {
+        this.kind = kind;
+        this.v4 = v4;
+        this.v6 = v6;
+        this.index = index;
+        this.serials = serials;
+    }
+
+    public RuleKind kind() {
+        return kind;
+    }
+
+    /**
+     * Adds prefix, or replaces the origin and expiry of the entry it has; hits carry over. Throws
+     * {@link RuleTableFullException} when the index is full, changing nothing.
+     */
+    public Rule put(Prefix prefix, boolean auto, Instant expires) {
+        synchronized (index) {
+            try (Arena arena = Arena.ofConfined()) {
+                return put(arena, prefix, auto, expires);
+            }
+        }
+    }
+
+    /**
+     * Adds or replaces many entries, as {@link #put} each; how many. The first failure stops it, the
+     * entries before it stay.
+     */
+    public int putAll(Collection<Prefix> prefixes, boolean auto, Instant expires) {
+        synchronized (index) {
+            try (Arena arena = Arena.ofConfined()) {
+                for (Prefix p : prefixes) {
+                    put(arena, p, auto, expires);
+                }
+                return prefixes.size();
+            }
+        }
+    }
+
+    /** One put; the index (which mirrors the tries) says whether the entry is new. */
+    private Rule put(Arena arena, Prefix prefix, boolean auto, Instant expires) {
+        int serial = index.serial(prefix, kind);
+        boolean existed = serial != Abi.RULE_EMPTY;
+        if (!existed) {
+            if (index.size() >= index.capacity()) {
+                throw new RuleTableFullException("the rule table is full at " + index.capacity()
+                        + " rules; restart with a larger --max-rules");
+            }
+            serial = serials.next();
+        }
+        MemorySegment key = key(arena, prefix);
+        MemorySegment meta = arena.allocate(Abi.RULE_META);
+        META_SERIAL.set(meta, 0L, serial);
+        META_FLAGS.set(meta, 0L, auto ? Abi.META_AUTO : 0);
+        META_EXPIRES.set(meta, 0L, expires == null ? 0L : Math.max(1, expires.getEpochSecond()));
+        BpfMap trie = trie(prefix);
+        trie.update(key, meta, BpfMap.ANY);
+        if (!existed) {
+            try {
+                index.insert(prefix, kind, serial);
+            } catch (RuntimeException e) {
+                trie.delete(key);
+                throw e;
+            }
+        }
+        return new Rule(prefix, kind, serial, auto, expires, Math.max(0, index.hits(prefix, kind)));
+    }
+
+    /** Removes prefix; false if it was not listed. */
+    public boolean remove(Prefix prefix) {
+        synchronized (index) {
+            try (Arena arena = Arena.ofConfined()) {
+                boolean listed = trie(prefix).delete(key(arena, prefix));
+                return index.remove(prefix, kind) || listed;
+            }
+        }
+    }
+
+    public Optional<Rule> get(Prefix prefix) {
+        synchronized (index) {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment meta = arena.allocate(Abi.RULE_META);
+                if (!trie(prefix).lookup(key(arena, prefix), meta)) {
+                    return Optional.empty();
+                }
+                return Optional.of(rule(prefix, meta));
+            }
+        }
+    }
+
+    /** Every entry, IPv4 first, with its hits. */
+    public List<Rule> list() {
+        synchronized (index) {
+            List<Rule> rules = new ArrayList<>();
+            try (Arena arena = Arena.ofConfined()) {
+                forEachEntry(arena, v4, Family.V4, (p, meta) -> rules.add(rule(p, meta)));
+                forEachEntry(arena, v6, Family.V6, (p, meta) -> rules.add(rule(p, meta)));
+            }
+            return rules;
+        }
+    }
+
+    /**
+     * Makes the index agree with the tries after a run that may have died half-way: indexes what
+     * the tries hold and the index lacks, and un-indexes the rest. How many entries it repaired.
+     */
+    int reconcile() {
+        synchronized (index) {
+            int[] repaired = {0};
+            List<Prefix> listed = new ArrayList<>();
+            try (Arena arena = Arena.ofConfined()) {
+                EntryVisitor check = (p, meta) -> {
+                    listed.add(p);
+                    int serial = (int) META_SERIAL.get(meta, 0L);
+                    if (index.serial(p, kind) != serial) {
+                        index.remove(p, kind);
+                        index.insert(p, kind, serial);
+                        repaired[0]++;
+                    }
+                };
+                forEachEntry(arena, v4, Family.V4, check);
+                forEachEntry(arena, v6, Family.V6, check);
+            }
+            java.util.Set<Prefix> inTries = new java.util.HashSet<>(listed);
+            List<Prefix> stray = new ArrayList<>();
+            index.forEach((p, k, serial, hits) -> {
+                if (k == kind && !inTries.contains(p)) {
+                    stray.add(p);
+                }
+            });
+            stray.forEach(p -> index.remove(p, kind));
+            return repaired[0] + stray.size();
+        }
+    }
+
+    private Rule rule(Prefix prefix, MemorySegment meta) {
+        long expires = (long) META_EXPIRES.get(meta, 0L);
+        return new Rule(prefix, kind, (int) META_SERIAL.get(meta, 0L),
+                ((int) META_FLAGS.get(meta, 0L) & Abi.META_AUTO) != 0,
+                expires == 0 ? null : Instant.ofEpochSecond(expires), Math.max(0, index.hits(prefix, kind)));
+    }
+
+    private BpfMap trie(Prefix prefix) {
+        return prefix.family() == Family.V4 ? v4 : v6;
+    }
+
+    private static MemorySegment key(Arena arena, Prefix prefix) {
+        MemorySegment key = arena.allocate(prefix.family() == Family.V4 ? Abi.LPM_V4_KEY : Abi.LPM_V6_KEY);
+        key.set(JAVA_INT, 0, prefix.length());
+        MemorySegment.copy(MemorySegment.ofArray(prefix.address()), 0, key, 4, prefix.family().bytes());
+        return key;
+    }
+
+    private static void forEachEntry(Arena arena, BpfMap trie, Family family, EntryVisitor visitor) {
+        MemorySegment key = trie.allocateKey(arena);
+        MemorySegment next = trie.allocateKey(arena);
+        MemorySegment meta = arena.allocate(Abi.RULE_META);
+        MemorySegment at = MemorySegment.NULL;
+        while (trie.nextKey(at, next)) {
+            MemorySegment.copy(next, 0, key, 0, key.byteSize());
+            at = key;
+            if (trie.lookup(key, meta)) {
+                byte[] addr = key.asSlice(4, family.bytes()).toArray(JAVA_BYTE);
+                visitor.visit(Prefix.of(family, addr, key.get(JAVA_INT, 0)), meta);
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface EntryVisitor {
+        void visit(Prefix prefix, MemorySegment meta);
+    }
+}

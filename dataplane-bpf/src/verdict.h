@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * verdict.h - what happens to a frame: parse, then for an initial SYN the
+ * allowlist, the blocklist and the rate limiter, in that order. Everything
+ * else passes, counted.
+ */
+#ifndef SG_VERDICT_H
+#define SG_VERDICT_H
+
+#include "maps.h"
+#include "parse.h"
+#include "ratelimit.h"
+#include "rules.h"
+
+/* XDP_DROP, or XDP_PASS in monitor mode; counted as a drop either way. */
+static __always_inline int enforce(struct sg_counters *cnt,
+				   const struct sg_config *cfg, int counter)
+{
+	cnt->c[counter]++;
+	return cfg->mode == SG_MODE_MONITOR ? XDP_PASS : XDP_DROP;
+}
+
+/* A hidden TCP header might hide a SYN: blocked sources lose it, the rest
+ * pass. */
+static __always_inline int unreadable(const struct packet *pkt,
+				      struct sg_counters *cnt)
+{
+	struct sg_rule *rule;
+	struct sg_config *cfg;
+	__u32 zero = 0;
+
+	cnt->c[SG_CNT_UNREADABLE]++;
+	cfg = bpf_map_lookup_elem(&sg_config, &zero);
+	if (!cfg)
+		return XDP_PASS;
+	rule = rules_match(pkt, cfg);
+	if (!rule || rule->kind != SG_KIND_BLOCK)
+		return XDP_PASS;
+	return enforce(cnt, cfg, SG_CNT_DROPPED_UNREADABLE);
+}
+
+static __always_inline int syn(const struct packet *pkt,
+			       struct sg_counters *cnt)
+{
+	struct sg_rule *rule;
+	struct sg_config *cfg;
+	__u32 zero = 0;
+	int action;
+
+	cnt->c[SG_CNT_TCP]++;
+	cnt->c[SG_CNT_SYN]++;
+	cfg = bpf_map_lookup_elem(&sg_config, &zero);
+	if (!cfg) {
+		cnt->c[SG_CNT_SYN_PASSED]++;
+		return XDP_PASS;
+	}
+
+	rule = rules_match(pkt, cfg);
+	if (rule) {
+		__sync_fetch_and_add(&rule->hits, 1);
+		if (rule->kind == SG_KIND_ALLOW) {
+			cnt->c[SG_CNT_PASSED_ALLOWLIST]++;
+			cnt->c[SG_CNT_SYN_PASSED]++;
+			return XDP_PASS;
+		}
+		action = enforce(cnt, cfg, SG_CNT_DROPPED_BLOCKLIST);
+	} else if (rate_limited(pkt, cfg, cnt)) {
+		action = enforce(cnt, cfg, SG_CNT_DROPPED_RATELIMIT);
+	} else {
+		action = XDP_PASS;
+	}
+	if (action == XDP_PASS)
+		cnt->c[SG_CNT_SYN_PASSED]++;
+	return action;
+}
+
+static __always_inline int sg_process(struct xdp_md *ctx)
+{
+	struct cursor c = {
+		.pos = (void *)(long)ctx->data,
+		.end = (void *)(long)ctx->data_end,
+	};
+	struct packet pkt = {};
+	struct sg_counters *cnt;
+	__u32 zero = 0;
+
+	cnt = bpf_map_lookup_elem(&sg_counters, &zero);
+	if (!cnt)
+		return XDP_PASS;
+	cnt->c[SG_CNT_PACKETS]++;
+
+	switch (parse_packet(&c, &pkt)) {
+	case PARSE_SYN:
+		return syn(&pkt, cnt);
+	case PARSE_TCP:
+		cnt->c[SG_CNT_TCP]++;
+		return XDP_PASS;
+	case PARSE_NON_IP:
+		cnt->c[SG_CNT_NON_IP]++;
+		return XDP_PASS;
+	case PARSE_NON_TCP:
+		cnt->c[SG_CNT_NON_TCP]++;
+		return XDP_PASS;
+	case PARSE_FRAGMENT:
+		cnt->c[SG_CNT_FRAGMENTS]++;
+		return XDP_PASS;
+	case PARSE_UNREADABLE:
+		return unreadable(&pkt, cnt);
+	default:
+		cnt->c[SG_CNT_MALFORMED]++;
+		return XDP_PASS;
+	}
+}
+
+#endif /* SG_VERDICT_H */
