@@ -47,6 +47,12 @@ public final class BpfObject implements AutoCloseable {
     /** {@code __u32 bpf_map__max_entries(const struct bpf_map *map);} */
     private static final MethodHandle MAP_MAX_ENTRIES =
             Native.libbpf("bpf_map__max_entries", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    /** {@code __u32 bpf_map__key_size(const struct bpf_map *map);} */
+    private static final MethodHandle MAP_KEY_SIZE =
+            Native.libbpf("bpf_map__key_size", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    /** {@code __u32 bpf_map__value_size(const struct bpf_map *map);} */
+    private static final MethodHandle MAP_VALUE_SIZE =
+            Native.libbpf("bpf_map__value_size", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     /** {@code int bpf_map__set_max_entries(struct bpf_map *map, __u32 max_entries);} */
     private static final MethodHandle MAP_SET_MAX_ENTRIES =
             Native.libbpf("bpf_map__set_max_entries", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
@@ -307,6 +313,23 @@ public final class BpfObject implements AutoCloseable {
         public int maxEntries() {
             try {
                 return (int) MAP_MAX_ENTRIES.invokeExact(map);
+            } catch (Throwable t) {
+                throw Native.unexpected(t);
+            }
+        }
+
+        public int keySize() {
+            try {
+                return (int) MAP_KEY_SIZE.invokeExact(map);
+            } catch (Throwable t) {
+                throw Native.unexpected(t);
+            }
+        }
+
+        /** One CPU's share for per-CPU maps. */
+        public int valueSize() {
+            try {
+                return (int) MAP_VALUE_SIZE.invokeExact(map);
             } catch (Throwable t) {
                 throw Native.unexpected(t);
             }

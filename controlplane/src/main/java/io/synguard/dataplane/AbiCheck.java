@@ -1,5 +1,6 @@
 package io.synguard.dataplane;
 
+import io.synguard.bpf.BpfObject;
 import io.synguard.bpf.Btf;
 
 import java.lang.foreign.MemoryLayout;
@@ -46,6 +47,43 @@ final class AbiCheck {
         c.put("SG_RULE_TOMBSTONE", (long) Abi.RULE_TOMBSTONE);
         c.put("SG_EVENT_RATE_LIMITED", (long) Abi.EVENT_RATE_LIMITED);
         return c;
+    }
+
+    /** Key and value sizes the views expect of each map, by name. */
+    static Map<String, long[]> mapSizes() {
+        Map<String, long[]> m = new LinkedHashMap<>();
+        m.put(Dataplane.CONFIG, new long[]{4, Abi.CONFIG.byteSize()});
+        m.put(Dataplane.COUNTERS, new long[]{4, Abi.COUNTERS.byteSize()});
+        m.put(Dataplane.RULES, new long[]{4, Abi.RULE.byteSize()});
+        m.put(Dataplane.T16, new long[]{4, 8});
+        m.put(Dataplane.BLOCK_V4, new long[]{Abi.LPM_V4_KEY.byteSize(), Abi.RULE_META.byteSize()});
+        m.put(Dataplane.ALLOW_V4, new long[]{Abi.LPM_V4_KEY.byteSize(), Abi.RULE_META.byteSize()});
+        m.put(Dataplane.BLOCK_V6, new long[]{Abi.LPM_V6_KEY.byteSize(), Abi.RULE_META.byteSize()});
+        m.put(Dataplane.ALLOW_V6, new long[]{Abi.LPM_V6_KEY.byteSize(), Abi.RULE_META.byteSize()});
+        m.put(Dataplane.RATE, new long[]{4, Abi.RATE_SET.byteSize()});
+        m.put(Dataplane.EVENTS, new long[]{0, 0});
+        return m;
+    }
+
+    /** Every disagreement between the mirror and the object; empty when they agree. */
+    static List<String> mismatches(BpfObject object) {
+        List<String> problems = mismatches(object.btf());
+        List<String> declared = object.mapNames();
+        for (String name : Dataplane.MAPS) {
+            if (!declared.contains(name)) {
+                problems.add("map " + name + " is not in the object");
+            }
+        }
+        mapSizes().forEach((name, sizes) -> {
+            if (declared.contains(name)) {
+                BpfObject.MapSpec spec = object.mapSpec(name);
+                if (spec.keySize() != sizes[0] || spec.valueSize() != sizes[1]) {
+                    problems.add("map " + name + ": key/value " + spec.keySize() + "/" + spec.valueSize()
+                            + " bytes in C, " + sizes[0] + "/" + sizes[1] + " in Java");
+                }
+            }
+        });
+        return problems;
     }
 
     /** Every disagreement between the mirror and btf; empty when they agree. */

@@ -102,7 +102,7 @@ public final class Dataplane implements AutoCloseable {
         BpfObject object = BpfObject.open("synguard", elf);
         List<AutoCloseable> opened = new ArrayList<>();
         try {
-            List<String> mismatches = AbiCheck.mismatches(object.btf());
+            List<String> mismatches = AbiCheck.mismatches(object);
             if (!mismatches.isEmpty()) {
                 throw new IllegalStateException("the BPF object does not match this build's ABI mirror: " + mismatches);
             }

@@ -170,7 +170,7 @@ public final class FrameBuilder {
             throw new IllegalStateException("IPv6 extension header on an IPv4 frame");
         }
         int unit = type == IPPROTO_AH ? 4 : 8;
-        int total = type == IPPROTO_FRAGMENT ? 8 : Math.max(unit * 2, (body.length + 2 + unit - 1) / unit * unit);
+        int total = type == IPPROTO_FRAGMENT ? 8 : Math.max(8, (body.length + 2 + unit - 1) / unit * unit);
         byte[] header = Arrays.copyOf(new byte[2], total);
         System.arraycopy(body, 0, header, 2, body.length);
         if (type != IPPROTO_FRAGMENT) {
