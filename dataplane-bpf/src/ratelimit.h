@@ -5,13 +5,20 @@
  *
  * The table is keyed by what an attacker chooses. Were every new source
  * inserted, a random-source flood would pay an insert per packet and evict
- * every real offender. So a source is admitted only once a per-CPU
- * count-min sketch has seen it send rl_admit SYNs in one window, with the
- * sketch's noise floor (every other source's share of a cell) subtracted;
- * and no more than rl_admit_budget sources are admitted per CPU per window.
- * One-shot spoofed sources never pass the sketch: they cost two cached cell
- * updates and nothing else. SYNs a source sent before admission are charged
- * to its bucket when it is admitted.
+ * every real offender. So every SYN first counts in a per-CPU count-min
+ * sketch (32 KiB, always cached):
+ *  - a source seen once in this window never touches the table: one-shot
+ *    spoofed sources cost two cell updates and nothing else;
+ *  - a new source is admitted only when its count stands out of the noise,
+ *    the share of a cell every other source fills (lambda = SYNs / width,
+ *    Poisson): the gate is lambda + 3 sqrt(lambda) + 2, so in a quiet window
+ *    the second SYN admits, in a flood only real repeaters do;
+ *  - no more than rl_admit_budget sources are admitted per CPU per window.
+ * When a source is admitted its bucket is charged what it showed beyond the
+ * gate, plus the 2 SYNs the gate asks for in a quiet window: exact there,
+ * and under a flood a source that only fluctuated past the gate is charged
+ * 2, which any burst of 2 or more lets pass. (A burst of 1 can drop such a
+ * source's SYN; its retry a second later passes.)
  *
  * Per CPU: a source whose SYNs RSS spreads over N queues gets up to N times
  * the rate. The control plane sums the CPUs when it reports and blocks.
@@ -21,19 +28,6 @@
 
 #include "maps.h"
 #include "parse.h"
-
-/* The source as an IPv6 address, IPv4 mapped: the table's key. */
-static __always_inline void source_key(const struct packet *pkt, __u32 *key)
-{
-	if (pkt->family == SG_FAMILY_V4) {
-		key[0] = 0;
-		key[1] = 0;
-		key[2] = bpf_htonl(0xffff);
-		key[3] = pkt->saddr[0];
-		return;
-	}
-	__builtin_memcpy(key, pkt->saddr, 16);
-}
 
 /* Count one SYN in a cell; the count before it, in this window. */
 static __always_inline __u32 sketch_touch(__u32 *cell, __u32 epoch)
@@ -45,8 +39,35 @@ static __always_inline __u32 sketch_touch(__u32 *cell, __u32 epoch)
 	return n;
 }
 
-/* SYNs this source sent in this window beyond the noise floor, this one
- * included; 0 when it is lost in the noise. */
+/* Integer square root, bit by bit, and without a branch: a branch on data
+ * would make the verifier walk all 2^16 ways through the loop. */
+static __always_inline __u32 isqrt(__u32 x)
+{
+	__u32 root = 0, bit = 1u << 30;
+
+	for (int i = 0; i < 16; i++) {
+		__u32 trial = root + bit;
+		/* all ones when x >= trial */
+		__u32 take = (__u32)((((__u64)x - trial) >> 63) ^ 1) * 0xffffffffu;
+
+		x -= trial & take;
+		root = (root >> 1) + (bit & take);
+		bit >>= 2;
+	}
+	return root;
+}
+
+/* lambda + 3 sqrt(lambda) + 2, rounded up, for lambda = syns / width;
+ * worked in sixteenths so that the sub-1 lambdas of a mild flood count. */
+static __always_inline __u32 admission_gate(__u32 syns)
+{
+	__u32 lambda16 = syns >> (SKETCH_WIDTH_BITS - 4);
+
+	return (lambda16 + 12 * isqrt(lambda16) + 32 + 15) >> 4;
+}
+
+/* SYNs this source sent in this window as the sketch estimates them (an
+ * overestimate: other sources share its cells), this one included. */
 static __always_inline __u32 sketch_count(__u32 hash, struct cpu_state *st)
 {
 	__u32 col0 = hash & (SKETCH_WIDTH - 1);
@@ -55,18 +76,13 @@ static __always_inline __u32 sketch_count(__u32 hash, struct cpu_state *st)
 	__u32 line1 = (SKETCH_WIDTH + col1) / SKETCH_LINE_CELLS;
 	struct sketch_line *l0 = bpf_map_lookup_elem(&sg_sketch, &line0);
 	struct sketch_line *l1 = bpf_map_lookup_elem(&sg_sketch, &line1);
-	__u32 epoch = st->window & 0xff, n0, n1, seen, noise;
+	__u32 epoch = st->window & 0xff, n0, n1;
 
 	if (!l0 || !l1)
 		return 0;
 	n0 = sketch_touch(&l0->cell[col0 % SKETCH_LINE_CELLS], epoch);
 	n1 = sketch_touch(&l1->cell[col1 % SKETCH_LINE_CELLS], epoch);
-	seen = (n0 < n1 ? n0 : n1) + 1;
-	/* count-mean-min: a cell holds syns / width of everyone else on
-	 * average; an eighth more keeps random sources well under the bar */
-	noise = st->syns >> SKETCH_WIDTH_BITS;
-	noise += noise >> 3;
-	return seen > noise ? seen - noise : 0;
+	return (n0 < n1 ? n0 : n1) + 1;
 }
 
 static __always_inline void report(const __u32 *key, __u64 now,
@@ -109,6 +125,7 @@ rate_entry(const __u32 *key, __u32 hash, __u32 seen, __u64 now,
 	__u32 set_idx = sg_hash_final(hash ^ 0x9e3779b9u) & cfg->rl_sets_mask;
 	struct sg_rate_set *set = bpf_map_lookup_elem(&sg_rate, &set_idx);
 	struct sg_rate_entry *victim;
+	__u32 own;
 
 	if (!set)
 		return NULL;
@@ -123,7 +140,10 @@ rate_entry(const __u32 *key, __u32 hash, __u32 seen, __u64 now,
 			victim = e;
 	}
 
-	if (seen < cfg->rl_admit)
+	if (seen < st->gate)
+		return NULL;
+	own = seen - st->gate + 2;
+	if (own < cfg->rl_admit)
 		return NULL;
 	if (st->admitted >= cfg->rl_admit_budget) {
 		cnt->c[SG_CNT_RL_REFUSED]++;
@@ -135,27 +155,32 @@ rate_entry(const __u32 *key, __u32 hash, __u32 seen, __u64 now,
 	cnt->c[SG_CNT_RL_ADMITTED]++;
 
 	__builtin_memcpy(victim->addr, key, sizeof(victim->addr));
-	victim->syns = seen - 1;
+	victim->syns = own - 1;
 	victim->drops = 0;
 	/* charge the SYNs it sent before admission */
-	victim->tat_ns = now + (__u64)(seen - 1) * cfg->rl_interval_ns;
+	victim->tat_ns = now + (__u64)(own - 1) * cfg->rl_interval_ns;
 	return victim;
 }
 
-/* 1 when this SYN exceeds its source's rate. */
-static __always_inline int rate_limited(const struct packet *pkt,
-					const struct sg_config *cfg,
-					struct sg_counters *cnt)
+/* 1 when a SYN from source k0..k3 (IPv6, IPv4 mapped) exceeds its rate.
+ * Global: verified once, apart from the rest of the program. */
+__attribute__((noinline)) int sg_rate_limited(__u32 k0, __u32 k1, __u32 k2,
+					      __u32 k3)
 {
-	__u64 interval = cfg->rl_interval_ns, now, window, tat;
+	__u32 key[4] = { k0, k1, k2, k3 }, zero = 0, hash, seen;
+	struct sg_counters *cnt;
+	struct sg_config *cfg;
 	struct sg_rate_entry *e;
 	struct cpu_state *st;
-	__u32 key[4], zero = 0, hash, seen;
+	__u64 interval, now, window, tat;
 
-	if (!interval)
-		return 0;
+	cfg = bpf_map_lookup_elem(&sg_config, &zero);
+	cnt = bpf_map_lookup_elem(&sg_counters, &zero);
 	st = bpf_map_lookup_elem(&sg_cpu, &zero);
-	if (!st)
+	if (!cfg || !cnt || !st)
+		return 0;
+	interval = cfg->rl_interval_ns;
+	if (!interval)
 		return 0;
 	now = bpf_ktime_get_coarse_ns();
 	window = now >> SG_WINDOW_SHIFT;
@@ -164,10 +189,12 @@ static __always_inline int rate_limited(const struct packet *pkt,
 		st->syns = 0;
 		st->admitted = 0;
 		st->events = 0;
+		st->gate = admission_gate(0);
 	}
 	st->syns++;
+	if (!(st->syns & 255))
+		st->gate = admission_gate(st->syns);
 
-	source_key(pkt, key);
 	hash = sg_hash_step(cfg->rl_seed, key[0]);
 	hash = sg_hash_step(hash, key[1]);
 	hash = sg_hash_step(hash, key[2]);
@@ -192,6 +219,16 @@ static __always_inline int rate_limited(const struct packet *pkt,
 	}
 	e->tat_ns = tat + interval;
 	return 0;
+}
+
+/* Whether pkt's SYN exceeds its source's rate; the table keys sources as
+ * IPv6 addresses, IPv4 mapped. */
+static __always_inline int rate_limited(const struct packet *pkt)
+{
+	if (pkt->family == SG_FAMILY_V4)
+		return sg_rate_limited(0, 0, bpf_htonl(0xffff), pkt->saddr[0]);
+	return sg_rate_limited(pkt->saddr[0], pkt->saddr[1], pkt->saddr[2],
+			       pkt->saddr[3]);
 }
 
 #endif /* SG_RATELIMIT_H */

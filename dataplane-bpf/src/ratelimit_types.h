@@ -24,7 +24,7 @@ struct cpu_state {
 	__u32 syns;		/* SYNs fed to the sketch this window */
 	__u32 admitted;		/* rate table admissions this window */
 	__u32 events;		/* events sent this window */
-	__u32 _pad;
+	__u32 gate;		/* SYNs a new source must show to be admitted */
 };
 
 #endif /* SG_RATELIMIT_TYPES_H */

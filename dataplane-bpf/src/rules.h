@@ -98,34 +98,33 @@ static __always_inline int find_v6(const __u32 *addr, __u32 plen, __u32 want)
 			    SG_FAMILY_V6 | plen << 8 | want << 16);
 }
 
-/* A block that an allow contains yields to that allow. */
-static __always_inline struct sg_rule *resolve(int slot,
-					       const struct packet *pkt)
+/* A block that an allow contains yields to that allow: the slot that
+ * decides. */
+static __always_inline int resolve(int slot, __u32 family, const __u32 *addr)
 {
 	struct sg_rule *r = rule_at(slot);
 	int allow;
 
 	if (!r || r->kind != SG_KIND_BLOCK || !r->cover)
-		return r;
-	if (pkt->family == SG_FAMILY_V4)
-		allow = find_v4(bpf_ntohl(pkt->saddr[0]), r->cover - 1,
-				SG_KIND_ALLOW);
+		return slot;
+	if (family == SG_FAMILY_V4)
+		allow = find_v4(bpf_ntohl(addr[0]), r->cover - 1, SG_KIND_ALLOW);
 	else
-		allow = find_v6(pkt->saddr, r->cover - 1, SG_KIND_ALLOW);
-	return allow >= 0 ? rule_at(allow) : r;
+		allow = find_v6(addr, r->cover - 1, SG_KIND_ALLOW);
+	return allow >= 0 ? allow : slot;
 }
 
 /* IPv4: sg_t16 names the lengths worth probing for this /16, and the
  * longest rule of length <= 16 that covers it. */
-static __always_inline struct sg_rule *match_v4(const struct packet *pkt)
+static __always_inline int match_v4(const __u32 *addr)
 {
-	__u32 host = bpf_ntohl(pkt->saddr[0]);
+	__u32 host = bpf_ntohl(addr[0]);
 	__u32 key = host >> 16, entry, longs, shortlen;
 	__u64 *t16 = bpf_map_lookup_elem(&sg_t16, &key);
 	int slot;
 
 	if (!t16)
-		return NULL;
+		return -1;
 	entry = *t16;
 	longs = entry & SG_T16_LONG_MASK;
 
@@ -135,13 +134,13 @@ static __always_inline struct sg_rule *match_v4(const struct packet *pkt)
 		longs &= ~(1u << i);
 		slot = find_v4(host, 32 - i, 0);
 		if (slot >= 0)
-			return resolve(slot, pkt);
+			return resolve(slot, SG_FAMILY_V4, addr);
 	}
 	shortlen = (entry >> SG_T16_SHORT_SHIFT) & SG_T16_SHORT_MASK;
 	if (!shortlen)
-		return NULL;
+		return -1;
 	slot = find_v4(host, shortlen - 1, 0);
-	return slot >= 0 ? resolve(slot, pkt) : NULL;
+	return slot >= 0 ? resolve(slot, SG_FAMILY_V4, addr) : -1;
 }
 
 /* Index of the one bit set in `bit`, by de Bruijn multiplication: BPF has
@@ -159,9 +158,14 @@ static __always_inline __u32 bit_index(__u64 bit)
 }
 
 /* IPv6: probe every length in use, longest first. */
-static __always_inline struct sg_rule *match_v6(const struct packet *pkt,
-						const struct sg_config *cfg)
+static __always_inline int match_v6(const __u32 *addr)
 {
+	struct sg_config *cfg;
+	__u32 zero = 0;
+
+	cfg = bpf_map_lookup_elem(&sg_config, &zero);
+	if (!cfg)
+		return -1;
 	for (__u32 w = 0; w < 3; w++) {
 		__u64 lens = cfg->v6_lens[w];
 
@@ -172,21 +176,32 @@ static __always_inline struct sg_rule *match_v6(const struct packet *pkt,
 
 			lens ^= low;
 			if (from_top > 128)
-				return NULL;
-			slot = find_v6(pkt->saddr, 128 - from_top, 0);
+				return -1;
+			slot = find_v6(addr, 128 - from_top, 0);
 			if (slot >= 0)
-				return resolve(slot, pkt);
+				return resolve(slot, SG_FAMILY_V6, addr);
 		}
 	}
-	return NULL;
+	return -1;
 }
 
-static __always_inline struct sg_rule *rules_match(const struct packet *pkt,
-						   const struct sg_config *cfg)
+/* Slot of the rule that decides for source (family, a0..a3), or -1 for
+ * none. Global: the verifier walks these loops once, not per caller. */
+__attribute__((noinline)) int sg_rules_match(__u32 family, __u32 a0, __u32 a1,
+					     __u32 a2, __u32 a3)
 {
-	if (pkt->family == SG_FAMILY_V4)
-		return match_v4(pkt);
-	return match_v6(pkt, cfg);
+	__u32 addr[4] = { a0, a1, a2, a3 };
+
+	if (family == SG_FAMILY_V4)
+		return match_v4(addr);
+	return match_v6(addr);
+}
+
+/* The rule that decides for pkt's source, or NULL. */
+static __always_inline struct sg_rule *rules_match(const struct packet *pkt)
+{
+	return rule_at(sg_rules_match(pkt->family, pkt->saddr[0], pkt->saddr[1],
+				      pkt->saddr[2], pkt->saddr[3]));
 }
 
 #endif /* SG_RULES_H */

@@ -33,7 +33,7 @@ static __always_inline int unreadable(const struct packet *pkt,
 	cfg = bpf_map_lookup_elem(&sg_config, &zero);
 	if (!cfg)
 		return XDP_PASS;
-	rule = rules_match(pkt, cfg);
+	rule = rules_match(pkt);
 	if (!rule || rule->kind != SG_KIND_BLOCK)
 		return XDP_PASS;
 	return enforce(cnt, cfg, SG_CNT_DROPPED_UNREADABLE);
@@ -55,7 +55,7 @@ static __always_inline int syn(const struct packet *pkt,
 		return XDP_PASS;
 	}
 
-	rule = rules_match(pkt, cfg);
+	rule = rules_match(pkt);
 	if (rule) {
 		__sync_fetch_and_add(&rule->hits, 1);
 		if (rule->kind == SG_KIND_ALLOW) {
@@ -64,7 +64,7 @@ static __always_inline int syn(const struct packet *pkt,
 			return XDP_PASS;
 		}
 		action = enforce(cnt, cfg, SG_CNT_DROPPED_BLOCKLIST);
-	} else if (rate_limited(pkt, cfg, cnt)) {
+	} else if (rate_limited(pkt)) {
 		action = enforce(cnt, cfg, SG_CNT_DROPPED_RATELIMIT);
 	} else {
 		action = XDP_PASS;

@@ -1,0 +1,145 @@
+package io.synguard.bpf;
+
+import io.synguard.dataplane.Dataplane;
+import io.synguard.testing.BpfTest;
+import io.synguard.testing.TempBpffs;
+import io.synguard.testing.TestNetwork;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Attaching through a bpf_link, in namespaces the test makes: a veth pair (native XDP) and a bridge
+ * (none). Everything goes when the namespaces do.
+ */
+@BpfTest
+class XdpLinkTest {
+    private TestNetwork net;
+    private TempBpffs bpffs;
+    private Dataplane dataplane;
+    private Path ns;
+
+    @BeforeEach
+    void world() {
+        net = new TestNetwork();
+        bpffs = new TempBpffs();
+        String dut = net.namespace("dut");
+        net.veth(dut, "sg0", net.namespace("peer"), "sg1");
+        net.exec(dut, "ip", "link", "add", "br0", "type", "bridge");
+        ns = TestNetwork.path(dut);
+        dataplane = Dataplane.load(Dataplane.Options.defaults().withMaxRules(64).withRateSets(8));
+    }
+
+    @AfterEach
+    void cleanUp() {
+        try {
+            dataplane.close();
+        } finally {
+            try {
+                net.close();
+            } finally {
+                bpffs.close();
+            }
+        }
+    }
+
+    @Test
+    void autoOnVethIsNativeAndAPinnedLinkOutlivesItsFd() {
+        Path pin = bpffs.root().resolve("link");
+        NetNamespace.run(ns, () -> {
+            int ifindex = Interfaces.index("sg0");
+            try (XdpLink link = XdpLink.attach(dataplane.program(), ifindex, XdpMode.AUTO)) {
+                link.pin(pin);
+                assertEquals(ifindex, link.info().ifindex());
+                assertEquals(dataplane.program().id(), link.info().programId());
+            }
+            XdpStatus status = XdpStatus.query(ifindex);
+            assertEquals(XdpStatus.Attached.NATIVE, status.attached(), "still attached after close: " + status);
+            assertEquals(dataplane.program().id(), status.programId());
+            try (XdpLink again = XdpLink.openPinned(pin)) {
+                again.detach();
+                assertEquals(0, again.info().ifindex());
+            }
+            assertEquals(XdpStatus.Attached.NONE, XdpStatus.query(ifindex).attached());
+        });
+    }
+
+    @Test
+    void updateSwapsTheProgramInPlace() {
+        try (Dataplane upgrade = Dataplane.load(Dataplane.Options.defaults().withMaxRules(64).withRateSets(8))) {
+            NetNamespace.run(ns, () -> {
+                int ifindex = Interfaces.index("sg0");
+                try (XdpLink link = XdpLink.attach(dataplane.program(), ifindex, XdpMode.NATIVE)) {
+                    int linkId = link.info().id();
+                    link.update(upgrade.program());
+                    assertEquals(upgrade.program().id(), XdpStatus.query(ifindex).programId());
+                    assertEquals(linkId, link.info().id());
+                    link.detach();
+                }
+            });
+        }
+    }
+
+    @Test
+    void genericModeIsTheSkbHook() {
+        NetNamespace.run(ns, () -> {
+            int ifindex = Interfaces.index("sg0");
+            try (XdpLink link = XdpLink.attach(dataplane.program(), ifindex, XdpMode.GENERIC)) {
+                XdpStatus status = XdpStatus.query(ifindex);
+                assertEquals(XdpStatus.Attached.GENERIC, status.attached());
+                assertEquals(dataplane.program().id(), status.genericProgramId());
+                link.detach();
+            }
+        });
+    }
+
+    @Test
+    void nativeWhereTheDriverHasNoneFailsAndSaysWhatToDo() {
+        NetNamespace.run(ns, () -> {
+            int ifindex = Interfaces.index("br0");
+            BpfException e = assertThrows(BpfException.class,
+                    () -> XdpLink.attach(dataplane.program(), ifindex, XdpMode.NATIVE));
+            assertEquals(Errno.EOPNOTSUPP, e.errno());
+            assertTrue(e.getMessage().contains("generic"), e.getMessage());
+            try (XdpLink link = XdpLink.attach(dataplane.program(), ifindex, XdpMode.AUTO)) {
+                assertEquals(XdpStatus.Attached.GENERIC, XdpStatus.query(ifindex).attached());
+                link.detach();
+            }
+        });
+    }
+
+    @Test
+    void aSecondAttachmentIsRefusedWhileTheFirstHoldsTheHook() {
+        NetNamespace.run(ns, () -> {
+            int ifindex = Interfaces.index("sg0");
+            try (XdpLink first = XdpLink.attach(dataplane.program(), ifindex, XdpMode.AUTO)) {
+                BpfException e = assertThrows(BpfException.class,
+                        () -> XdpLink.attach(dataplane.program(), ifindex, XdpMode.AUTO));
+                assertEquals(Errno.EBUSY, e.errno());
+                assertTrue(e.getMessage().contains("another XDP program"), e.getMessage());
+                first.detach();
+            }
+        });
+    }
+
+    @Test
+    void namesResolveInTheThreadsNamespaceOnly() {
+        BpfException e = assertThrows(BpfException.class, () -> Interfaces.index("sg0"));
+        assertEquals(Errno.ENODEV, e.errno());
+        assertTrue(NetNamespace.inside(ns, () -> Interfaces.index("sg0")) > 0);
+    }
+
+    @Test
+    void aMissingNamespaceIsAClearError() {
+        BpfException e = assertThrows(BpfException.class,
+                () -> NetNamespace.run(Path.of("/run/netns/no-such-synguard-ns"), () -> {}));
+        assertEquals(Errno.ENOENT, e.errno());
+    }
+}

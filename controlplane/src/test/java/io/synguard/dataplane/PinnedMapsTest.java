@@ -1,0 +1,139 @@
+package io.synguard.dataplane;
+
+import io.synguard.bpf.BpfMap;
+import io.synguard.bpf.Cpus;
+import io.synguard.bpf.MappedRegion;
+import io.synguard.bpf.TestRun;
+import io.synguard.net.Prefix;
+import io.synguard.packet.FrameBuilder;
+import io.synguard.testing.BpfTest;
+import io.synguard.testing.TempBpffs;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static io.synguard.bpf.BpfProgram.XDP_DROP;
+import static io.synguard.bpf.BpfProgram.XDP_PASS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What a restart finds: maps pinned by one load are re-used by the next, or refused with a reason. */
+@BpfTest
+class PinnedMapsTest {
+    private static final byte[] BLOCKED_SYN = FrameBuilder.tcp("198.18.3.3", "198.18.0.1").build();
+    private static final byte[] ALLOWED_SYN = FrameBuilder.tcp("198.18.4.4", "198.18.0.1").build();
+
+    private TempBpffs bpffs;
+    private Path dir;
+
+    @BeforeEach
+    void mount() {
+        Cpus.pinCurrentThread(0);
+        bpffs = new TempBpffs();
+        dir = bpffs.root().resolve("synguard").resolve("eth-test");
+    }
+
+    @AfterEach
+    void unmount() {
+        bpffs.close();
+    }
+
+    private Dataplane load(int maxRules) {
+        return Dataplane.load(Dataplane.Options.defaults().withMaxRules(maxRules).withRateSets(16).withPinDirectory(dir));
+    }
+
+    @Test
+    void aReloadKeepsRulesHitsCountersAndConfig() {
+        try (Dataplane first = load(256)) {
+            first.blocklist().put(Prefix.parse("198.18.3.0/24"), true, null);
+            first.allowlist().put(Prefix.parse("198.18.4.4"), false, null);
+            first.config().setRateLimit(100, 20);
+            assertEquals(XDP_DROP, first.program().testRun(TestRun.once(BLOCKED_SYN)).retval());
+        }
+        try (Dataplane second = load(256)) {
+            Rule block = second.blocklist().get(Prefix.parse("198.18.3.0/24")).orElseThrow();
+            assertTrue(block.auto());
+            assertEquals(1, block.hits());
+            assertEquals(1, second.allowlist().list().size());
+            assertEquals(new DataplaneConfig.RateLimit(100, 20), second.config().rateLimit());
+            assertEquals(1, second.counters().read().get(Abi.Counter.DROPPED_BLOCKLIST));
+            assertEquals(XDP_DROP, second.program().testRun(TestRun.once(BLOCKED_SYN)).retval());
+            assertEquals(XDP_PASS, second.program().testRun(TestRun.once(ALLOWED_SYN)).retval());
+            assertEquals(2, second.blocklist().get(Prefix.parse("198.18.3.0/24")).orElseThrow().hits());
+        }
+    }
+
+    @Test
+    void thePinnedSizesWinOverTheAskedOnes() {
+        try (Dataplane first = load(64)) {
+            assertEquals(64, first.ruleCapacity());
+        }
+        try (Dataplane second = load(4096)) {
+            assertEquals(64, second.ruleCapacity());
+        }
+    }
+
+    @Test
+    void mapsOfAnotherAbiAreRefusedWithTheWayOut() {
+        try (Dataplane first = load(64)) {
+            first.blocklist().put(Prefix.parse("198.18.3.0/24"), false, null);
+        }
+        setAbiVersion(99);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> load(64));
+        assertTrue(e.getMessage().contains("ABI version 99"), e.getMessage());
+        assertTrue(e.getMessage().contains("synguard detach"), e.getMessage());
+    }
+
+    @Test
+    void pinnedMapsNobodyInitializedAreRefused() {
+        try (Dataplane first = load(64)) {
+            first.blocklist().put(Prefix.parse("198.18.3.0/24"), false, null);
+        }
+        setAbiVersion(0);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> load(64));
+        assertTrue(e.getMessage().contains("never initialized"), e.getMessage());
+    }
+
+    @Test
+    void aReloadRepairsAnIndexLeftBehindItsTries() {
+        try (Dataplane first = load(64)) {
+            first.blocklist().put(Prefix.parse("198.18.3.0/24"), false, null);
+            first.blocklist().put(Prefix.parse("198.18.5.0/24"), false, null);
+        }
+        // a run died between the two halves of a change: one entry left the trie but not the index,
+        // another entered the trie but not the index
+        try (Arena arena = Arena.ofConfined(); BpfMap trie = BpfMap.openPinned(dir.resolve("sg_block_v4"))) {
+            trie.delete(v4Key(arena, "198.18.3.0", 24));
+            MemorySegment meta = arena.allocate(Abi.RULE_META);
+            Abi.field(Abi.RULE_META, "serial").set(meta, 0L, 1000);
+            trie.update(v4Key(arena, "198.18.6.0", 24), meta, BpfMap.ANY);
+        }
+        try (Dataplane second = load(64)) {
+            assertEquals(XDP_PASS, second.program().testRun(TestRun.once(BLOCKED_SYN)).retval(), "stale entry gone");
+            assertEquals(XDP_DROP, second.program().testRun(
+                    TestRun.once(FrameBuilder.tcp("198.18.6.6", "198.18.0.1").build())).retval(), "missing entry indexed");
+            assertEquals(XDP_DROP, second.program().testRun(
+                    TestRun.once(FrameBuilder.tcp("198.18.5.5", "198.18.0.1").build())).retval(), "sound entry kept");
+        }
+    }
+
+    private void setAbiVersion(int version) {
+        try (BpfMap config = BpfMap.openPinned(dir.resolve("sg_config")); MappedRegion region = config.mmap()) {
+            region.segment().set(JAVA_INT, Abi.offset(Abi.CONFIG, "abi_version"), version);
+        }
+    }
+
+    private static MemorySegment v4Key(Arena arena, String address, int length) {
+        MemorySegment key = arena.allocate(Abi.LPM_V4_KEY);
+        key.set(JAVA_INT, 0, length);
+        MemorySegment.copy(MemorySegment.ofArray(Prefix.parse(address).address()), 0, key, 4, 4);
+        return key;
+    }
+}
