@@ -6,19 +6,29 @@
  * The table is keyed by what an attacker chooses. Were every new source
  * inserted, a random-source flood would pay an insert per packet and evict
  * every real offender. So every SYN first counts in a per-CPU count-min
- * sketch (32 KiB, always cached):
+ * sketch (32 KiB, always cached), whose estimate is never below a source's
+ * true count:
  *  - a source seen once in this window never touches the table: one-shot
  *    spoofed sources cost two cell updates and nothing else;
- *  - a new source is admitted only when its count stands out of the noise,
- *    the share of a cell every other source fills (lambda = SYNs / width,
- *    Poisson): the gate is lambda + 3 sqrt(lambda) + 2, so in a quiet window
- *    the second SYN admits, in a flood only real repeaters do;
- *  - no more than rl_admit_budget sources are admitted per CPU per window.
- * When a source is admitted its bucket is charged what it showed beyond the
- * gate, plus the 2 SYNs the gate asks for in a quiet window: exact there,
- * and under a flood a source that only fluctuated past the gate is charged
- * 2, which any burst of 2 or more lets pass. (A burst of 1 can drop such a
- * source's SYN; its retry a second later passes.)
+ *  - a source is a candidate once its estimate reaches rl_admit; a real
+ *    offender always does;
+ *  - a candidate whose estimate stands out of the noise every other source
+ *    puts in a cell (lambda = SYNs / width: the gate lambda + 3 sqrt(lambda)
+ *    + 2, which is 2 in a quiet window) is admitted at once, charged what it
+ *    showed beyond the gate plus 2: exact in a quiet window, lenient in a
+ *    flood;
+ *  - one that might be noise is admitted one time in eight, charged 2.
+ *    Botnet noise is lumpy (a cell holds a Poisson number of bots), so a
+ *    mean-based gate alone would never admit a bot whose cells hold fewer
+ *    bots than average; sampling admits it within a few SYNs, and keeps a
+ *    random flood's admissions to an eighth;
+ *  - no more than rl_admit_budget sources are admitted per CPU per window;
+ *  - a full set gives up the entry that matters least: never one being
+ *    limited now if another will do, else the one with the fewest SYNs.
+ * So a random flood that passes the sketch churns only its own entries and
+ * those of sources at rest, not the offenders'. A burst of 1 can drop the
+ * first SYN of a source admitted by chance; its retry a second later
+ * passes.
  *
  * Per CPU: a source whose SYNs RSS spreads over N queues gets up to N times
  * the rate. The control plane sums the CPUs when it reports and blocks.
@@ -125,26 +135,36 @@ rate_entry(const __u32 *key, __u32 hash, __u32 seen, __u64 now,
 	__u32 set_idx = sg_hash_final(hash ^ 0x9e3779b9u) & cfg->rl_sets_mask;
 	struct sg_rate_set *set = bpf_map_lookup_elem(&sg_rate, &set_idx);
 	struct sg_rate_entry *victim;
+	__u64 worth;
 	__u32 own;
 
 	if (!set)
 		return NULL;
 	victim = &set->way[0];
+	worth = ~0ULL;
 #pragma unroll
 	for (int i = 0; i < SG_RATE_WAYS; i++) {
 		struct sg_rate_entry *e = &set->way[i];
+		__u64 w;
 
 		if (e->tat_ns && same_source(e, key))
 			return e;
-		if (e->tat_ns < victim->tat_ns)
+		/* free < at rest, fewest SYNs first < being limited now */
+		w = !e->tat_ns ? 0 : (e->tat_ns > now ? 1ULL << 32 : 0) + e->syns + 1;
+		if (w < worth) {
+			worth = w;
 			victim = e;
+		}
 	}
 
-	if (seen < st->gate)
+	if (seen < cfg->rl_admit)
 		return NULL;
-	own = seen - st->gate + 2;
-	if (own < cfg->rl_admit)
+	if (seen >= st->gate)
+		own = seen - st->gate + 2;
+	else if (bpf_get_prandom_u32() & 7)
 		return NULL;
+	else
+		own = 2;
 	if (st->admitted >= cfg->rl_admit_budget) {
 		cnt->c[SG_CNT_RL_REFUSED]++;
 		return NULL;

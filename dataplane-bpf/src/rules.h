@@ -185,8 +185,17 @@ static __always_inline int match_v6(const __u32 *addr)
 	return -1;
 }
 
-/* Slot of the rule that decides for source (family, a0..a3), or -1 for
- * none. Global: the verifier walks these loops once, not per caller. */
+/* The rule that decides for pkt's source, or NULL: inlined where every SYN
+ * goes, so no call stands in the way. */
+static __always_inline struct sg_rule *rules_match(const struct packet *pkt)
+{
+	if (pkt->family == SG_FAMILY_V4)
+		return rule_at(match_v4(pkt->saddr));
+	return rule_at(match_v6(pkt->saddr));
+}
+
+/* As rules_match, as a global function for the rare paths, which the
+ * verifier then walks once rather than once more per caller. */
 __attribute__((noinline)) int sg_rules_match(__u32 family, __u32 a0, __u32 a1,
 					     __u32 a2, __u32 a3)
 {
@@ -195,13 +204,6 @@ __attribute__((noinline)) int sg_rules_match(__u32 family, __u32 a0, __u32 a1,
 	if (family == SG_FAMILY_V4)
 		return match_v4(addr);
 	return match_v6(addr);
-}
-
-/* The rule that decides for pkt's source, or NULL. */
-static __always_inline struct sg_rule *rules_match(const struct packet *pkt)
-{
-	return rule_at(sg_rules_match(pkt->family, pkt->saddr[0], pkt->saddr[1],
-				      pkt->saddr[2], pkt->saddr[3]));
 }
 
 #endif /* SG_RULES_H */

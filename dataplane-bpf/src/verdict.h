@@ -33,7 +33,8 @@ static __always_inline int unreadable(const struct packet *pkt,
 	cfg = bpf_map_lookup_elem(&sg_config, &zero);
 	if (!cfg)
 		return XDP_PASS;
-	rule = rules_match(pkt);
+	rule = rule_at(sg_rules_match(pkt->family, pkt->saddr[0], pkt->saddr[1],
+				      pkt->saddr[2], pkt->saddr[3]));
 	if (!rule || rule->kind != SG_KIND_BLOCK)
 		return XDP_PASS;
 	return enforce(cnt, cfg, SG_CNT_DROPPED_UNREADABLE);
@@ -64,7 +65,7 @@ static __always_inline int syn(const struct packet *pkt,
 			return XDP_PASS;
 		}
 		action = enforce(cnt, cfg, SG_CNT_DROPPED_BLOCKLIST);
-	} else if (rate_limited(pkt)) {
+	} else if (cfg->rl_interval_ns && rate_limited(pkt)) {
 		action = enforce(cnt, cfg, SG_CNT_DROPPED_RATELIMIT);
 	} else {
 		action = XDP_PASS;

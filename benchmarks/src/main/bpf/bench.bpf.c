@@ -38,6 +38,15 @@ struct {
 	__type(value, __u32);	/* IPv4 source, network order */
 } sg_bench_pool SEC(".maps");
 
+/* As large as sg_rules at a million rules: one random read of it per packet
+ * is the floor of any exact index that cannot fit in cache. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1 << 21);
+	__type(key, __u32);
+	__type(value, struct sg_rule);
+} sg_bench_miss SEC(".maps");
+
 static __always_inline struct iphdr *ipv4(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
@@ -86,6 +95,21 @@ int bench_pool_drop(struct xdp_md *ctx)
 {
 	from_pool(ctx);
 	return XDP_DROP;
+}
+
+/* One random 32-byte read from a 64 MiB table, keyed by the source. */
+SEC("xdp")
+int bench_pool_miss(struct xdp_md *ctx)
+{
+	struct iphdr *ip = ipv4(ctx);
+	struct sg_rule *r;
+	__u32 slot;
+
+	if (from_pool(ctx) || !ip)
+		return XDP_ABORTED;
+	slot = sg_hash_final(ip->saddr) & ((1 << 21) - 1);
+	r = bpf_map_lookup_elem(&sg_bench_miss, &slot);
+	return r && r->serial == 1 ? XDP_PASS : XDP_DROP;
 }
 
 SEC("xdp.frags")

@@ -3,6 +3,7 @@ package io.synguard.bench;
 import io.synguard.bpf.BpfProgram;
 import io.synguard.bpf.Cpus;
 import io.synguard.bpf.TestRun;
+import io.synguard.dataplane.Counters;
 import io.synguard.dataplane.Dataplane;
 
 import java.io.IOException;
@@ -40,7 +41,7 @@ public class DataplaneBench {
     public static final int REPEAT = 1_000_000;
     static final String OBJECT = "/io/synguard/bench/bench.bpf.o";
 
-    @Param({"trivial-drop", "pool-drop", "legit-syn", "non-syn", "block-10-hot", "block-10k-hot", "block-1m-hot",
+    @Param({"trivial-drop", "pool-drop", "one-miss", "legit-syn", "non-syn", "block-10-hot", "block-10k-hot", "block-1m-hot",
             "block-10-rotate", "block-10k-rotate", "block-1m-rotate", "lpm-10-hot", "lpm-10k-hot", "lpm-1m-hot",
             "lpm-10-rotate", "lpm-10k-rotate", "lpm-1m-rotate", "ratelimit-one", "ratelimit-botnet",
             "ratelimit-spoof", "ipv6-block-hot"})
@@ -58,9 +59,11 @@ public class DataplaneBench {
         program = dataplane.program(s.program);
         byte[] frame = s.prepare(dataplane);
         run = TestRun.repeated(frame, REPEAT);
-        int verdict = program.testRun(run).retval(); // also warms tables and buckets
-        if (verdict != s.verdict) {
-            throw new IllegalStateException(scenario + " gives XDP action " + verdict + ", expected " + s.verdict);
+        Counters.Snapshot before = dataplane.counters().read();
+        TestRun.Result warm = program.testRun(run); // also warms tables and buckets
+        String wrong = s.misbehaviour(warm, dataplane.counters().read().since(before));
+        if (wrong != null) {
+            throw new IllegalStateException(scenario + ": " + wrong);
         }
     }
 

@@ -2,6 +2,9 @@ package io.synguard.bench;
 
 import io.synguard.bpf.BpfMap;
 import io.synguard.bpf.BpfProgram;
+import io.synguard.bpf.TestRun;
+import io.synguard.dataplane.Abi;
+import io.synguard.dataplane.Counters;
 import io.synguard.dataplane.Dataplane;
 import io.synguard.net.Prefix;
 import io.synguard.packet.FrameBuilder;
@@ -19,6 +22,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 enum Scenario {
     TRIVIAL_DROP("bench_drop", 0, Traffic.HOT, BpfProgram.XDP_DROP),
     POOL_DROP("bench_pool_drop", 10_000, Traffic.ROTATE, BpfProgram.XDP_DROP),
+    ONE_MISS("bench_pool_miss", 1_000_000, Traffic.ROTATE, BpfProgram.XDP_DROP),
     LEGIT_SYN("bench_synguard", 10_000, Traffic.LEGIT, BpfProgram.XDP_PASS),
     NON_SYN("bench_synguard", 10_000, Traffic.ACK, BpfProgram.XDP_PASS),
     BLOCK_10_HOT("bench_synguard", 10, Traffic.HOT, BpfProgram.XDP_DROP),
@@ -60,6 +64,19 @@ enum Scenario {
 
     static Scenario of(String id) {
         return valueOf(id.toUpperCase().replace('-', '_'));
+    }
+
+    /**
+     * Whether a warm-up run did what this case is about: its last verdict, or for a botnet, whose
+     * buckets refill between its SYNs, that the limiter dropped most of them.
+     */
+    String misbehaviour(TestRun.Result last, Counters.Snapshot delta) {
+        if (traffic == Traffic.RATE_BOTNET) {
+            long syns = delta.get(Abi.Counter.SYN);
+            long dropped = delta.get(Abi.Counter.DROPPED_RATELIMIT);
+            return dropped * 2 > syns ? null : "the limiter dropped only " + dropped + " of " + syns + " SYNs";
+        }
+        return last.retval() == verdict ? null : "gives XDP action " + last.retval() + ", expected " + verdict;
     }
 
     /** Fills dp's maps for this case; the frame to run. */

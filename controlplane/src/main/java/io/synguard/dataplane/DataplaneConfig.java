@@ -35,7 +35,9 @@ public final class DataplaneConfig {
     void initialize(int rateSets, int rlSeed) {
         RL_SEED.setRelease(config, 0L, rlSeed);
         RL_SETS_MASK.setRelease(config, 0L, rateSets - 1);
-        RL_ADMIT_BUDGET.setRelease(config, 0L, Math.max(1, rateSets * Abi.RATE_WAYS / 8));
+        // a quarter of a CPU's table per window: a botnet of that size is tracked within one
+        // window, and a random flood that slips past the sketch cannot churn the table faster
+        RL_ADMIT_BUDGET.setRelease(config, 0L, Math.max(1, rateSets * Abi.RATE_WAYS / 4));
         EVENT_BUDGET.setRelease(config, 0L, DEFAULT_EVENT_BUDGET);
         ABI_VERSION.setRelease(config, 0L, Abi.ABI_VERSION);
     }

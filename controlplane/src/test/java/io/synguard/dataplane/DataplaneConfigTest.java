@@ -36,7 +36,7 @@ class DataplaneConfigTest {
         assertEquals(Abi.ABI_VERSION, config.abiVersion());
         assertEquals(1023, memory.get(JAVA_INT, Abi.offset(Abi.CONFIG, "rl_sets_mask")));
         assertEquals(99, memory.get(JAVA_INT, Abi.offset(Abi.CONFIG, "rl_seed")));
-        assertEquals(512, memory.get(JAVA_INT, Abi.offset(Abi.CONFIG, "rl_admit_budget")));
+        assertEquals(1024, memory.get(JAVA_INT, Abi.offset(Abi.CONFIG, "rl_admit_budget")));
         assertEquals(DataplaneConfig.DEFAULT_EVENT_BUDGET, memory.get(JAVA_INT, Abi.offset(Abi.CONFIG, "event_budget")));
     }
 

@@ -24,6 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @BpfTest
 class RateLimiterTest {
     private static final String OFFENDER = "198.18.50.1";
+    /** Admissions per CPU per window with 64 sets: a quarter of 256 entries. */
+    private static final int BUDGET = 64;
 
     private Dataplane dp;
 
@@ -51,10 +53,11 @@ class RateLimiterTest {
         }
         Counters.Snapshot c = dp.counters().read();
         assertEquals(30_000, c.get(Abi.Counter.SYN_PASSED));
-        // two one-shot sources sharing both sketch cells look like one source seen twice: a
-        // harmless entry now and then, never an insert per packet
-        assertTrue(c.get(Abi.Counter.RL_ADMITTED) <= 30, "admitted " + c.get(Abi.Counter.RL_ADMITTED) + " of 30,000");
-        assertEquals(c.get(Abi.Counter.RL_ADMITTED), dp.rateTable().read().size());
+        // sources the sketch cannot tell from repeaters are admitted one time in eight, and never
+        // more than the budget (here 64) a window: a few hundred at most, not 30,000 inserts
+        long admitted = c.get(Abi.Counter.RL_ADMITTED);
+        assertTrue(admitted <= 3 * BUDGET, "admitted " + admitted + " of 30,000");
+        assertTrue(dp.rateTable().read().size() <= admitted);
     }
 
     @Test
@@ -74,7 +77,7 @@ class RateLimiterTest {
         assertTrue(tracked.drops() >= 9, "drops: " + tracked);
         assertEquals(1, tracked.cpus());
         long admitted = dp.counters().read().get(Abi.Counter.RL_ADMITTED);
-        assertTrue(admitted >= 1 && admitted <= 11, "the offender and at most 0.1% of the flood: " + admitted);
+        assertTrue(admitted >= 1 && admitted <= 1 + 3 * BUDGET, "the offender and the flood's budgeted few: " + admitted);
     }
 
     @Test
