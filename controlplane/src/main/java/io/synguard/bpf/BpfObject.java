@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -62,12 +61,6 @@ public final class BpfObject implements AutoCloseable {
     /** {@code int bpf_map__reuse_fd(struct bpf_map *map, int fd);} */
     private static final MethodHandle MAP_REUSE_FD =
             Native.libbpf("bpf_map__reuse_fd", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    /** {@code int bpf_map__set_initial_value(struct bpf_map *map, const void *data, size_t size);} */
-    private static final MethodHandle MAP_SET_INITIAL_VALUE = Native.libbpf("bpf_map__set_initial_value",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
-    /** {@code const void *bpf_map__initial_value(struct bpf_map *map, size_t *psize);} */
-    private static final MethodHandle MAP_INITIAL_VALUE =
-            Native.libbpf("bpf_map__initial_value", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
     /** {@code int bpf_program__fd(const struct bpf_program *prog);} */
     private static final MethodHandle PROG_FD = Native.libbpf("bpf_program__fd", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     /** {@code __u32 bpf_program__flags(const struct bpf_program *prog);} */
@@ -371,38 +364,6 @@ public final class BpfObject implements AutoCloseable {
             try {
                 BpfException.check((int) MAP_REUSE_FD.invokeExact(map, existing.fd()),
                         "bpf_map__reuse_fd(" + mapName + ")", null);
-                return this;
-            } catch (BpfException e) {
-                throw e;
-            } catch (Throwable t) {
-                throw Native.unexpected(t);
-            }
-        }
-
-        /** The initial contents of a global-data map (.rodata, .data, .bss): a copy. */
-        public byte[] initialValue() {
-            try (Arena call = Arena.ofConfined()) {
-                MemorySegment size = call.allocate(JAVA_LONG);
-                MemorySegment data = (MemorySegment) MAP_INITIAL_VALUE.invokeExact(map, size);
-                if (data.equals(MemorySegment.NULL)) {
-                    throw new BpfException("bpf_map__initial_value(" + mapName + ")", Errno.EINVAL,
-                            "not a global-data map");
-                }
-                return data.reinterpret(size.get(JAVA_LONG, 0)).toArray(JAVA_BYTE);
-            } catch (BpfException e) {
-                throw e;
-            } catch (Throwable t) {
-                throw Native.unexpected(t);
-            }
-        }
-
-        /** Replaces the initial contents of a global-data map; the size must stay the same. */
-        public MapSpec setInitialValue(byte[] value) {
-            checkNotLoaded();
-            try (Arena call = Arena.ofConfined()) {
-                MemorySegment data = call.allocateFrom(JAVA_BYTE, value);
-                BpfException.check((int) MAP_SET_INITIAL_VALUE.invokeExact(map, data, (long) value.length),
-                        "bpf_map__set_initial_value(" + mapName + ")", value.length + " bytes");
                 return this;
             } catch (BpfException e) {
                 throw e;

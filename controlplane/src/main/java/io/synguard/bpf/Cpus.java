@@ -18,8 +18,6 @@ public final class Cpus {
     /** {@code int sched_setaffinity(pid_t pid, size_t cpusetsize, const cpu_set_t *mask);} */
     private static final MethodHandle SCHED_SETAFFINITY = Native.withErrno(Native.LIBC, "sched_setaffinity",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
-    /** {@code int sched_getcpu(void);} */
-    private static final MethodHandle SCHED_GETCPU = Native.libc("sched_getcpu", FunctionDescriptor.of(JAVA_INT));
 
     private static final int CPU_SET_BYTES = 128;
     private static final int POSSIBLE = readPossible();
@@ -32,15 +30,6 @@ public final class Cpus {
      */
     public static int possible() {
         return POSSIBLE;
-    }
-
-    /** The CPU the calling thread runs on now. */
-    public static int current() {
-        try {
-            return (int) SCHED_GETCPU.invokeExact();
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
     }
 
     /** Keeps the calling thread on one CPU, so that a per-CPU map shows its work in one slot. */

@@ -1,7 +1,6 @@
 package io.synguard.dataplane;
 
 import java.lang.foreign.MemoryLayout;
-import java.lang.foreign.SequenceLayout;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.VarHandle;
 
@@ -119,9 +118,5 @@ public final class Abi {
     /** Byte offset of a member. */
     static long offset(StructLayout layout, String name) {
         return layout.byteOffset(groupElement(name));
-    }
-
-    static SequenceLayout sequence(StructLayout layout, String name) {
-        return (SequenceLayout) layout.select(groupElement(name));
     }
 }

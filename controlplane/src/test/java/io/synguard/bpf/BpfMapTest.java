@@ -137,6 +137,36 @@ class BpfMapTest {
     }
 
     @Test
+    void iterationAndBatchDeleteOfATrie() {
+        BpfMap trie = dataplane.map("sg_allow_v4");
+        int n = 5;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment keys = arena.allocate(trie.info().keySize() * (long) n, 4);
+            MemorySegment value = trie.allocateValue(arena);
+            for (int i = 0; i < n; i++) {
+                MemorySegment key = keys.asSlice((long) i * trie.info().keySize(), trie.info().keySize());
+                key.set(JAVA_INT, 0, 32);
+                key.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 4, (byte) 198);
+                key.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 7, (byte) i);
+                trie.update(key, value, BpfMap.ANY);
+            }
+            int seen = 0;
+            MemorySegment at = MemorySegment.NULL;
+            MemorySegment next = trie.allocateKey(arena);
+            MemorySegment copy = trie.allocateKey(arena);
+            while (trie.nextKey(at, next)) {
+                seen++;
+                MemorySegment.copy(next, 0, copy, 0, copy.byteSize());
+                at = copy;
+            }
+            assertEquals(n, seen);
+            assertEquals(n, trie.deleteBatch(keys, n));
+            assertFalse(trie.nextKey(MemorySegment.NULL, next), "empty after the batch delete");
+            assertEquals(0, trie.deleteBatch(keys, n), "deleting what is gone removes nothing");
+        }
+    }
+
+    @Test
     void mmapSharesMemoryWithTheKernel() {
         BpfMap t16 = dataplane.map("sg_t16");
         try (Arena arena = Arena.ofConfined(); MappedRegion region = t16.mmap()) {
