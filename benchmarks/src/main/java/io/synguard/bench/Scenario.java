@@ -6,6 +6,7 @@ import io.synguard.bpf.TestRun;
 import io.synguard.dataplane.Abi;
 import io.synguard.dataplane.Counters;
 import io.synguard.dataplane.Dataplane;
+import io.synguard.dataplane.RuleSpec;
 import io.synguard.net.Prefix;
 import io.synguard.packet.FrameBuilder;
 
@@ -83,7 +84,7 @@ enum Scenario {
     byte[] prepare(Dataplane dp) {
         Blocklists lists = Blocklists.generate(Math.max(prefixes, 1), 42);
         if (prefixes > 0) {
-            dp.blocklist().putAll(lists.prefixes(), false, null);
+            dp.blocklist().putAll(lists.prefixes().stream().map(p -> new RuleSpec(p, false, null)).toList());
         }
         String hot = Blocklists.text(lists.sources()[0]);
         return switch (traffic) {

@@ -63,13 +63,13 @@ public final class RuleList {
      * Adds or replaces many entries, as {@link #put} each; how many. The first failure stops it, the
      * entries before it stay.
      */
-    public int putAll(Collection<Prefix> prefixes, boolean auto, Instant expires) {
+    public int putAll(Collection<RuleSpec> specs) {
         synchronized (index) {
             try (Arena arena = Arena.ofConfined()) {
-                for (Prefix p : prefixes) {
-                    put(arena, p, auto, expires);
+                for (RuleSpec s : specs) {
+                    put(arena, s.prefix(), s.auto(), s.expires());
                 }
-                return prefixes.size();
+                return specs.size();
             }
         }
     }
@@ -122,6 +122,13 @@ public final class RuleList {
                 }
                 return Optional.of(rule(prefix, meta));
             }
+        }
+    }
+
+    /** SYNs the entry matched, read from the index without a system call; 0 if it is not listed. */
+    public long hits(Prefix prefix) {
+        synchronized (index) {
+            return Math.max(0, index.hits(prefix, kind));
         }
     }
 

@@ -1,0 +1,52 @@
+package io.synguard.bpf;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/** The BPF filesystem, where pins live. */
+public final class Bpffs {
+    /** {@code int mount(const char *source, const char *target, const char *filesystemtype,
+     * unsigned long mountflags, const void *data);} */
+    private static final MethodHandle MOUNT = Native.withErrno(Native.LIBC, "mount",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+
+    public static final Path DEFAULT = Path.of("/sys/fs/bpf");
+
+    private Bpffs() {}
+
+    /** Whether a bpffs is mounted at dir, as this process's mount namespace sees it. */
+    public static boolean mountedAt(Path dir) {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/mounts")).stream()
+                    .map(l -> l.split(" "))
+                    .anyMatch(f -> f.length > 2 && f[1].equals(dir.toString()) && f[2].equals("bpf"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Mounts a bpffs at dir. */
+    public static void mount(Path dir) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = arena.allocate(Native.CAPTURE_LAYOUT);
+            MemorySegment bpf = arena.allocateFrom("bpf");
+            int rc = (int) MOUNT.invokeExact(errno, bpf, arena.allocateFrom(dir.toString()), bpf, 0L, MemorySegment.NULL);
+            if (rc != 0) {
+                throw new BpfException("mount(bpf, " + dir + ")", Native.errno(errno), "cannot mount a BPF filesystem");
+            }
+        } catch (BpfException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+}
