@@ -8,7 +8,9 @@ import picocli.CommandLine.Command;
 /** The synguard command line. */
 @Command(name = "synguard", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "XDP SYN-flood mitigation for Linux edge hosts.",
-        subcommands = {CheckCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, StatusCommand.class, TopCommand.class, BlockCommand.class,
+                UnblockCommand.class, AllowCommand.class, DisallowCommand.class, ConfigCommand.class, DetachCommand.class,
+                CheckCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -20,7 +22,8 @@ public final class Main implements Runnable {
     /** The configured command line, for tests too. */
     static CommandLine commandLine() {
         return new CommandLine(new Main()).setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof BpfException || e instanceof IllegalStateException || e instanceof IllegalArgumentException) {
+            if (e instanceof BpfException || e instanceof IllegalStateException || e instanceof IllegalArgumentException
+                    || e instanceof java.io.UncheckedIOException) {
                 cmd.getErr().println("synguard: " + e.getMessage());
                 return 1;
             }

@@ -1,0 +1,183 @@
+package io.synguard.api;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import io.synguard.config.Settings;
+import io.synguard.dataplane.RuleKind;
+import io.synguard.json.Json;
+import io.synguard.net.Prefix;
+import io.synguard.policy.Entry;
+import io.synguard.policy.Origin;
+import io.synguard.policy.Policy;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The endpoints of API.md. Each validates everything before it changes anything. */
+final class Endpoints {
+    /** Entries one bulk import takes at most. */
+    static final int MAX_BULK = 1_000_000;
+    static final long MAX_TTL_S = 10L * 365 * 24 * 3600;
+    static final int MAX_REASON = 1024;
+    static final int MAX_TOP = 1000;
+
+    /** Reads one object where the parser stands; what follows is the caller's to check. */
+    private static final ObjectReader RULE_POST = Json.mapper().readerFor(Views.RulePost.class)
+            .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private final Service service;
+    private final Metrics metrics;
+    private final Audit audit;
+
+    Endpoints(Service service, Metrics metrics, Audit audit) {
+        this.service = service;
+        this.metrics = metrics;
+        this.audit = audit;
+    }
+
+    Router router(boolean metricsPublic) {
+        return new Router()
+                .add("GET", "/healthz", true, r -> health())
+                .add("GET", "/v1/status", false, r -> Response.json(200, service.status()))
+                .add("GET", "/v1/blocks", false, r -> list(RuleKind.BLOCK))
+                .add("POST", "/v1/blocks", false, r -> post(RuleKind.BLOCK, r))
+                .add("DELETE", "/v1/blocks/{}", false, r -> delete(RuleKind.BLOCK, r))
+                .add("GET", "/v1/allows", false, r -> list(RuleKind.ALLOW))
+                .add("POST", "/v1/allows", false, r -> post(RuleKind.ALLOW, r))
+                .add("DELETE", "/v1/allows/{}", false, r -> delete(RuleKind.ALLOW, r))
+                .add("GET", "/v1/config", false, r -> Response.json(200, service.settings()))
+                .add("PATCH", "/v1/config", false, this::configure)
+                .add("GET", "/v1/top", false, this::top)
+                .add("GET", "/metrics", metricsPublic, r -> Response.text(200, Metrics.CONTENT_TYPE, metrics.scrape()));
+    }
+
+    private Response health() {
+        if (!service.attached()) {
+            throw new ApiException(503, "not_attached", "the XDP program is not attached yet");
+        }
+        return Response.json(200, Map.of("status", "ok"));
+    }
+
+    private Response list(RuleKind kind) {
+        return Response.json(200, service.policy().list(kind).stream().map(Views.Rule::of).toList());
+    }
+
+    private Response post(RuleKind kind, Request r) {
+        byte[] body = r.body();
+        try (JsonParser parser = Json.mapper().createParser(body)) {
+            JsonToken first = parser.nextToken();
+            if (first == JsonToken.START_OBJECT) {
+                Policy.Request one = validate(RULE_POST.readValue(parser, Views.RulePost.class));
+                requireEnd(parser);
+                Policy.Change change = service.policy().put(kind, one.prefix(), one.ttl(), one.reason(), Origin.OPERATOR);
+                audit.record(r, 201, change.before() == null ? null : Views.Rule.of(change.before(), 0),
+                        Views.Rule.of(change.after(), 0));
+                return Response.json(201, Views.Rule.of(change.after(), service.policy().hitsOf(kind, one.prefix())));
+            }
+            if (first == JsonToken.START_ARRAY) {
+                List<Policy.Request> all = new ArrayList<>();
+                for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
+                    if (t != JsonToken.START_OBJECT) {
+                        throw ApiException.badRequest("entry " + all.size() + ": not a JSON object");
+                    }
+                    if (all.size() == MAX_BULK) {
+                        throw new ApiException(413, "too_many", "a bulk import takes at most " + MAX_BULK + " entries");
+                    }
+                    all.add(validate(RULE_POST.readValue(parser, Views.RulePost.class), all.size()));
+                }
+                requireEnd(parser);
+                int added = service.policy().putAll(kind, all, Origin.OPERATOR);
+                audit.record(r, 201, null, new Views.Added(added));
+                return Response.json(201, new Views.Added(added));
+            }
+            throw ApiException.badRequest("the body must be a JSON object, or an array of them");
+        } catch (IOException e) {
+            throw ApiException.badRequest("malformed JSON: " + Settings.reason(e));
+        }
+    }
+
+    private Response delete(RuleKind kind, Request r) {
+        Prefix p = prefix(r.parameter(0));
+        Optional<Entry> removed = service.policy().remove(kind, p);
+        if (removed.isEmpty()) {
+            throw ApiException.notFound("no " + (kind == RuleKind.BLOCK ? "block" : "allow") + " for " + p);
+        }
+        audit.record(r, 204, Views.Rule.of(removed.get(), 0), null);
+        return Response.empty(204);
+    }
+
+    private Response configure(Request r) {
+        JsonNode patch;
+        try {
+            patch = Json.mapper().readTree(r.body());
+        } catch (IOException e) {
+            throw ApiException.badRequest("malformed JSON: " + Settings.reason(e));
+        }
+        if (patch == null || !patch.isObject()) {
+            throw ApiException.badRequest("the body must be a JSON object with the settings to change");
+        }
+        Settings before = service.settings();
+        Settings after = service.configure(patch);
+        audit.record(r, 200, before, after);
+        return Response.json(200, after);
+    }
+
+    private Response top(Request r) {
+        String limitText = r.query("limit", "10");
+        int limit;
+        try {
+            limit = Integer.parseInt(limitText);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("limit must be a whole number, was '" + limitText + "'");
+        }
+        if (limit < 1 || limit > MAX_TOP) {
+            throw ApiException.badRequest("limit must be 1.." + MAX_TOP + ", was " + limit);
+        }
+        return Response.json(200, service.top(limit).stream().map(Views.Top::of).toList());
+    }
+
+    private static Policy.Request validate(Views.RulePost post) {
+        return validate(post, -1);
+    }
+
+    private static Policy.Request validate(Views.RulePost post, int index) {
+        String where = index < 0 ? "" : "entry " + index + ": ";
+        if (post.prefix() == null) {
+            throw ApiException.badRequest(where + "prefix is required");
+        }
+        Prefix p;
+        try {
+            p = Prefix.parse(post.prefix());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(where + e.getMessage());
+        }
+        if (post.ttlS() != null && (post.ttlS() < 1 || post.ttlS() > MAX_TTL_S)) {
+            throw ApiException.badRequest(where + "ttl_s must be 1.." + MAX_TTL_S + ", was " + post.ttlS());
+        }
+        if (post.reason() != null && post.reason().length() > MAX_REASON) {
+            throw ApiException.badRequest(where + "reason is longer than " + MAX_REASON + " characters");
+        }
+        return new Policy.Request(p, post.ttlS() == null ? null : Duration.ofSeconds(post.ttlS()), post.reason());
+    }
+
+    private static Prefix prefix(String text) {
+        try {
+            return Prefix.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+    }
+
+    private static void requireEnd(JsonParser parser) throws IOException {
+        if (parser.nextToken() != null) {
+            throw ApiException.badRequest("malformed JSON: trailing content after the object");
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.synguard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.synguard.config.Settings;
+import io.synguard.detect.SourceRates;
+import io.synguard.policy.Policy;
+
+import java.util.List;
+
+/** What the API serves from: the daemon, or a fake in tests. */
+public interface Service {
+    /** Whether the XDP program is attached and enforcing (or counting). */
+    boolean attached();
+
+    Views.Status status();
+
+    /** The top SYN sources of the last interval, most SYNs first. */
+    List<SourceRates.SourceRate> top(int limit);
+
+    Policy policy();
+
+    Settings settings();
+
+    /** Checks patch, applies it to the data plane and the detector, journals it; the new settings. */
+    Settings configure(JsonNode patch);
+}

@@ -1,0 +1,65 @@
+package io.synguard.api;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.synguard.detect.SourceRates;
+import io.synguard.policy.Entry;
+import io.synguard.policy.Origin;
+import io.synguard.policy.Policy;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/** The JSON shapes of API.md: the contract other tools rely on. Times are RFC 3339, UTC, whole seconds. */
+public final class Views {
+    private Views() {}
+
+    public static String time(Instant t) {
+        return t == null ? null : t.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    /** A block or an allow. */
+    public record Rule(String prefix, Origin origin, String reason, String created, String expires, long hits) {
+        static Rule of(Entry e, long hits) {
+            return new Rule(e.prefix().toString(), e.origin(), e.reason(), time(e.created()), time(e.expires()), hits);
+        }
+
+        static Rule of(Policy.Listed l) {
+            return of(l.entry(), l.hits());
+        }
+    }
+
+    /** What a bulk import did. */
+    public record Added(long added) {}
+
+    /** One source of {@code GET /v1/top}. */
+    public record Top(String address, long synPps, long droppedPps) {
+        static Top of(SourceRates.SourceRate s) {
+            return new Top(s.address().getHostAddress(), Math.round(s.synPps()), Math.round(s.droppedPps()));
+        }
+    }
+
+    /**
+     * {@code GET /v1/status}: the shape of API.md, which it extends by {@code attack.kind},
+     * {@code attack.baseline_pps}, {@code attack.peak_syn_pps}, {@code attack.offenders} and
+     * {@code lists}.
+     */
+    public record Status(@JsonProperty("interface") String iface, String attachMode, String mode, long uptimeS, Attack attack, Totals totals,
+                         Rates rates, Lists lists) {}
+
+    /**
+     * @param kind "sources" when offenders can be blocked one by one, "random_sources" when the
+     *             flood comes from sources too scattered for that; null without an attack
+     */
+    public record Attack(boolean active, String since, long synPps, long thresholdPps, String kind, long baselinePps,
+                         long peakSynPps, long offenders) {}
+
+    public record Totals(long packets, long tcp, long syn, long synPassed, long droppedBlocklist, long droppedRatelimit,
+                         long passedAllowlist, long malformed) {}
+
+    public record Rates(long packetsPps, long synPps, long droppedPps) {}
+
+    public record Lists(long blocksOperator, long blocksAuto, long allows) {}
+
+    /** A body of {@code POST /v1/blocks} or {@code /v1/allows}. */
+    public record RulePost(String prefix, Long ttlS, String reason) {}
+}

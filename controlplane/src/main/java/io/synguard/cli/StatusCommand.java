@@ -1,0 +1,56 @@
+package io.synguard.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "status", description = "What synguard sees now: attack state, rates, totals, list sizes.")
+final class StatusCommand implements Callable<Integer> {
+    @Mixin
+    ClientOptions client;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        JsonNode s = client.client().get("/v1/status");
+        PrintWriter out = spec.commandLine().getOut();
+        if (client.json) {
+            out.println(s.toPrettyString());
+            return 0;
+        }
+        JsonNode a = s.get("attack");
+        JsonNode r = s.get("rates");
+        JsonNode t = s.get("totals");
+        JsonNode l = s.get("lists");
+        out.printf("interface  %s (%s mode), %s, up %ds%n", s.get("interface").asText(), s.get("attach_mode").asText(),
+                s.get("mode").asText(), s.get("uptime_s").asLong());
+        if (a.get("active").asBoolean()) {
+            out.printf("attack     ACTIVE since %s: %d SYN/s (peak %d), threshold %d SYN/s, %d offenders%s%n",
+                    a.get("since").asText(), a.get("syn_pps").asLong(), a.get("peak_syn_pps").asLong(),
+                    a.get("threshold_pps").asLong(), a.get("offenders").asLong(),
+                    "random_sources".equals(a.get("kind").asText()) ? " (random sources: blocking cannot help)" : "");
+        } else {
+            out.printf("attack     none (threshold %d SYN/s, baseline %d SYN/s)%n", a.get("threshold_pps").asLong(),
+                    a.get("baseline_pps").asLong());
+        }
+        out.printf("rates      %d packets/s, %d SYN/s, %d dropped/s%n", r.get("packets_pps").asLong(),
+                r.get("syn_pps").asLong(), r.get("dropped_pps").asLong());
+        out.printf("totals     %d packets, %d SYN, %d passed, dropped %d by blocklist and %d by rate limit,"
+                        + " %d passed by allowlist, %d malformed%n", t.get("packets").asLong(), t.get("syn").asLong(),
+                t.get("syn_passed").asLong(), t.get("dropped_blocklist").asLong(), t.get("dropped_ratelimit").asLong(),
+                t.get("passed_allowlist").asLong(), t.get("malformed").asLong());
+        out.printf("lists      %d blocks (%d operator, %d auto), %d allows%n",
+                l.get("blocks_operator").asLong() + l.get("blocks_auto").asLong(), l.get("blocks_operator").asLong(),
+                l.get("blocks_auto").asLong(), l.get("allows").asLong());
+        out.flush();
+        return 0;
+    }
+}

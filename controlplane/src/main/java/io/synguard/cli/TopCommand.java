@@ -1,0 +1,36 @@
+package io.synguard.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "top", description = "The sources that sent the most SYNs in the last interval.")
+final class TopCommand implements Callable<Integer> {
+    @Mixin
+    ClientOptions client;
+
+    @Option(names = {"-n", "--limit"}, defaultValue = "10", description = "How many (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        JsonNode top = client.client().get("/v1/top?limit=" + limit);
+        if (client.json) {
+            spec.commandLine().getOut().println(top.toPrettyString());
+            return 0;
+        }
+        Table t = new Table("ADDRESS", "SYN/S", "DROPPED/S").numeric(1, 2);
+        top.forEach(s -> t.row(s.get("address").asText(), s.get("syn_pps").asLong(), s.get("dropped_pps").asLong()));
+        t.print(spec.commandLine().getOut());
+        return 0;
+    }
+}

@@ -1,0 +1,291 @@
+package io.synguard.daemon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.synguard.api.ApiServer;
+import io.synguard.api.Audit;
+import io.synguard.api.Metrics;
+import io.synguard.api.Service;
+import io.synguard.api.Tokens;
+import io.synguard.api.Views;
+import io.synguard.bpf.Bpffs;
+import io.synguard.bpf.XdpMode;
+import io.synguard.config.Settings;
+import io.synguard.dataplane.Attachment;
+import io.synguard.dataplane.Dataplane;
+import io.synguard.dataplane.DataplaneConfig;
+import io.synguard.dataplane.RateLimitEvents;
+import io.synguard.dataplane.RuleKind;
+import io.synguard.detect.SourceRates;
+import io.synguard.json.Json;
+import io.synguard.policy.KernelRules;
+import io.synguard.policy.Origin;
+import io.synguard.policy.Policy;
+import io.synguard.state.Journal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.InstantSource;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * synguard running on an interface: the data plane attached and enforcing, its lists restored from
+ * the journal and the pinned maps, the control loop judging the SYN rate, and the API serving.
+ * {@link #close} stops all but the data plane, which keeps enforcing unless asked to detach.
+ */
+public final class Daemon implements Service, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+    private static final long EXPIRY_SWEEP_MS = 250;
+
+    private final Options options;
+    private final Dataplane dataplane;
+    private final Journal journal;
+    private final Policy policy;
+    private final Attachment attachment;
+    private final Monitor monitor;
+    private final Monitor.Status status;
+    private final Metrics metrics;
+    private final ApiServer api;
+    private final ScheduledExecutorService scheduler;
+    private final Thread eventsThread;
+    private final RateLimitEvents events;
+    private volatile Settings settings;
+    private volatile boolean running = true;
+    private ScheduledFuture<?> ticking;
+
+    /**
+     * How to run.
+     *
+     * @param iface         the interface to protect
+     * @param attach        native, generic, or auto
+     * @param mode          the mode to start in; null to keep the journaled one
+     * @param listen        where the API listens
+     * @param stateDir      journal, token, audit log
+     * @param tokenFile     the API token's file
+     * @param configFile    settings to apply over the journaled ones at start; null for none
+     * @param detachOnExit  take the program off the interface on a clean stop
+     * @param metricsPublic serve /metrics without the token
+     * @param pinDirectory  where the maps and the link are pinned
+     * @param maxRules      rules the data plane's index takes, on first start
+     */
+    public record Options(String iface, XdpMode attach, Settings.Mode mode, InetSocketAddress listen, Path stateDir,
+                          Path tokenFile, Path configFile, boolean detachOnExit, boolean metricsPublic,
+                          Path pinDirectory, int maxRules) {}
+
+    private Daemon(Options options, InstantSource clock, Ticker ticker) throws InterruptedException {
+        this.options = options;
+        prepareStateDir(options.stateDir());
+        Tokens tokens = Tokens.loadOrCreate(options.tokenFile());
+        ensureBpffs(options.pinDirectory());
+        this.dataplane = Dataplane.load(Dataplane.Options.defaults().withMaxRules(options.maxRules())
+                .withPinDirectory(options.pinDirectory()));
+        this.scheduler = Executors.newScheduledThreadPool(1, Thread.ofPlatform().name("synguard-loop").daemon().factory());
+        this.journal = Journal.open(options.stateDir().resolve("journal"), Json.mapper());
+        this.policy = new Policy(new KernelRules(dataplane), journal, clock, ticker, scheduler);
+        Policy.Restored restored = policy.restore(Settings.DEFAULTS);
+        LOG.info("restored {} blocks and {} allows ({} reinstated in the kernel, {} adopted from it, {} lapsed)",
+                restored.blocks(), restored.allows(), restored.reinstated(), restored.adopted(), restored.lapsed());
+        this.settings = startingSettings(restored.settings(), options);
+        policy.saveSettings(settings);
+        apply(settings);
+
+        this.attachment = Attachment.attach(dataplane, options.iface(), options.attach(), options.pinDirectory());
+        this.status = new Monitor.Status(options.iface(), attachment::mode, () -> settings, policy, clock);
+        this.metrics = new Metrics(status::get, this::listsByOrigin);
+        this.monitor = new Monitor(dataplane, policy, metrics, clock, () -> settings, status);
+        this.events = dataplane.openEvents();
+        this.eventsThread = Thread.ofPlatform().name("synguard-events").daemon().start(this::pollEvents);
+        schedule();
+        scheduler.scheduleWithFixedDelay(this::sweep, EXPIRY_SWEEP_MS, EXPIRY_SWEEP_MS, TimeUnit.MILLISECONDS);
+        this.api = ApiServer.start(options.listen(), this, tokens, new Audit(clock), metrics, options.metricsPublic());
+        LOG.info("synguard is protecting {} ({} mode, {}); API on http://{}:{}", options.iface(), attachment.mode(),
+                settings.mode().text(), api.address().getHostString(), api.address().getPort());
+    }
+
+    /** Starts synguard; throws with a reason if anything is in the way, leaving nothing half-made. */
+    public static Daemon start(Options options, InstantSource clock, Ticker ticker) throws InterruptedException {
+        return new Daemon(options, clock, ticker);
+    }
+
+    public InetSocketAddress apiAddress() {
+        return api.address();
+    }
+
+    // ---- Service -------------------------------------------------------------------------------
+
+    @Override
+    public boolean attached() {
+        return running;
+    }
+
+    @Override
+    public Views.Status status() {
+        return status.get();
+    }
+
+    @Override
+    public List<SourceRates.SourceRate> top(int limit) {
+        return monitor.top(limit);
+    }
+
+    @Override
+    public Policy policy() {
+        return policy;
+    }
+
+    @Override
+    public Settings settings() {
+        return settings;
+    }
+
+    @Override
+    public synchronized Settings configure(JsonNode patch) {
+        Settings next = settings.patched(patch);
+        long oldInterval = settings.detection().intervalMs();
+        apply(next);
+        policy.saveSettings(next);
+        settings = next;
+        monitor.configure(next);
+        if (next.detection().intervalMs() != oldInterval) {
+            ticking.cancel(false);
+            schedule();
+        }
+        LOG.info("settings now {}", next.toJson());
+        return next;
+    }
+
+    // ---- lifecycle -----------------------------------------------------------------------------
+
+    @Override
+    public void close() {
+        running = false;
+        RuntimeException first = null;
+        for (Runnable step : List.<Runnable>of(api::close, scheduler::shutdownNow, this::stopEvents,
+                () -> {
+                    if (options.detachOnExit()) {
+                        attachment.detach();
+                    }
+                }, attachment::close, journal::close, dataplane::close)) {
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        LOG.info(options.detachOnExit() ? "stopped; synguard is detached from {}"
+                : "stopped; the XDP program keeps enforcing on {}", options.iface());
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private void schedule() {
+        long ms = settings.detection().intervalMs();
+        ticking = scheduler.scheduleAtFixedRate(this::tick, ms, ms, TimeUnit.MILLISECONDS);
+    }
+
+    private void tick() {
+        try {
+            monitor.tick();
+        } catch (RuntimeException e) {
+            LOG.error("the control loop failed this interval; it goes on", e);
+        }
+    }
+
+    private void sweep() {
+        try {
+            metrics.expired(policy.expire());
+        } catch (RuntimeException e) {
+            LOG.error("expiring entries failed; trying again shortly", e);
+        }
+    }
+
+    private void pollEvents() {
+        while (running) {
+            try {
+                events.poll(100, e -> monitor.reported(e.source()));
+            } catch (RuntimeException e) {
+                if (running) {
+                    LOG.error("reading rate-limit events failed", e);
+                }
+            }
+        }
+    }
+
+    private void stopEvents() {
+        try {
+            eventsThread.join(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        events.close();
+    }
+
+    private void apply(Settings s) {
+        DataplaneConfig config = dataplane.config();
+        config.setMode(s.mode() == Settings.Mode.MONITOR ? DataplaneConfig.Mode.MONITOR : DataplaneConfig.Mode.ENFORCE);
+        config.setRateLimit(s.rateLimit().synPps(), s.rateLimit().burst());
+    }
+
+    private Map<RuleKind, Map<Origin, Long>> listsByOrigin() {
+        Map<RuleKind, Map<Origin, Long>> m = new EnumMap<>(RuleKind.class);
+        for (RuleKind k : RuleKind.values()) {
+            m.put(k, policy.countByOrigin(k));
+        }
+        return m;
+    }
+
+    private static Settings startingSettings(Settings journaled, Options o) {
+        Settings s = journaled;
+        if (o.configFile() != null) {
+            try {
+                s = s.patched(Json.mapper().readTree(Files.readString(o.configFile())));
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read " + o.configFile() + ": " + Settings.reason(e), e);
+            }
+        }
+        if (o.mode() != null && o.mode() != s.mode()) {
+            s = new Settings(o.mode(), s.rateLimit(), s.detection());
+        }
+        return s;
+    }
+
+    /** Makes the state directory, mode 0700, unless it exists: before anything writes into it. */
+    public static void prepareStateDir(Path dir) {
+        try {
+            if (!Files.exists(dir)) {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the state directory " + dir, e);
+        }
+    }
+
+    private static void ensureBpffs(Path pinDirectory) {
+        Path root = Bpffs.DEFAULT;
+        if (!pinDirectory.startsWith(root) || Bpffs.mountedAt(root)) {
+            return;
+        }
+        Bpffs.mount(root);
+        LOG.warn("no BPF filesystem was mounted at {}; synguard mounted one. Its pins, and with them the blocks and"
+                + " counters, outlive this process only as long as that mount: inside 'ip netns exec' it dies with"
+                + " the command (run under 'nsenter --net=...' instead)", root);
+    }
+}

@@ -1,0 +1,212 @@
+package io.synguard.daemon;
+
+import io.synguard.api.Metrics;
+import io.synguard.api.Views;
+import io.synguard.config.Settings;
+import io.synguard.dataplane.Abi.Counter;
+import io.synguard.dataplane.Counters;
+import io.synguard.dataplane.Dataplane;
+import io.synguard.dataplane.RuleKind;
+import io.synguard.detect.Detector;
+import io.synguard.detect.Mitigator;
+import io.synguard.detect.Sample;
+import io.synguard.detect.SourceRates;
+import io.synguard.net.Family;
+import io.synguard.net.Prefix;
+import io.synguard.policy.Origin;
+import io.synguard.policy.Policy;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control loop: every interval, read the counters and the rate table, let the detector judge
+ * the SYN rate, block what the mitigator plans, and publish the status the API serves. Runs on one
+ * thread; reports from the ring buffer arrive through {@link #reported}.
+ */
+final class Monitor {
+    private static final Logger LOG = LoggerFactory.getLogger(Monitor.class);
+
+    private final Dataplane dataplane;
+    private final Policy policy;
+    private final Metrics metrics;
+    private final InstantSource clock;
+    private final Supplier<Settings> settings;
+    private final Status status;
+    private final Detector detector;
+    private final SourceRates sourceRates = new SourceRates();
+    private final Mitigator mitigator = new Mitigator();
+    private final Queue<InetAddress> reported = new ConcurrentLinkedQueue<>();
+    /** Hosts detection blocked, by the prefix they would widen to. */
+    private final Map<Prefix, Set<Prefix>> autoHosts = new HashMap<>();
+    private volatile List<SourceRates.SourceRate> lastSources = List.of();
+    private boolean randomSourcesSaid;
+
+    Monitor(Dataplane dataplane, Policy policy, Metrics metrics, InstantSource clock, Supplier<Settings> settings,
+            Status status) {
+        this.dataplane = dataplane;
+        this.policy = policy;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.settings = settings;
+        this.status = status;
+        this.detector = new Detector(settings.get().detection());
+    }
+
+    /** A source the data plane just reported as rate-limited. */
+    void reported(InetAddress source) {
+        reported.add(source);
+    }
+
+    void configure(Settings s) {
+        synchronized (detector) {
+            detector.configure(s.detection());
+        }
+    }
+
+    List<SourceRates.SourceRate> top(int limit) {
+        List<SourceRates.SourceRate> s = lastSources;
+        return s.subList(0, Math.min(limit, s.size()));
+    }
+
+    void tick() {
+        Instant now = clock.instant();
+        Counters.Snapshot counters = dataplane.counters().read();
+        Detector.Step step;
+        synchronized (detector) {
+            step = detector.step(new Sample(now, counters));
+        }
+        List<SourceRates.SourceRate> sources = sourceRates.update(now, dataplane.rateTable().read());
+        lastSources = sources;
+        List<InetAddress> fresh = new ArrayList<>();
+        for (InetAddress a; (a = reported.poll()) != null; ) {
+            fresh.add(a);
+        }
+
+        if (step.started()) {
+            metrics.attackStarted();
+            randomSourcesSaid = false;
+            LOG.warn("attack: {} SYN/s, over the threshold of {} SYN/s (baseline {} SYN/s)",
+                    Math.round(step.rates().synPps()), Math.round(step.threshold()), Math.round(step.baseline()));
+        }
+        Settings s = settings.get();
+        Mitigator.Plan plan = mitigator.plan(step, sources, fresh, s.detection(), policy::blocked, policy::allowed,
+                this::hostsBlockedInside);
+        apply(plan, s, step);
+        if (plan.randomSources() && !randomSourcesSaid) {
+            randomSourcesSaid = true;
+            LOG.warn("the flood comes from sources too scattered to block one by one ({} SYN/s, the tracked sources"
+                    + " send under {}% of it): blocking them would only fill the blocklist; SYN cookies and"
+                    + " upstream filtering are what helps", Math.round(step.rates().synPps()),
+                    Math.round(Mitigator.EXPLAINED_SHARE * 100));
+        }
+        if (step.ended()) {
+            LOG.info("attack over: it began {}, peaked at {} SYN/s", step.attackSince() == null ? "earlier"
+                    : Views.time(step.attackSince()), Math.round(step.peakSynPps()));
+        }
+        status.publish(step, plan, counters);
+    }
+
+    private void apply(Mitigator.Plan plan, Settings s, Detector.Step step) {
+        if (plan.blocks().isEmpty()) {
+            return;
+        }
+        Duration ttl = Duration.ofSeconds(s.detection().autoBlockTtlS());
+        String reason = "auto: " + Math.round(step.rates().synPps()) + " SYN/s attack";
+        for (Prefix p : plan.blocks()) {
+            boolean wide = plan.widened().contains(p);
+            policy.put(RuleKind.BLOCK, p, ttl, wide ? reason + ", many offenders in this prefix" : reason, Origin.AUTO);
+            if (wide) {
+                for (Prefix host : autoHosts.getOrDefault(p, Set.of())) {
+                    policy.remove(RuleKind.BLOCK, host);
+                }
+                autoHosts.remove(p);
+            } else {
+                autoHosts.computeIfAbsent(widen(p, s), k -> new HashSet<>()).add(p);
+            }
+            LOG.info("blocked {} for {}s{}", p, ttl.toSeconds(), wide ? " (widened: many offenders inside)" : "");
+        }
+        metrics.autoBlocked(plan.blocks().size(), plan.widened().size(), plan.spared());
+    }
+
+    /** Hosts detection blocked inside wide that are still blocked. */
+    private int hostsBlockedInside(Prefix wide) {
+        Set<Prefix> hosts = autoHosts.get(wide);
+        if (hosts == null) {
+            return 0;
+        }
+        hosts.removeIf(h -> !policy.blocked(h));
+        return hosts.size();
+    }
+
+    private static Prefix widen(Prefix host, Settings s) {
+        return host.truncate(host.family() == Family.V4
+                ? s.detection().widenV4Len() : s.detection().widenV6Len());
+    }
+
+    /** The status the API serves, replaced whole every interval. */
+    static final class Status {
+        private final String iface;
+        private final Supplier<String> attachMode;
+        private final Supplier<Settings> settings;
+        private final Policy policy;
+        private final InstantSource clock;
+        private final Instant started;
+        private volatile Views.Status current;
+
+        Status(String iface, Supplier<String> attachMode, Supplier<Settings> settings, Policy policy,
+               InstantSource clock) {
+            this.iface = iface;
+            this.attachMode = attachMode;
+            this.settings = settings;
+            this.policy = policy;
+            this.clock = clock;
+            this.started = clock.instant();
+        }
+
+        Views.Status get() {
+            Views.Status s = current;
+            return s != null ? s : build(null, Mitigator.Plan.NONE, null);
+        }
+
+        void publish(Detector.Step step, Mitigator.Plan plan, Counters.Snapshot counters) {
+            current = build(step, plan, counters);
+        }
+
+        private Views.Status build(Detector.Step step, Mitigator.Plan plan, Counters.Snapshot c) {
+            Settings s = settings.get();
+            boolean active = step != null && step.underAttack();
+            Views.Attack attack = new Views.Attack(active, active ? Views.time(step.attackSince()) : null,
+                    step == null ? 0 : Math.round(step.rates().synPps()),
+                    step == null ? s.detection().minThresholdPps() : Math.round(step.threshold()),
+                    !active ? null : plan.randomSources() ? "random_sources" : "sources",
+                    step == null ? 0 : Math.round(step.baseline()), active ? Math.round(step.peakSynPps()) : 0,
+                    plan.offenders());
+            Views.Totals totals = c == null ? new Views.Totals(0, 0, 0, 0, 0, 0, 0, 0)
+                    : new Views.Totals(c.get(Counter.PACKETS), c.get(Counter.TCP), c.get(Counter.SYN),
+                    c.get(Counter.SYN_PASSED), c.get(Counter.DROPPED_BLOCKLIST), c.get(Counter.DROPPED_RATELIMIT),
+                    c.get(Counter.PASSED_ALLOWLIST), c.get(Counter.MALFORMED));
+            Views.Rates rates = step == null ? new Views.Rates(0, 0, 0) : new Views.Rates(
+                    Math.round(step.rates().packetsPps()), Math.round(step.rates().synPps()),
+                    Math.round(step.rates().droppedPps()));
+            Map<Origin, Long> blocks = policy.countByOrigin(RuleKind.BLOCK);
+            return new Views.Status(iface, attachMode.get(), s.mode().text(),
+                    Duration.between(started, clock.instant()).toSeconds(), attack, totals, rates,
+                    new Views.Lists(blocks.get(Origin.OPERATOR), blocks.get(Origin.AUTO), policy.size(RuleKind.ALLOW)));
+        }
+    }
+}

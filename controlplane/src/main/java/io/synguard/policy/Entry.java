@@ -1,0 +1,22 @@
+package io.synguard.policy;
+
+import io.synguard.dataplane.RuleKind;
+import io.synguard.net.Prefix;
+
+import java.time.Instant;
+
+/**
+ * One allow- or blocklist entry with what the kernel does not keep.
+ *
+ * @param kind    which list
+ * @param prefix  canonical prefix
+ * @param origin  operator or detection
+ * @param reason  the operator's words, or detection's; may be null
+ * @param created when it was placed (or last replaced)
+ * @param expires when it lapses; null for never
+ */
+public record Entry(RuleKind kind, Prefix prefix, Origin origin, String reason, Instant created, Instant expires) {
+    boolean expiredAt(Instant now) {
+        return expires != null && !expires.isAfter(now);
+    }
+}

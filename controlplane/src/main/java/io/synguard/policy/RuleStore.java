@@ -1,0 +1,27 @@
+package io.synguard.policy;
+
+import io.synguard.dataplane.Rule;
+import io.synguard.dataplane.RuleKind;
+import io.synguard.dataplane.RuleSpec;
+import io.synguard.net.Prefix;
+
+import java.time.Instant;
+import java.util.List;
+
+/** What the policy needs of the data plane's lists; the kernel's, or a fake in tests. */
+public interface RuleStore {
+    /** Adds or replaces one entry. */
+    void put(RuleKind kind, Prefix prefix, boolean auto, Instant expires);
+
+    /** Adds or replaces many entries of one kind in one go. */
+    void putAll(RuleKind kind, List<RuleSpec> specs);
+
+    /** Removes an entry; false if there was none. */
+    boolean remove(RuleKind kind, Prefix prefix);
+
+    /** Every entry of a kind, with its hits. */
+    List<Rule> list(RuleKind kind);
+
+    /** Hits of one entry; 0 if there is none. */
+    long hits(RuleKind kind, Prefix prefix);
+}

@@ -1,0 +1,258 @@
+package io.synguard.state;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Durable state: changes appended as JSON lines to numbered segments ({@code journal.N.log}), each
+ * append forced to disk before it returns, and now and then a snapshot ({@code snapshot.jsonl},
+ * written to a temporary file, forced, then renamed) that makes the segments before it redundant.
+ *
+ * <p>Replay reads the snapshot, then every segment it does not cover, in order. A last line cut
+ * short by a crash is dropped with a warning; a damaged line anywhere else stops replay with an
+ * error that names it, since skipping it would silently lose state. Not thread-safe.
+ */
+public final class Journal implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
+    private static final Pattern SEGMENT = Pattern.compile("journal\\.(\\d+)\\.log");
+    private static final String SNAPSHOT = "snapshot.jsonl";
+
+    private final Path dir;
+    private final ObjectMapper json;
+    private FileChannel current;
+    private long segment;
+    private long appended;
+
+    private Journal(Path dir, ObjectMapper json) {
+        this.dir = dir;
+        this.json = json;
+    }
+
+    /** Opens the journal in dir (creating dir if need be); appends go to a new segment. */
+    public static Journal open(Path dir, ObjectMapper json) {
+        Journal j = new Journal(dir, json);
+        try {
+            Files.createDirectories(dir);
+            long last = j.segments().isEmpty() ? j.snapshotNextSegment() - 1 : j.segments().lastKey();
+            j.startSegment(Math.max(last + 1, j.snapshotNextSegment()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the journal in " + dir, e);
+        }
+        return j;
+    }
+
+    /** Hands every record to consumer: the snapshot's, then the segments' after it, in order. */
+    public void replay(Consumer<JsonNode> consumer) {
+        try {
+            Path snapshot = dir.resolve(SNAPSHOT);
+            if (Files.exists(snapshot)) {
+                readLines(snapshot, true, consumer);
+            }
+            long from = snapshotNextSegment();
+            for (var e : segments().entrySet()) {
+                if (e.getKey() >= from && e.getKey() != segment) {
+                    readLines(e.getValue(), false, consumer);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the journal in " + dir, e);
+        }
+    }
+
+    /** Appends records and forces them to disk: once this returns they survive a crash. */
+    public void append(List<?> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        try {
+            ByteArrayBuilder out = new ByteArrayBuilder();
+            for (Object r : records) {
+                out.write(json.writeValueAsBytes(r));
+                out.write('\n');
+            }
+            ByteBuffer buf = out.buffer();
+            while (buf.hasRemaining()) {
+                current.write(buf);
+            }
+            current.force(false);
+            appended += records.size();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to the journal in " + dir, e);
+        }
+    }
+
+    public void append(Object record) {
+        append(List.of(record));
+    }
+
+    /** Records appended since the last snapshot (or since opening). */
+    public long sinceSnapshot() {
+        return appended;
+    }
+
+    /**
+     * Starts a new segment for what comes next and returns a writer that, given the state as it was
+     * at this moment, writes the snapshot covering every segment before it. The caller captures the
+     * state under the same lock as the rotation, then may write it outside the lock.
+     */
+    public SnapshotWriter rotate() {
+        long covered = segment;
+        try {
+            current.close();
+            startSegment(covered + 1);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rotate the journal in " + dir, e);
+        }
+        appended = 0;
+        return state -> writeSnapshot(covered + 1, state);
+    }
+
+    /** Writes a snapshot of a state captured when a segment was started. */
+    @FunctionalInterface
+    public interface SnapshotWriter {
+        void write(Iterable<?> state);
+    }
+
+    @Override
+    public void close() {
+        try {
+            current.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void writeSnapshot(long nextSegment, Iterable<?> state) {
+        Path tmp = dir.resolve(SNAPSHOT + ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
+                 OutputStream raw = Channels.newOutputStream(ch);
+                 BufferedWriter w = new BufferedWriter(new java.io.OutputStreamWriter(raw, StandardCharsets.UTF_8), 1 << 16)) {
+                w.write(json.writeValueAsString(new SnapshotHeader(nextSegment)));
+                w.write('\n');
+                for (Object r : state) {
+                    w.write(json.writeValueAsString(r));
+                    w.write('\n');
+                }
+                w.flush();
+                ch.force(true);
+            }
+            Files.move(tmp, dir.resolve(SNAPSHOT), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            forceDirectory();
+            for (var e : segments().entrySet()) {
+                if (e.getKey() < nextSegment) {
+                    Files.delete(e.getValue());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a snapshot in " + dir, e);
+        }
+    }
+
+    private void startSegment(long n) throws IOException {
+        segment = n;
+        current = FileChannel.open(dir.resolve("journal." + n + ".log"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        forceDirectory();
+    }
+
+    private void forceDirectory() throws IOException {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        }
+    }
+
+    private TreeMap<Long, Path> segments() throws IOException {
+        TreeMap<Long, Path> found = new TreeMap<>();
+        try (var files = Files.list(dir)) {
+            files.forEach(p -> {
+                Matcher m = SEGMENT.matcher(p.getFileName().toString());
+                if (m.matches()) {
+                    found.put(Long.parseLong(m.group(1)), p);
+                }
+            });
+        }
+        return found;
+    }
+
+    /** The first segment the snapshot does not cover; 0 without a snapshot. */
+    private long snapshotNextSegment() throws IOException {
+        Path snapshot = dir.resolve(SNAPSHOT);
+        if (!Files.exists(snapshot)) {
+            return 0;
+        }
+        try (BufferedReader r = Files.newBufferedReader(snapshot)) {
+            String header = r.readLine();
+            if (header == null) {
+                throw new IOException(snapshot + " is empty");
+            }
+            return json.readValue(header, SnapshotHeader.class).nextSegment();
+        }
+    }
+
+    private void readLines(Path file, boolean snapshot, Consumer<JsonNode> consumer) throws IOException {
+        List<String> lines = new ArrayList<>();
+        String text = Files.readString(file);
+        int start = 0;
+        while (start < text.length()) {
+            int nl = text.indexOf('\n', start);
+            if (nl < 0) {
+                LOG.warn("{}: dropping a last line cut short by a crash ({} bytes); it was never acknowledged",
+                        file, text.length() - start);
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                    ch.truncate(text.substring(0, start).getBytes(StandardCharsets.UTF_8).length);
+                }
+                break;
+            }
+            lines.add(text.substring(start, nl));
+            start = nl + 1;
+        }
+        for (int i = snapshot ? 1 : 0; i < lines.size(); i++) {
+            JsonNode record;
+            try {
+                record = json.readTree(lines.get(i));
+            } catch (IOException e) {
+                throw new IllegalStateException(file + " line " + (i + 1) + " is damaged (" + e.getMessage()
+                        + "); move the state directory aside to start empty, the pinned maps keep enforcing", e);
+            }
+            consumer.accept(record);
+        }
+    }
+
+    record SnapshotHeader(long nextSegment) {}
+
+    /** A growable byte buffer that hands itself over without a copy. */
+    private static final class ByteArrayBuilder extends java.io.ByteArrayOutputStream {
+        ByteArrayBuilder() {
+            super(256);
+        }
+
+        ByteBuffer buffer() {
+            return ByteBuffer.wrap(buf, 0, count);
+        }
+    }
+}
