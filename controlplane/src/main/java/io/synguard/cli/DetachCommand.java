@@ -3,6 +3,7 @@ package io.synguard.cli;
 import io.synguard.dataplane.Attachment;
 import io.synguard.dataplane.Dataplane;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
@@ -16,14 +17,19 @@ final class DetachCommand implements Callable<Integer> {
     @Option(names = "--iface", required = true, paramLabel = "IF")
     String iface;
 
+    @Option(names = "--pin-dir", paramLabel = "DIR", description = "Where 'run' pinned them (default:"
+            + " /sys/fs/bpf/synguard/IF).")
+    Path pinDir;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
-        boolean removed = Attachment.detachPinned(Dataplane.pinDirectory(iface));
+        Path pins = pinDir != null ? pinDir : Dataplane.pinDirectory(iface);
+        boolean removed = Attachment.detachPinned(pins);
         spec.commandLine().getOut().println(removed ? "synguard is off " + iface + ": program detached, pinned maps removed"
-                : "synguard is not attached to " + iface + " (nothing pinned under " + Dataplane.pinDirectory(iface) + ")");
+                : "synguard is not attached to " + iface + " (nothing pinned under " + pins + ")");
         return 0;
     }
 }

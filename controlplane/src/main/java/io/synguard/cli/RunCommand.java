@@ -47,6 +47,10 @@ final class RunCommand implements Callable<Integer> {
             + " of it) to apply over the saved ones at start.")
     Path config;
 
+    @Option(names = "--pin-dir", paramLabel = "DIR", description = "Where the maps and the attachment are pinned, on a"
+            + " bpffs (default: /sys/fs/bpf/synguard/IF).")
+    Path pinDir;
+
     @Option(names = "--detach-on-exit", description = "Take the program off the interface on a clean stop.")
     boolean detachOnExit;
 
@@ -71,7 +75,7 @@ final class RunCommand implements Callable<Integer> {
         Logging.configure(logFormat.equals("json"), stateDir.resolve("audit.log"));
         Daemon.Options options = new Daemon.Options(iface, xdpMode(attach), mode == null ? null : mode(mode),
                 Listen.parse(listen), stateDir, tokenFile != null ? tokenFile : stateDir.resolve("token"), config,
-                detachOnExit, metricsPublic, Dataplane.pinDirectory(iface), maxRules);
+                detachOnExit, metricsPublic, pinDir != null ? pinDir : Dataplane.pinDirectory(iface), maxRules);
         Daemon daemon = Daemon.start(options, InstantSource.system(), Ticker.systemTicker());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -103,7 +103,8 @@ public final class Daemon implements Service, AutoCloseable {
         apply(settings);
 
         this.attachment = Attachment.attach(dataplane, options.iface(), options.attach(), options.pinDirectory());
-        this.status = new Monitor.Status(options.iface(), attachment::mode, () -> settings, policy, clock);
+        this.status = new Monitor.Status(options.iface(), attachment::mode, () -> settings, policy,
+                () -> dataplane.counters().read(), clock);
         this.metrics = new Metrics(status::get, this::listsByOrigin);
         this.monitor = new Monitor(dataplane, policy, metrics, clock, () -> settings, status);
         this.events = dataplane.openEvents();

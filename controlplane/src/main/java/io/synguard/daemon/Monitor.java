@@ -118,7 +118,7 @@ final class Monitor {
             LOG.info("attack over: it began {}, peaked at {} SYN/s", step.attackSince() == null ? "earlier"
                     : Views.time(step.attackSince()), Math.round(step.peakSynPps()));
         }
-        status.publish(step, plan, counters);
+        status.publish(step, plan);
     }
 
     private void apply(Mitigator.Plan plan, Settings s, Detector.Step step) {
@@ -158,19 +158,26 @@ final class Monitor {
                 ? s.detection().widenV4Len() : s.detection().widenV6Len());
     }
 
-    /** The status the API serves, replaced whole every interval. */
+    /**
+     * The status the API serves: the attack and the rates as judged at the last interval, the
+     * totals, mode and lists as they are when asked.
+     */
     static final class Status {
+        private record Judged(Detector.Step step, Mitigator.Plan plan) {}
+
         private final String iface;
         private final Supplier<String> attachMode;
         private final Supplier<Settings> settings;
         private final Policy policy;
+        private final Supplier<Counters.Snapshot> counters;
         private final InstantSource clock;
         private final Instant started;
-        private volatile Views.Status current;
+        private volatile Judged judged = new Judged(null, Mitigator.Plan.NONE);
 
         Status(String iface, Supplier<String> attachMode, Supplier<Settings> settings, Policy policy,
-               InstantSource clock) {
+               Supplier<Counters.Snapshot> counters, InstantSource clock) {
             this.iface = iface;
+            this.counters = counters;
             this.attachMode = attachMode;
             this.settings = settings;
             this.policy = policy;
@@ -179,12 +186,12 @@ final class Monitor {
         }
 
         Views.Status get() {
-            Views.Status s = current;
-            return s != null ? s : build(null, Mitigator.Plan.NONE, null);
+            Judged j = judged;
+            return build(j.step(), j.plan(), counters.get());
         }
 
-        void publish(Detector.Step step, Mitigator.Plan plan, Counters.Snapshot counters) {
-            current = build(step, plan, counters);
+        void publish(Detector.Step step, Mitigator.Plan plan) {
+            judged = new Judged(step, plan);
         }
 
         private Views.Status build(Detector.Step step, Mitigator.Plan plan, Counters.Snapshot c) {
@@ -196,8 +203,7 @@ final class Monitor {
                     !active ? null : plan.randomSources() ? "random_sources" : "sources",
                     step == null ? 0 : Math.round(step.baseline()), active ? Math.round(step.peakSynPps()) : 0,
                     plan.offenders());
-            Views.Totals totals = c == null ? new Views.Totals(0, 0, 0, 0, 0, 0, 0, 0)
-                    : new Views.Totals(c.get(Counter.PACKETS), c.get(Counter.TCP), c.get(Counter.SYN),
+            Views.Totals totals = new Views.Totals(c.get(Counter.PACKETS), c.get(Counter.TCP), c.get(Counter.SYN),
                     c.get(Counter.SYN_PASSED), c.get(Counter.DROPPED_BLOCKLIST), c.get(Counter.DROPPED_RATELIMIT),
                     c.get(Counter.PASSED_ALLOWLIST), c.get(Counter.MALFORMED));
             Views.Rates rates = step == null ? new Views.Rates(0, 0, 0) : new Views.Rates(

@@ -1,0 +1,249 @@
+package io.synguard.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.synguard.testing.BpfTest;
+import io.synguard.testing.DaemonProcess;
+import io.synguard.testing.HttpInNamespace.Reply;
+import io.synguard.testing.Tcp;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static io.synguard.e2e.ProtectedHost.ATTACKER;
+import static io.synguard.e2e.ProtectedHost.LEGIT;
+import static io.synguard.e2e.ProtectedHost.LEGIT6;
+import static io.synguard.e2e.ProtectedHost.NEIGHBOUR6;
+import static io.synguard.e2e.ProtectedHost.NEIGHBOUR_A;
+import static io.synguard.e2e.ProtectedHost.NEIGHBOUR_B;
+import static io.synguard.e2e.ProtectedHost.PORT;
+import static io.synguard.e2e.ProtectedHost.SERVER;
+import static io.synguard.e2e.ProtectedHost.SERVER6;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * synguard as an operator runs it: the daemon process attached to a veth in front of a real TCP
+ * server, driven over its REST API, judged by whether real connections get through.
+ */
+@BpfTest
+class DaemonIT {
+    private ProtectedHost host;
+
+    @BeforeEach
+    void world() {
+        host = new ProtectedHost();
+    }
+
+    @AfterEach
+    void tearDown() {
+        host.close();
+    }
+
+    @Test
+    void aBlockStopsConnectionsFromThatPrefixAndOnlyThatPrefix() {
+        host.startDaemon();
+        assertTrue(host.connects(NEIGHBOUR_A, SERVER), "before the block");
+
+        Reply added = host.api.post("/v1/blocks", "{\"prefix\":\"198.18.1.7/24\",\"reason\":\"e2e\"}");
+        assertEquals(201, added.status(), added.toString());
+        assertEquals("198.18.1.0/24", added.json().get("prefix").asText());
+
+        assertFalse(host.connects(NEIGHBOUR_A, SERVER), "198.18.1.2 is inside the block");
+        assertFalse(host.connects(NEIGHBOUR_B, SERVER), "198.18.1.3 is inside the block");
+        assertTrue(host.connects(LEGIT, SERVER), "198.18.0.2 is outside it");
+        assertTrue(host.connects(NEIGHBOUR6, SERVER6), "v6 is untouched by a v4 block");
+
+        JsonNode blocks = host.api.get("/v1/blocks").json();
+        assertEquals(1, blocks.size());
+        assertTrue(blocks.get(0).get("hits").asLong() >= 2, "the dropped SYNs were counted: " + blocks);
+        assertTrue(status().get("totals").get("dropped_blocklist").asLong() >= 2);
+
+        assertEquals(204, host.api.delete("/v1/blocks/198.18.1.0%2F24").status());
+        assertTrue(host.connects(NEIGHBOUR_A, SERVER), "after the unblock");
+    }
+
+    @Test
+    void anIpv6BlockStopsThatPrefixOnly() {
+        host.startDaemon();
+        assertEquals(201, host.api.post("/v1/blocks", "{\"prefix\":\"2001:2:0:1::99/64\"}").status());
+        assertEquals("2001:2:0:1::/64", host.api.get("/v1/blocks").json().get(0).get("prefix").asText());
+
+        assertFalse(host.connects(NEIGHBOUR6, SERVER6));
+        assertTrue(host.connects(LEGIT6, SERVER6));
+        assertTrue(host.connects(NEIGHBOUR_A, SERVER));
+    }
+
+    @Test
+    void theAllowlistWinsOverABlock() {
+        host.startDaemon();
+        assertEquals(201, host.api.post("/v1/blocks", "{\"prefix\":\"198.18.1.0/24\"}").status());
+        assertEquals(201, host.api.post("/v1/allows", "{\"prefix\":\"198.18.1.2\"}").status());
+
+        assertTrue(host.connects(NEIGHBOUR_A, SERVER), "allowed inside the blocked /24");
+        assertFalse(host.connects(NEIGHBOUR_B, SERVER), "the rest of the /24 stays blocked");
+        assertTrue(status().get("totals").get("passed_allowlist").asLong() >= 1);
+    }
+
+    @Test
+    void monitorModePassesWhatItWouldDropAndCountsIt() {
+        host.startDaemon("--mode", "monitor");
+        assertEquals("monitor", status().get("mode").asText());
+        assertEquals(201, host.api.post("/v1/blocks", "{\"prefix\":\"198.18.1.0/24\"}").status());
+
+        assertTrue(host.connects(NEIGHBOUR_A, SERVER), "monitor mode drops nothing");
+        assertTrue(status().get("totals").get("dropped_blocklist").asLong() >= 1, "but counts the would-be drop");
+
+        Reply enforce = host.api.patch("/v1/config", "{\"mode\":\"enforce\"}");
+        assertEquals(200, enforce.status(), enforce.toString());
+        assertFalse(host.connects(NEIGHBOUR_A, SERVER), "enforcing after the switch");
+    }
+
+    @Test
+    void aSingleSourceFloodIsRateLimitedAndAutoBlockedWhileALegitClientKeepsConnecting() throws Exception {
+        host.startDaemon();
+        Reply config = host.api.patch("/v1/config", """
+                {"rate_limit":{"syn_pps":50,"burst":100},
+                 "detection":{"min_threshold_pps":1000,"auto_block":true,"auto_block_ttl_s":120}}""");
+        assertEquals(200, config.status(), config.toString());
+
+        AtomicBoolean flooding = new AtomicBoolean(true);
+        AtomicInteger tried = new AtomicInteger();
+        AtomicInteger served = new AtomicInteger();
+        try (var legit = Executors.newSingleThreadExecutor(Thread.ofPlatform().factory())) {
+            CompletableFuture<Void> clients = CompletableFuture.runAsync(() -> {
+                while (flooding.get()) {
+                    tried.incrementAndGet();
+                    if (Tcp.connects(host.net, LEGIT, SERVER, PORT, Duration.ofSeconds(1))) {
+                        served.incrementAndGet();
+                    }
+                    sleep(50);
+                }
+            }, legit);
+            long sent = Tcp.synFlood(host.net, ATTACKER, SERVER, PORT, 2_000_000, Duration.ofSeconds(6));
+            flooding.set(false);
+            clients.get();
+            assertTrue(sent > 10_000, "the flood sent " + sent + " SYNs");
+        }
+
+        JsonNode status = status();
+        assertTrue(status.get("totals").get("dropped_ratelimit").asLong() > 0, status.toString());
+        JsonNode blocks = host.api.get("/v1/blocks").json();
+        assertTrue(hasBlock(blocks, ATTACKER + "/32", "auto"), "the attacker was auto-blocked: " + blocks);
+        assertTrue(status.get("totals").get("dropped_blocklist").asLong() > 0, "and its SYNs then met the block");
+        assertFalse(hasBlock(blocks, LEGIT + "/32", "auto"), "the legit client was not blocked: " + blocks);
+        assertTrue(served.get() >= tried.get() * 0.95, "legit served " + served + " of " + tried);
+        assertTrue(tried.get() >= 20, "the legit client kept trying: " + tried);
+        assertTrue(host.connects(LEGIT, SERVER));
+        assertFalse(host.connects(ATTACKER, SERVER), "the attacker stays blocked");
+    }
+
+    @Test
+    void killMinusNineKeepsEnforcementStateAndCountersWithOneProgram() {
+        DaemonProcess first = host.startDaemon();
+        assertEquals(201, host.api.post("/v1/blocks", "{\"prefix\":\"198.18.1.0/24\",\"ttl_s\":3600}").status());
+        assertEquals(201, host.api.post("/v1/allows", "{\"prefix\":\"198.18.1.2/32\"}").status());
+        assertFalse(host.connects(NEIGHBOUR_B, SERVER));
+        long synBefore = status().get("totals").get("syn").asLong();
+        String program = host.xdpPrograms();
+
+        first.kill();
+        assertFalse(host.connects(NEIGHBOUR_B, SERVER), "enforcement goes on without the daemon");
+        assertTrue(host.connects(NEIGHBOUR_A, SERVER), "and so does the allow");
+        assertEquals(program, host.xdpPrograms(), "the same program stays attached");
+
+        host.startDaemon();
+        JsonNode blocks = host.api.get("/v1/blocks").json();
+        assertTrue(hasBlock(blocks, "198.18.1.0/24", "operator"), blocks.toString());
+        assertTrue(!blocks.get(0).get("expires").isNull(), "its ttl survived: " + blocks);
+        assertEquals(1, host.api.get("/v1/allows").json().size());
+        assertTrue(status().get("totals").get("syn").asLong() >= synBefore + 2, "counters carried on");
+        assertEquals(1, host.xdpPrograms().split("prog/xdp").length - 1, "one program: " + host.xdpPrograms());
+        assertFalse(host.connects(NEIGHBOUR_B, SERVER));
+    }
+
+    @Test
+    void theJournalPutsTheListsBackAfterThePinsAreGoneAsAfterAReboot() {
+        DaemonProcess first = host.startDaemon();
+        assertEquals(201, host.api.post("/v1/blocks", "{\"prefix\":\"198.18.1.0/24\"}").status());
+        first.kill();
+        host.detach();
+
+        host.startDaemon();
+        assertTrue(hasBlock(host.api.get("/v1/blocks").json(), "198.18.1.0/24", "operator"));
+        assertFalse(host.connects(NEIGHBOUR_A, SERVER), "re-enforced from the journal");
+    }
+
+    @Test
+    void everyBadInputGetsItsClientErrorAndChangesNothing() {
+        host.startDaemon();
+        String config = host.api.get("/v1/config").body();
+        record Case(String method, String path, String body, int status) {}
+        var cases = java.util.List.of(
+                new Case("POST", "/v1/blocks", "{\"prefix\":\"300.1.1.1/8\"}", 400),
+                new Case("POST", "/v1/blocks", "{\"prefix\":\"10.0.0.0/33\"}", 400),
+                new Case("POST", "/v1/blocks", "{\"prefix\":\"::1/129\"}", 400),
+                new Case("POST", "/v1/blocks", "{\"prefix\":\"\"}", 400),
+                new Case("POST", "/v1/blocks", "{\"prefix\":", 400),
+                new Case("POST", "/v1/blocks", "{\"prefix\":\"198.18.1.0/24\",\"colour\":1}", 400),
+                new Case("POST", "/v1/blocks", "{\"prefix\":\"198.18.1.0/24\",\"ttl_s\":\"soon\"}", 400),
+                new Case("POST", "/v1/blocks", "[{\"prefix\":\"198.18.1.0/24\"},{\"prefix\":\"nope\"}]", 400),
+                new Case("POST", "/v1/allows", "{\"prefix\":\"198.18.1.0/24\",\"ttl_s\":-5}", 400),
+                new Case("PATCH", "/v1/config", "{\"mode\":\"sleep\"}", 400),
+                new Case("PATCH", "/v1/config", "{\"rate_limit\":{\"syn_pps\":\"many\"}}", 400),
+                new Case("PATCH", "/v1/config", "{\"detection\":{\"colour\":1}}", 400),
+                new Case("PUT", "/v1/blocks", "{}", 405),
+                new Case("DELETE", "/v1/config", null, 405),
+                new Case("GET", "/v1/nothing", null, 404),
+                new Case("DELETE", "/v1/blocks/198.18.9.0%2F24", null, 404));
+        for (Case c : cases) {
+            Reply reply = host.api.send(c.method, c.path, c.body);
+            assertEquals(c.status, reply.status(), c + " -> " + reply);
+            JsonNode error = reply.json();
+            assertTrue(error.hasNonNull("error") && error.hasNonNull("detail"), c + " -> " + reply);
+        }
+        Reply huge = host.api.announce("POST", "/v1/blocks", 65L * 1024 * 1024, "[".getBytes());
+        assertEquals(413, huge.status(), huge.toString());
+
+        host.api.token("0".repeat(64));
+        assertEquals(401, host.api.post("/v1/blocks", "{\"prefix\":\"198.18.1.0/24\"}").status());
+        host.api.token(null);
+        assertEquals(401, host.api.get("/v1/blocks").status());
+        host.api.token(host.token());
+
+        assertEquals("[]", host.api.get("/v1/blocks").body().strip());
+        assertEquals("[]", host.api.get("/v1/allows").body().strip());
+        assertEquals(config, host.api.get("/v1/config").body());
+        assertTrue(host.connects(NEIGHBOUR_A, SERVER));
+    }
+
+    private JsonNode status() {
+        Reply reply = host.api.get("/v1/status");
+        assertEquals(200, reply.status(), reply.toString());
+        return reply.json();
+    }
+
+    private static boolean hasBlock(JsonNode rules, String prefix, String origin) {
+        for (JsonNode r : rules) {
+            if (r.get("prefix").asText().equals(prefix) && r.get("origin").asText().equals(origin)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

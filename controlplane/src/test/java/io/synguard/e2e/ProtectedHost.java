@@ -1,0 +1,168 @@
+package io.synguard.e2e;
+
+import io.synguard.testing.DaemonProcess;
+import io.synguard.testing.HttpInNamespace;
+import io.synguard.testing.Tcp;
+import io.synguard.testing.TempBpffs;
+import io.synguard.testing.TestNetwork;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The world of an end-to-end test: a protected host (namespace "srv", interface sgd0, a TCP server
+ * on port 8080) and the internet in front of it (namespace "net", interface sgc0, with a legitimate
+ * client, a prefix to block, and an attacker), joined by a veth pair, all in the benchmarking
+ * ranges. synguard runs as a process in srv with its pins on a private bpffs. Closing removes the
+ * daemon, the pins, the namespaces and the state, failure or not.
+ */
+final class ProtectedHost implements AutoCloseable {
+    static final String IFACE = "sgd0";
+    static final String SERVER = "198.18.0.1";
+    static final String SERVER6 = "2001:2::1";
+    static final String LEGIT = "198.18.0.2";
+    static final String LEGIT6 = "2001:2::2";
+    /** Two hosts in 198.18.1.0/24, the prefix the tests block. */
+    static final String NEIGHBOUR_A = "198.18.1.2";
+    static final String NEIGHBOUR_B = "198.18.1.3";
+    /** In 2001:2:0:1::/64. */
+    static final String NEIGHBOUR6 = "2001:2:0:1::2";
+    static final String ATTACKER = "198.19.0.66";
+    static final int PORT = 8080;
+    static final Duration CONNECT = Duration.ofMillis(700);
+
+    private final TestNetwork network = new TestNetwork();
+    private final TempBpffs bpffs;
+    private final Tcp.Server server;
+    private final Path stateDir;
+    private final List<DaemonProcess> daemons = new ArrayList<>();
+    final Path srv;
+    final Path net;
+    final HttpInNamespace api;
+
+    ProtectedHost() {
+        try {
+            String srvName = network.namespace("srv");
+            String netName = network.namespace("net");
+            srv = TestNetwork.path(srvName);
+            net = TestNetwork.path(netName);
+            network.veth(srvName, IFACE, netName, "sgc0");
+            network.exec(srvName, "ip", "addr", "add", SERVER + "/15", "dev", IFACE);
+            network.exec(srvName, "ip", "addr", "add", SERVER6 + "/48", "dev", IFACE, "nodad");
+            for (String a : List.of(LEGIT, NEIGHBOUR_A, NEIGHBOUR_B, ATTACKER)) {
+                network.exec(netName, "ip", "addr", "add", a + "/15", "dev", "sgc0");
+            }
+            for (String a : List.of(LEGIT6, NEIGHBOUR6)) {
+                network.exec(netName, "ip", "addr", "add", a + "/48", "dev", "sgc0", "nodad");
+            }
+            bpffs = new TempBpffs();
+            stateDir = Files.createTempDirectory("synguard-e2e-");
+            server = new Tcp.Server(srv, PORT, SERVER, SERVER6);
+            api = new HttpInNamespace(srv, new InetSocketAddress("127.0.0.1", 9780));
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        }
+    }
+
+    /** Starts the daemon with these extra run options and waits for /healthz; the client uses its token. */
+    DaemonProcess startDaemon(String... options) {
+        List<String> args = new ArrayList<>(List.of("--iface", IFACE, "--pin-dir", pinDir().toString()));
+        args.addAll(List.of(options));
+        DaemonProcess daemon = DaemonProcess.start(srv, stateDir, args);
+        daemons.add(daemon);
+        daemon.awaitReady(() -> {
+            api.token(null);
+            return api.get("/healthz").status() == 200;
+        }, Duration.ofSeconds(30));
+        api.token(token());
+        return daemon;
+    }
+
+    /** {@code synguard detach}, as an operator would run it before a reboot. */
+    String detach() {
+        return DaemonProcess.command(srv, List.of("detach", "--iface", IFACE, "--pin-dir", pinDir().toString()));
+    }
+
+    Path pinDir() {
+        return bpffs.root().resolve("sgd0");
+    }
+
+    String token() {
+        try {
+            return Files.readString(stateDir.resolve("token")).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    boolean connects(String source, String target) {
+        return Tcp.connects(net, source, target, PORT, CONNECT);
+    }
+
+    /** The ids of the XDP programs attached to sgd0, as ip shows them. */
+    String xdpPrograms() {
+        String out = network.exec(srv.getFileName().toString(), "ip", "-d", "link", "show", IFACE);
+        return out.lines().filter(l -> l.contains("prog/xdp")).map(String::strip).reduce("", (a, b) -> a + b);
+    }
+
+    long accepted() {
+        return server.accepted();
+    }
+
+    @Override
+    public void close() {
+        List<Runnable> steps = new ArrayList<>();
+        steps.add(() -> daemons.forEach(DaemonProcess::close));
+        steps.add(() -> {
+            if (server != null) {
+                try {
+                    server.close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        });
+        steps.add(network::close);
+        steps.add(() -> {
+            if (bpffs != null) {
+                bpffs.close();
+            }
+        });
+        steps.add(() -> deleteTree(stateDir));
+        RuntimeException first = null;
+        for (Runnable step : steps) {
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package io.synguard.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code synguard run} as a child process inside a network namespace (through nsenter, which
+ * execs the JVM, so the pid is the daemon's), started from the jar the build just made. Output
+ * goes to daemon.log in the state directory and is quoted when it fails.
+ */
+public final class DaemonProcess implements AutoCloseable {
+    private static final Path JAR = Path.of("target", "synguard.jar");
+
+    private final Process process;
+    private final Path log;
+
+    private DaemonProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    /** Starts {@code synguard run} in namespace with these arguments after "run". */
+    public static DaemonProcess start(Path namespace, Path stateDir, List<String> runArguments) {
+        List<String> command = new ArrayList<>(List.of("nsenter", "--net=" + namespace, java(),
+                "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-jar", jar().toString(), "run"));
+        command.addAll(runArguments);
+        command.addAll(List.of("--state-dir", stateDir.toString()));
+        Path log = stateDir.resolve("daemon.log");
+        try {
+            Files.createDirectories(stateDir);
+            Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            return new DaemonProcess(p, log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + command, e);
+        }
+    }
+
+    /** Runs another synguard command in namespace to its end; its output. */
+    public static String command(Path namespace, List<String> arguments) {
+        List<String> command = new ArrayList<>(List.of("nsenter", "--net=" + namespace, java(),
+                "--enable-native-access=ALL-UNNAMED", "-jar", jar().toString()));
+        command.addAll(arguments);
+        return Commands.run(command.toArray(String[]::new));
+    }
+
+    private static String java() {
+        return ProcessHandle.current().info().command().orElseThrow();
+    }
+
+    private static Path jar() {
+        if (!Files.exists(JAR)) {
+            throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: the *IT tests run after 'mvn package'");
+        }
+        return JAR.toAbsolutePath();
+    }
+
+    /** Waits until ready says so, failing with the daemon's output if it exits or time runs out. */
+    public void awaitReady(java.util.function.BooleanSupplier ready, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("the daemon exited " + process.exitValue() + ":\n" + output());
+            }
+            try {
+                if (ready.getAsBoolean()) {
+                    return;
+                }
+            } catch (RuntimeException notYet) {
+                // not listening yet
+            }
+            sleep(100);
+        }
+        throw new AssertionError("the daemon was not ready within " + limit + ":\n" + output());
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    /** SIGKILL, as a crash would; waits until it is gone. */
+    public void kill() {
+        process.destroyForcibly();
+        await();
+    }
+
+    /** SIGTERM, as an operator would; the exit code. */
+    public int stop() {
+        process.destroy();
+        return await();
+    }
+
+    private int await() {
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                throw new AssertionError("the daemon did not stop within 30 s:\n" + output());
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    public String output() {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "(no output)";
+        } catch (IOException e) {
+            return "(cannot read " + log + ": " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
