@@ -31,9 +31,14 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public final class Suite {
     private Suite() {}
 
-    public static void main(String[] args) throws RunnerException, IOException {
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("controlplane")) {
+            ControlplaneBench.main(Arrays.asList(args).subList(1, args.length));
+            return;
+        }
         if (args.length == 0 || !args[0].equals("dataplane")) {
-            System.err.println("usage: Suite dataplane [--rounds N] [--quick] [--only REGEX] [--json FILE] [--markdown FILE]");
+            System.err.println("usage: Suite dataplane [--rounds N] [--quick] [--only REGEX] [--json FILE] [--markdown FILE]\n"
+                    + "       Suite controlplane [--rounds N] [--quick] [--json FILE]");
             System.exit(2);
         }
         boolean quick = false;

@@ -72,9 +72,10 @@ public final class Detector {
         if (seconds <= 0) {
             return Rates.ZERO;
         }
-        long dropped = delta(from, to, Counter.DROPPED_BLOCKLIST) + delta(from, to, Counter.DROPPED_RATELIMIT);
+        long blocked = delta(from, to, Counter.DROPPED_BLOCKLIST);
+        long dropped = blocked + delta(from, to, Counter.DROPPED_RATELIMIT);
         return new Rates(delta(from, to, Counter.PACKETS) / seconds, delta(from, to, Counter.SYN) / seconds,
-                dropped / seconds);
+                dropped / seconds, blocked / seconds);
     }
 
     private static long delta(Sample from, Sample to, Counter c) {

@@ -23,7 +23,7 @@ import java.util.function.ToIntFunction;
  * blocked is blocked again. Pure: the caller applies the plan.
  */
 public final class Mitigator {
-    /** Below this share of the SYN rate, what the tracked sources send cannot explain the flood. */
+    /** Below this share of the SYN rate, the tracked and the blocked sources cannot explain the flood. */
     public static final double EXPLAINED_SHARE = 0.1;
     /** Blocks planned per interval at most: a flood of offenders cannot flood the blocklist. */
     static final int MAX_PER_INTERVAL = 10_000;
@@ -44,8 +44,10 @@ public final class Mitigator {
         if (!step.underAttack()) {
             return Plan.NONE;
         }
-        double tracked = sources.stream().mapToDouble(SourceRates.SourceRate::synPps).sum();
-        boolean randomSources = step.rates().synPps() > 0 && tracked < EXPLAINED_SHARE * step.rates().synPps();
+        // what blocks already drop is explained too: those sources were dealt with one by one
+        double explained = sources.stream().mapToDouble(SourceRates.SourceRate::synPps).sum()
+                + step.rates().blockedPps();
+        boolean randomSources = step.rates().synPps() > 0 && explained < EXPLAINED_SHARE * step.rates().synPps();
 
         Set<InetAddress> offenders = new LinkedHashSet<>();
         for (SourceRates.SourceRate s : sources) {

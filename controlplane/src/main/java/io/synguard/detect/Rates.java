@@ -6,7 +6,8 @@ package io.synguard.detect;
  * @param packetsPps every frame
  * @param synPps     initial SYNs
  * @param droppedPps SYNs dropped (or, in monitor mode, that would have been)
+ * @param blockedPps the part of droppedPps the blocklist dropped: sources already dealt with
  */
-public record Rates(double packetsPps, double synPps, double droppedPps) {
-    public static final Rates ZERO = new Rates(0, 0, 0);
+public record Rates(double packetsPps, double synPps, double droppedPps, double blockedPps) {
+    public static final Rates ZERO = new Rates(0, 0, 0, 0);
 }

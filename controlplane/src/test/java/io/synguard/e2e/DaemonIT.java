@@ -108,7 +108,7 @@ class DaemonIT {
 
     @Test
     void aSingleSourceFloodIsRateLimitedAndAutoBlockedWhileALegitClientKeepsConnecting() throws Exception {
-        host.startDaemon();
+        DaemonProcess daemon = host.startDaemon();
         Reply config = host.api.patch("/v1/config", """
                 {"rate_limit":{"syn_pps":50,"burst":100},
                  "detection":{"min_threshold_pps":1000,"auto_block":true,"auto_block_ttl_s":120}}""");
@@ -143,6 +143,8 @@ class DaemonIT {
         assertTrue(tried.get() >= 20, "the legit client kept trying: " + tried);
         assertTrue(host.connects(LEGIT, SERVER));
         assertFalse(host.connects(ATTACKER, SERVER), "the attacker stays blocked");
+        assertFalse(daemon.output().contains("too scattered"), "a blocked source is not a random-source flood:\n"
+                + daemon.output());
     }
 
     @Test

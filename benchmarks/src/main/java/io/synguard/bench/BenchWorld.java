@@ -1,0 +1,150 @@
+package io.synguard.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The benchmark's network: namespace srv (the protected host, interface sgd0, 198.18.0.1) and
+ * namespace net (sgc0, the clients and attackers, addresses in 198.18.0.0/15) joined by a veth;
+ * a private bpffs for the pins and a temporary state directory. Closing removes all of it, and a
+ * shutdown hook does so on Ctrl-C.
+ */
+final class BenchWorld implements AutoCloseable {
+    static final String IFACE = "sgd0";
+    static final String SERVER = "198.18.0.1";
+
+    final String srv;
+    final String net;
+    final Path bpffs;
+    final Path stateDir;
+    private final List<Process> processes = new ArrayList<>();
+    private final Thread hook = new Thread(this::cleanUp, "bench-cleanup");
+    private boolean closed;
+
+    BenchWorld(String tag) {
+        String base = "sgb-" + ProcessHandle.current().pid() + "-" + tag;
+        srv = base + "-srv";
+        net = base + "-net";
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            bpffs = Files.createTempDirectory("synguard-bench-bpffs-");
+            stateDir = Files.createTempDirectory("synguard-bench-state-");
+            run("mount", "-t", "bpf", "bpf", bpffs.toString());
+            run("ip", "netns", "add", srv);
+            run("ip", "netns", "add", net);
+            in(srv, "ip", "link", "set", "lo", "up");
+            in(net, "ip", "link", "set", "lo", "up");
+            in(srv, "ip", "link", "add", IFACE, "type", "veth", "peer", "name", "sgc0", "netns", net);
+            in(srv, "ip", "link", "set", IFACE, "up");
+            in(net, "ip", "link", "set", "sgc0", "up");
+            in(srv, "ip", "addr", "add", SERVER + "/15", "dev", IFACE);
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        }
+    }
+
+    /** Gives the client side another address (a source to send from). */
+    void address(String address) {
+        in(net, "ip", "addr", "add", address + "/15", "dev", "sgc0");
+    }
+
+    Path namespace(String name) {
+        return Path.of("/run/netns", name);
+    }
+
+    /** Starts a process this world stops on close. */
+    Process start(List<String> command, Path log) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            processes.add(p);
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + command, e);
+        }
+    }
+
+    String in(String namespace, String... command) {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
+        full.addAll(List.of(command));
+        return run(full.toArray(String[]::new));
+    }
+
+    static String run(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException(String.join(" ", command) + ": timed out");
+            }
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " exited " + p.exitValue() + ": " + out);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        cleanUp();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running or ran
+        }
+    }
+
+    private synchronized void cleanUp() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Process p : processes) {
+            p.destroyForcibly();
+            try {
+                p.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        quietly("ip", "netns", "del", net);
+        quietly("ip", "netns", "del", srv);
+        if (bpffs != null) {
+            quietly("umount", bpffs.toString());
+        }
+        for (Path dir : new Path[]{bpffs, stateDir}) {
+            if (dir != null && Files.exists(dir)) {
+                try (Stream<Path> all = Files.walk(dir)) {
+                    for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                } catch (IOException e) {
+                    System.err.println("could not remove " + dir + ": " + e);
+                }
+            }
+        }
+    }
+
+    private static void quietly(String... command) {
+        try {
+            run(command);
+        } catch (RuntimeException e) {
+            System.err.println(e.getMessage());
+        }
+    }
+}

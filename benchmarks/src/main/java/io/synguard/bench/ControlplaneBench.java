@@ -1,0 +1,361 @@
+package io.synguard.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.synguard.bpf.NetNamespace;
+import io.synguard.dataplane.Dataplane;
+import io.synguard.dataplane.RuleSpec;
+import io.synguard.json.Json;
+import io.synguard.net.Prefix;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The control plane as BENCHMARKS.md §4 and the control-plane issue ask: the daemon started by the
+ * {@code synguard} launcher in a namespace, measured from outside through its API.
+ * <ul>
+ * <li>time from a single-source SYN flood's start until the API reports the attack and the first
+ * automatic block (polled every 20 ms; interval 1 s, default settings);</li>
+ * <li>add-one-block over REST, p50/p99 and ops/s on one keep-alive connection, beside GET /healthz
+ * on the same connection in the same round (the server's floor);</li>
+ * <li>a bulk import of 1M prefixes in one request, end to end, beside the same 1M put straight
+ * into a fresh data plane's maps in the same run (the batched map update's floor);</li>
+ * <li>the daemon's resident memory idle and holding those 1M blocks.</li>
+ * </ul>
+ *
+ * <p>{@code Suite controlplane [--rounds N] [--quick] [--json FILE]}
+ */
+final class ControlplaneBench {
+    private static final int API_PORT = 9780;
+    private static final int BULK = 1_000_000;
+
+    private final Path root;
+    private final int rounds;
+    private final int requests;
+    private final Map<String, double[]> figures = new LinkedHashMap<>();
+    private final List<String> notes = new ArrayList<>();
+
+    private ControlplaneBench(Path root, int rounds, boolean quick) {
+        this.root = root;
+        this.rounds = rounds;
+        this.requests = quick ? 500 : 2000;
+    }
+
+    static void main(List<String> args) throws Exception {
+        int rounds = 5;
+        boolean quick = false;
+        Path json = null;
+        for (int i = 0; i < args.size(); i++) {
+            switch (args.get(i)) {
+                case "--quick" -> quick = true;
+                case "--rounds" -> rounds = Integer.parseInt(args.get(++i));
+                case "--json" -> json = Path.of(args.get(++i));
+                default -> throw new IllegalArgumentException("unknown option " + args.get(i));
+            }
+        }
+        if (quick && rounds == 5) {
+            rounds = 3;
+        }
+        Path root = Path.of(System.getProperty("synguard.root", ".")).toAbsolutePath().normalize();
+        ControlplaneBench bench = new ControlplaneBench(root, rounds, quick);
+        try (BenchWorld world = new BenchWorld("cp")) {
+            bench.run(world);
+        }
+        System.out.println(bench.markdown(String.join(" ", args)));
+        if (json != null) {
+            Files.writeString(json, bench.json(String.join(" ", args)));
+        }
+    }
+
+    private void run(BenchWorld world) throws Exception {
+        step("starting the daemon through " + root.resolve("synguard"));
+        Process daemon = world.start(List.of("nsenter", "--net=" + world.namespace(world.srv),
+                root.resolve("synguard").toString(), "run", "--iface", BenchWorld.IFACE,
+                "--pin-dir", world.bpffs.resolve(BenchWorld.IFACE).toString(),
+                "--state-dir", world.stateDir.toString()), world.stateDir.resolve("daemon.log"));
+        try (KeepAliveClient api = connect(world, daemon)) {
+            sleep(3_000);
+            record("rss_idle_mb", rssMb(daemon));
+            detection(world, api);
+            rest(api);
+            bulk(api);
+            sleep(3_000);
+            record("rss_1m_blocks_mb", rssMb(daemon));
+        }
+        bulkFloor();
+    }
+
+    private void detection(BenchWorld world, KeepAliveClient api) throws Exception {
+        JsonNode config = json(api.send("GET", "/v1/config", new byte[0]));
+        notes.add("detection: interval " + config.at("/detection/interval_ms").asLong() + " ms, floor "
+                + config.at("/detection/min_threshold_pps").asLong() + " SYN/s, rate limit "
+                + config.at("/rate_limit/syn_pps").asLong() + " SYN/s per source");
+        double[] rates = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            String attacker = "198.19.0." + (10 + r);
+            world.address(attacker);
+            step("detection round " + (r + 1) + " of " + rounds + ": flooding from " + attacker);
+            AtomicBoolean stop = new AtomicBoolean();
+            Instant start = Instant.now();
+            long sent;
+            Instant since = null;
+            Instant blocked = null;
+            try (var flooder = Executors.newSingleThreadExecutor(Thread.ofPlatform().factory())) {
+                CompletableFuture<long[]> flood = CompletableFuture.supplyAsync(
+                        () -> flood(world.namespace(world.net), attacker, stop, Duration.ofSeconds(8)), flooder);
+                long deadline = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+                while (System.nanoTime() < deadline && (since == null || blocked == null)) {
+                    sleep(20);
+                    JsonNode status = json(api.send("GET", "/v1/status", new byte[0]));
+                    Instant seen = Instant.now();
+                    if (since == null && status.at("/attack/active").asBoolean()) {
+                        since = seen;
+                    }
+                    if (blocked == null && status.at("/lists/blocks_auto").asLong() > 0) {
+                        blocked = seen;
+                    }
+                }
+                stop.set(true);
+                long[] result = flood.get();
+                sent = result[0];
+                rates[r] = result[0] / (result[1] / 1e9);
+            }
+            if (since == null || blocked == null) {
+                throw new IllegalStateException("round " + (r + 1) + ": no " + (since == null ? "detection" : "block")
+                        + " within 8 s of a flood of " + sent + " SYNs; status: "
+                        + api.send("GET", "/v1/status", new byte[0]).body() + "\ndaemon log:\n"
+                        + Files.readString(world.stateDir.resolve("daemon.log")));
+            }
+            record("detect_s", Duration.between(start, since).toMillis() / 1000.0);
+            record("first_block_s", Duration.between(start, blocked).toMillis() / 1000.0);
+            step(String.format(Locale.ROOT, "  detected after %.2f s, first block after %.2f s (%.0f SYN/s sent)",
+                    last("detect_s"), last("first_block_s"), rates[r]));
+            awaitCalm(api);
+        }
+        figures.put("flood_syn_pps", rates);
+    }
+
+    private static void awaitCalm(KeepAliveClient api) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (json(api.send("GET", "/v1/status", new byte[0])).at("/attack/active").asBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the attack did not end within 30 s of the flood");
+            }
+            sleep(200);
+        }
+    }
+
+    /** SYNs from source until stop or limit: non-blocking connects closed at once; {sent, nanos}. */
+    private static long[] flood(Path namespace, String source, AtomicBoolean stop, Duration limit) {
+        return NetNamespace.inside(namespace, () -> {
+            try {
+                InetSocketAddress from = new InetSocketAddress(InetAddress.getByName(source), 0);
+                InetSocketAddress to = new InetSocketAddress(InetAddress.getByName(BenchWorld.SERVER), 8080);
+                long begin = System.nanoTime();
+                long deadline = begin + limit.toNanos();
+                long sent = 0;
+                while (!stop.get() && System.nanoTime() < deadline) {
+                    try (SocketChannel channel = SocketChannel.open()) {
+                        channel.configureBlocking(false);
+                        channel.bind(from);
+                        channel.connect(to);
+                        sent++;
+                    }
+                }
+                return new long[]{sent, System.nanoTime() - begin};
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    private void rest(KeepAliveClient api) {
+        byte[] empty = new byte[0];
+        int n = 0;
+        for (int i = 0; i < 300; i++) {
+            api.send("GET", "/healthz", empty);
+            api.send("POST", "/v1/blocks", blockBody(n++));
+        }
+        for (int r = 0; r < rounds; r++) {
+            step("REST round " + (r + 1) + " of " + rounds + ": " + requests + " GET /healthz, " + requests
+                    + " POST /v1/blocks");
+            long[] health = new long[requests];
+            long[] post = new long[requests];
+            long postNanos = 0;
+            for (int i = 0; i < requests; i++) {
+                long t0 = System.nanoTime();
+                int hs = api.send("GET", "/healthz", empty).status();
+                long t1 = System.nanoTime();
+                int ps = api.send("POST", "/v1/blocks", blockBody(n++)).status();
+                long t2 = System.nanoTime();
+                if (hs != 200 || ps != 201) {
+                    throw new IllegalStateException("healthz " + hs + ", add block " + ps);
+                }
+                health[i] = t1 - t0;
+                post[i] = t2 - t1;
+                postNanos += t2 - t1;
+            }
+            Arrays.sort(health);
+            Arrays.sort(post);
+            record("healthz_p50_ms", health[requests / 2] / 1e6);
+            record("healthz_p99_ms", health[requests * 99 / 100] / 1e6);
+            record("add_block_p50_ms", post[requests / 2] / 1e6);
+            record("add_block_p99_ms", post[requests * 99 / 100] / 1e6);
+            record("add_block_ops_s", requests / (postNanos / 1e9));
+            record("add_block_p50_over_healthz", (double) post[requests / 2] / health[requests / 2]);
+        }
+    }
+
+    /** A /32 per request inside 198.19.128.0/17, away from the flood sources. */
+    private static byte[] blockBody(int n) {
+        return ("{\"prefix\":\"198.19." + (128 + (n >> 8 & 0x7f)) + "." + (n & 0xff) + "\",\"ttl_s\":3600}")
+                .getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private void bulk(KeepAliveClient api) {
+        step("bulk import: building a JSON array of " + BULK + " prefixes");
+        List<Prefix> prefixes = Blocklists.generate(BULK, 7).prefixes();
+        StringBuilder body = new StringBuilder(BULK * 32).append('[');
+        for (int i = 0; i < prefixes.size(); i++) {
+            body.append(i == 0 ? "" : ",").append("{\"prefix\":\"").append(prefixes.get(i)).append("\"}");
+        }
+        byte[] bytes = body.append(']').toString().getBytes(StandardCharsets.US_ASCII);
+        step(String.format(Locale.ROOT, "bulk import: POST /v1/blocks with %.1f MB", bytes.length / 1e6));
+        long t0 = System.nanoTime();
+        KeepAliveClient.Reply reply = api.send("POST", "/v1/blocks", bytes);
+        long nanos = System.nanoTime() - t0;
+        if (reply.status() != 201) {
+            throw new IllegalStateException("bulk import: HTTP " + reply.status() + " " + reply.body());
+        }
+        record("bulk_1m_s", nanos / 1e9);
+        record("bulk_body_mb", bytes.length / 1e6);
+        step(String.format(Locale.ROOT, "  %s in %.2f s", reply.body(), nanos / 1e9));
+    }
+
+    private void bulkFloor() {
+        step("bulk floor: the same " + BULK + " prefixes put straight into a fresh data plane's maps");
+        List<RuleSpec> specs = Blocklists.generate(BULK, 7).prefixes().stream()
+                .map(p -> new RuleSpec(p, false, null)).toList();
+        try (Dataplane dp = Dataplane.load(Dataplane.Options.defaults().withMaxRules(1 << 21))) {
+            long t0 = System.nanoTime();
+            dp.blocklist().putAll(specs);
+            record("bulk_1m_maps_only_s", (System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    /** Waits for the daemon's token and API (the first start builds the jar), then connects. */
+    private static KeepAliveClient connect(BenchWorld world, Process daemon) throws IOException {
+        Path token = world.stateDir.resolve("token");
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        while (true) {
+            if (!daemon.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("the daemon did not start:\n"
+                        + Files.readString(world.stateDir.resolve("daemon.log")));
+            }
+            if (Files.exists(token) && Files.size(token) > 0) {
+                try {
+                    KeepAliveClient api = new KeepAliveClient(world.namespace(world.srv),
+                            new InetSocketAddress("127.0.0.1", API_PORT), Files.readString(token).strip());
+                    if (api.send("GET", "/healthz", new byte[0]).status() == 200) {
+                        return api;
+                    }
+                    api.close();
+                } catch (UncheckedIOException notYet) {
+                    // the API is not listening yet
+                }
+            }
+            sleep(100);
+        }
+    }
+
+    private static double rssMb(Process p) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(p.pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+            }
+        }
+        throw new IllegalStateException("no VmRSS for pid " + p.pid());
+    }
+
+    private void record(String name, double value) {
+        double[] v = figures.getOrDefault(name, new double[0]);
+        v = Arrays.copyOf(v, v.length + 1);
+        v[v.length - 1] = value;
+        figures.put(name, v);
+    }
+
+    private double last(String name) {
+        double[] v = figures.get(name);
+        return v[v.length - 1];
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private String markdown(String args) {
+        StringBuilder sb = new StringBuilder("| figure | median | all |\n|---|---|---|\n");
+        figures.forEach((k, v) -> sb.append("| ").append(k).append(" | ").append(fmt(median(v))).append(" | ")
+                .append(String.join(" ", Arrays.stream(v).mapToObj(ControlplaneBench::fmt).toList())).append(" |\n"));
+        notes.forEach(n -> sb.append("\n").append(n));
+        return sb.append("\n\n").append(Suite.Machine.describe()).append("\ncommand: benchmarks/run controlplane ")
+                .append(args).append('\n').toString();
+    }
+
+    private String json(String args) {
+        StringBuilder sb = new StringBuilder("{\n  \"machine\": ").append(Suite.Machine.json())
+                .append(",\n  \"command\": \"benchmarks/run controlplane ").append(args).append("\",\n  \"figures\": {");
+        String sep = "\n";
+        for (var e : figures.entrySet()) {
+            sb.append(sep).append("    \"").append(e.getKey()).append("\": {\"median\": ").append(fmt(median(e.getValue())))
+                    .append(", \"all\": [").append(String.join(", ", Arrays.stream(e.getValue())
+                            .mapToObj(ControlplaneBench::fmt).toList())).append("]}");
+            sep = ",\n";
+        }
+        return sb.append("\n  }\n}\n").toString();
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, v >= 100 ? "%.0f" : v >= 1 ? "%.2f" : "%.3f", v);
+    }
+
+    private static JsonNode json(KeepAliveClient.Reply reply) {
+        try {
+            return Json.mapper().readTree(reply.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException("HTTP " + reply.status() + " " + reply.body(), e);
+        }
+    }
+
+    private static void step(String what) {
+        System.err.println(what);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
