@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -84,14 +85,31 @@ public final class ApiServer implements AutoCloseable {
         endpoints.shutdown();
     }
 
-    /** The aggregator, answering an oversized body with the API's own 413. */
+    /**
+     * The aggregator, answering an oversized body with the API's own 413, also when the client
+     * waits for {@code 100 Continue} (curl does for large bodies), where Netty's would have no body.
+     */
     private static final class JsonSizeLimit extends HttpObjectAggregator {
         JsonSizeLimit(int max) {
-            super(max);
+            super(max, true);
+        }
+
+        @Override
+        protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+            Object response = super.newContinueResponse(start, maxContentLength, pipeline);
+            if (response instanceof FullHttpResponse r && r.status().equals(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE)) {
+                r.release();
+                return tooLarge();
+            }
+            return response;
         }
 
         @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+            ctx.writeAndFlush(tooLarge()).addListener(ChannelFutureListener.CLOSE);
+        }
+
+        private static FullHttpResponse tooLarge() {
             byte[] body = ("{\"error\":\"too_large\",\"detail\":\"request bodies are limited to " + MAX_BODY
                     + " bytes\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
@@ -99,7 +117,7 @@ public final class ApiServer implements AutoCloseable {
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, Response.JSON);
             response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
             response.headers().set(HttpHeaderNames.CONNECTION, "close");
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            return response;
         }
     }
 }

@@ -1,0 +1,139 @@
+package io.synguard.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.synguard.config.Settings;
+import io.synguard.dataplane.Rule;
+import io.synguard.dataplane.RuleKind;
+import io.synguard.dataplane.RuleSpec;
+import io.synguard.detect.SourceRates;
+import io.synguard.json.Json;
+import io.synguard.net.Prefix;
+import io.synguard.policy.Origin;
+import io.synguard.policy.Policy;
+import io.synguard.policy.RuleStore;
+import io.synguard.state.Journal;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A {@link Service} without a kernel: a real {@link Policy} over a {@link RecordingStore} (which
+ * stands for the data plane and records every change made to it) and a journal in a temporary
+ * directory, fixed status figures, and settings changed only by a patch {@link Settings#patched}
+ * accepts.
+ */
+final class FakeService implements Service, AutoCloseable {
+    static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
+
+    static final Views.Status STATUS = new Views.Status("eth0", "native", "enforce", 12,
+            new Views.Attack(false, null, 7, 5000, null, 3, 0, 0),
+            new Views.Totals(1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008),
+            new Views.Rates(11, 12, 13),
+            new Views.Lists(0, 0, 0));
+
+    final RecordingStore store = new RecordingStore();
+    /** Patches that were applied, in order; a refused patch is not here. */
+    final List<JsonNode> applied = Collections.synchronizedList(new ArrayList<>());
+    /** The limits top was asked for. */
+    final List<Integer> topLimits = Collections.synchronizedList(new ArrayList<>());
+    volatile boolean attached = true;
+    volatile List<SourceRates.SourceRate> top = List.of();
+
+    private final Journal journal;
+    private final Policy policy;
+    private volatile Settings settings = Settings.DEFAULTS;
+
+    FakeService(Path dir) {
+        journal = Journal.open(dir.resolve("journal"), Json.mapper());
+        policy = new Policy(store, journal, InstantSource.fixed(NOW), Ticker.systemTicker(), Runnable::run);
+    }
+
+    static SourceRates.SourceRate source(String address, double synPps, double droppedPps) {
+        return new SourceRates.SourceRate(InetAddress.ofLiteral(address), synPps, droppedPps);
+    }
+
+    /** Blocks and allows by origin, as the daemon hands them to {@link Metrics}. */
+    Map<RuleKind, Map<Origin, Long>> listsByOrigin() {
+        return Map.of(RuleKind.BLOCK, policy.countByOrigin(RuleKind.BLOCK),
+                RuleKind.ALLOW, policy.countByOrigin(RuleKind.ALLOW));
+    }
+
+    @Override
+    public boolean attached() {
+        return attached;
+    }
+
+    @Override
+    public Views.Status status() {
+        return STATUS;
+    }
+
+    @Override
+    public List<SourceRates.SourceRate> top(int limit) {
+        topLimits.add(limit);
+        return top.stream().limit(limit).toList();
+    }
+
+    @Override
+    public Policy policy() {
+        return policy;
+    }
+
+    @Override
+    public Settings settings() {
+        return settings;
+    }
+
+    @Override
+    public synchronized Settings configure(JsonNode patch) {
+        Settings next = settings.patched(patch);
+        settings = next;
+        applied.add(patch);
+        return next;
+    }
+
+    @Override
+    public void close() {
+        journal.close();
+    }
+
+    /** The data plane's lists as a map, every change to them recorded as a line of text. */
+    static final class RecordingStore implements RuleStore {
+        final List<String> changes = Collections.synchronizedList(new ArrayList<>());
+        final Map<Prefix, Long> hits = new ConcurrentHashMap<>();
+
+        @Override
+        public void put(RuleKind kind, Prefix prefix, boolean auto, Instant expires) {
+            changes.add("put " + kind + " " + prefix + " expires " + expires);
+        }
+
+        @Override
+        public void putAll(RuleKind kind, List<RuleSpec> specs) {
+            changes.add("putAll " + kind + " " + specs.stream().map(s -> s.prefix().toString()).toList());
+        }
+
+        @Override
+        public boolean remove(RuleKind kind, Prefix prefix) {
+            changes.add("remove " + kind + " " + prefix);
+            return false;
+        }
+
+        @Override
+        public List<Rule> list(RuleKind kind) {
+            return List.of();
+        }
+
+        @Override
+        public long hits(RuleKind kind, Prefix prefix) {
+            return hits.getOrDefault(prefix, 0L);
+        }
+    }
+}
