@@ -169,6 +169,7 @@ public final class Policy {
      * @param ttl how long it lasts; null for ever
      */
     public synchronized Change put(RuleKind kind, Prefix prefix, Duration ttl, String reason, Origin origin) {
+        takeOutLapsed(kind, prefix);
         Entry before = lists.get(kind).getIfPresent(prefix);
         Entry after = entry(kind, prefix, ttl, reason, origin);
         store.put(kind, prefix, origin == Origin.AUTO, after.expires());
@@ -183,6 +184,7 @@ public final class Policy {
         List<Entry> entries = new ArrayList<>(requests.size());
         List<RuleSpec> specs = new ArrayList<>(requests.size());
         for (Request r : requests) {
+            takeOutLapsed(kind, r.prefix());
             Entry e = entry(kind, r.prefix(), r.ttl(), r.reason(), origin);
             entries.add(e);
             specs.add(new RuleSpec(e.prefix(), origin == Origin.AUTO, e.expires()));
@@ -315,6 +317,17 @@ public final class Policy {
         forgetDue(before);
         if (e.expires() != null) {
             dues.add(new Due(e.expires(), e.kind(), e.prefix()));
+        }
+    }
+
+    /**
+     * Evicts an entry that lapsed but is still held, before a successor reaches the data plane: evicted
+     * later, when the successor replaces it, it would take the successor out of the data plane.
+     */
+    private void takeOutLapsed(RuleKind kind, Prefix prefix) {
+        Cache<Prefix, Entry> cache = lists.get(kind);
+        if (cache.getIfPresent(prefix) == null) {
+            cache.asMap().remove(prefix);
         }
     }
 
