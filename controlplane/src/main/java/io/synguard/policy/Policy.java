@@ -164,13 +164,16 @@ public final class Policy {
 
     /**
      * Adds or replaces an entry; the entry before (or null) and after, for the audit log. An auto
-     * block of an allowed prefix is refused.
+     * block of an allowed prefix is refused: nothing changes, and after is the entry before.
      *
      * @param ttl how long it lasts; null for ever
      */
     public synchronized Change put(RuleKind kind, Prefix prefix, Duration ttl, String reason, Origin origin) {
         takeOutLapsed(kind, prefix);
         Entry before = lists.get(kind).getIfPresent(prefix);
+        if (kind == RuleKind.BLOCK && origin == Origin.AUTO && allowed(prefix)) {
+            return new Change(before, before);
+        }
         Entry after = entry(kind, prefix, ttl, reason, origin);
         store.put(kind, prefix, origin == Origin.AUTO, after.expires());
         track(after);
