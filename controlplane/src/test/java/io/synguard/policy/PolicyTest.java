@@ -324,6 +324,32 @@ class PolicyTest {
     }
 
     @Test
+    void anAutoBlockInsideAnAllowIsRefused() {
+        policy.put(ALLOW, p("198.18.0.0/16"), null, null, Origin.OPERATOR);
+
+        Policy.Change c = policy.put(BLOCK, p("198.18.1.7"), HOUR, "auto", Origin.AUTO);
+
+        assertNull(c.after());
+        assertFalse(kernel.has(BLOCK, "198.18.1.7/32"));
+        assertFalse(policy.blocked(p("198.18.1.7")));
+        assertEquals(0, restart(kernel).blocks());
+    }
+
+    @Test
+    void anOperatorMayBlockInsideAnAllowWhichStillWins() {
+        policy.put(ALLOW, p("198.18.0.0/16"), null, null, Origin.OPERATOR);
+        policy.put(BLOCK, p("198.18.1.7"), HOUR, "ticket", Origin.OPERATOR);
+        assertTrue(kernel.has(BLOCK, "198.18.1.7/32"));
+    }
+
+    @Test
+    void anAutoBlockBesideAnAllowGoesIn() {
+        policy.put(ALLOW, p("198.18.1.8"), null, null, Origin.OPERATOR);
+        policy.put(BLOCK, p("198.18.1.7"), HOUR, "auto", Origin.AUTO);
+        assertTrue(kernel.has(BLOCK, "198.18.1.7/32"));
+    }
+
+    @Test
     void blockedMeansABlockOfItsOwn() {
         policy.put(BLOCK, p("198.18.1.0/24"), null, null, Origin.OPERATOR);
         assertTrue(policy.blocked(p("198.18.1.0/24")));
