@@ -15,13 +15,15 @@ final class Durations {
         };
         String digits = unit == 0 ? t : t.substring(0, t.length() - 1);
         try {
-            long n = Long.parseLong(digits) * Math.max(1, unit);
+            long n = Math.multiplyExact(Long.parseLong(digits), Math.max(1, unit));
             if (n < 1) {
                 throw new IllegalArgumentException("a duration must be at least 1s, was '" + text + "'");
             }
             return n;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + text + "' is not a duration: write 3600, 90s, 10m, 1h or 2d");
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("'" + text + "' is too long a duration");
         }
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
-import com.github.benmanes.caffeine.cache.Policy.CacheEntry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.synguard.config.Settings;
 import io.synguard.dataplane.Rule;
@@ -24,9 +23,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
@@ -51,11 +51,19 @@ public final class Policy {
     private final RuleStore store;
     private final Journal journal;
     private final InstantSource clock;
-    private final Ticker ticker;
     private final Executor background;
     private final Map<RuleKind, Cache<Prefix, Entry>> lists = new EnumMap<>(RuleKind.class);
     /** Allows of each length, per family: to test "is this allowed?" with a few lookups. */
     private final Map<Family, int[]> allowLengths = new EnumMap<>(Family.class);
+    /**
+     * Entries with an expiry, soonest first, for {@link #expire}: Caffeine hides an entry from the moment it
+     * lapses until its timer wheel evicts it, a second or more later, and lists the others only roughly in
+     * order, so its own view cannot tell the sweep what is due.
+     */
+    private final NavigableSet<Due> dues = new TreeSet<>(
+            Comparator.comparing(Due::expires).thenComparing(Due::kind).thenComparing(Due::prefix));
+    /** Entries that lapsed since {@link #expire} last counted, whichever way they went. */
+    private int lapsedUncounted;
     private Settings settings;
 
     /**
@@ -65,7 +73,6 @@ public final class Policy {
         this.store = store;
         this.journal = journal;
         this.clock = clock;
-        this.ticker = ticker;
         this.background = background;
         for (RuleKind kind : RuleKind.values()) {
             lists.put(kind, Caffeine.newBuilder()
@@ -74,6 +81,7 @@ public final class Policy {
                     .expireAfter(new UntilExpires())
                     .<Prefix, Entry>evictionListener((prefix, entry, cause) -> {
                         if (prefix != null && cause.wasEvicted()) {
+                            forgetDue(entry);
                             lapsed(kind, prefix);
                         }
                     })
@@ -156,12 +164,16 @@ public final class Policy {
 
     /**
      * Adds or replaces an entry; the entry before (or null) and after, for the audit log. An auto
-     * block of an allowed prefix is refused.
+     * block of an allowed prefix is refused: nothing changes, and after is the entry before.
      *
      * @param ttl how long it lasts; null for ever
      */
     public synchronized Change put(RuleKind kind, Prefix prefix, Duration ttl, String reason, Origin origin) {
+        takeOutLapsed(kind, prefix);
         Entry before = lists.get(kind).getIfPresent(prefix);
+        if (kind == RuleKind.BLOCK && origin == Origin.AUTO && allowed(prefix)) {
+            return new Change(before, before);
+        }
         Entry after = entry(kind, prefix, ttl, reason, origin);
         store.put(kind, prefix, origin == Origin.AUTO, after.expires());
         track(after);
@@ -175,6 +187,7 @@ public final class Policy {
         List<Entry> entries = new ArrayList<>(requests.size());
         List<RuleSpec> specs = new ArrayList<>(requests.size());
         for (Request r : requests) {
+            takeOutLapsed(kind, r.prefix());
             Entry e = entry(kind, r.prefix(), r.ttl(), r.reason(), origin);
             entries.add(e);
             specs.add(new RuleSpec(e.prefix(), origin == Origin.AUTO, e.expires()));
@@ -192,6 +205,7 @@ public final class Policy {
     /** Removes an entry; what it was, or empty if there was none. */
     public synchronized Optional<Entry> remove(RuleKind kind, Prefix prefix) {
         Entry before = lists.get(kind).asMap().remove(prefix);
+        forgetDue(before);
         boolean enforced = store.remove(kind, prefix);
         if (before == null && !enforced) {
             return Optional.empty();
@@ -207,22 +221,16 @@ public final class Policy {
 
     /** Takes out every entry whose time has come; how many. */
     public synchronized int expire() {
-        long now = ticker.read();
-        int n = 0;
-        for (RuleKind kind : RuleKind.values()) {
-            Cache<Prefix, Entry> cache = lists.get(kind);
-            List<Prefix> due = cache.policy().expireVariably().orElseThrow().oldest(stream -> stream
-                    .takeWhile(e -> e.expiresAt() - now <= TimeUnit.SECONDS.toNanos(2))
-                    .filter(e -> e.expiresAt() - now <= 0)
-                    .map(CacheEntry::getKey)
-                    .toList());
-            for (Prefix p : due) {
-                if (cache.asMap().remove(p) != null) {
-                    lapsed(kind, p);
-                    n++;
-                }
+        Instant now = clock.instant();
+        while (!dues.isEmpty() && !dues.first().expires().isAfter(now)) {
+            Due d = dues.pollFirst();
+            // if Caffeine counts it lapsed already, removing it evicts it and its evictionListener calls lapsed
+            if (lists.get(d.kind()).asMap().remove(d.prefix()) != null) {
+                lapsed(d.kind(), d.prefix());
             }
         }
+        int n = lapsedUncounted;
+        lapsedUncounted = 0;
         return n;
     }
 
@@ -309,7 +317,31 @@ public final class Policy {
         if (before == null && e.kind() == RuleKind.ALLOW) {
             allowLengths.get(e.prefix().family())[e.prefix().length()]++;
         }
+        forgetDue(before);
+        if (e.expires() != null) {
+            dues.add(new Due(e.expires(), e.kind(), e.prefix()));
+        }
     }
+
+    /**
+     * Evicts an entry that lapsed but is still held, before a successor reaches the data plane: evicted
+     * later, when the successor replaces it, it would take the successor out of the data plane.
+     */
+    private void takeOutLapsed(RuleKind kind, Prefix prefix) {
+        Cache<Prefix, Entry> cache = lists.get(kind);
+        if (cache.getIfPresent(prefix) == null) {
+            cache.asMap().remove(prefix);
+        }
+    }
+
+    private void forgetDue(Entry e) {
+        if (e != null && e.expires() != null) {
+            dues.remove(new Due(e.expires(), e.kind(), e.prefix()));
+        }
+    }
+
+    /** When an entry lapses. */
+    private record Due(Instant expires, RuleKind kind, Prefix prefix) {}
 
     /** An entry's time came: it leaves the data plane. */
     private void lapsed(RuleKind kind, Prefix prefix) {
@@ -317,6 +349,7 @@ public final class Policy {
             allowLengths.get(prefix.family())[prefix.length()]--;
         }
         store.remove(kind, prefix);
+        lapsedUncounted++;
         LOG.info("{} {} expired", kind == RuleKind.BLOCK ? "block" : "allow", prefix);
     }
 

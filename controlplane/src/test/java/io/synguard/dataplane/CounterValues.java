@@ -1,0 +1,14 @@
+package io.synguard.dataplane;
+
+import java.util.Map;
+
+/** Counter snapshots made up by tests, as {@link Counters#read} would return them. */
+public final class CounterValues {
+    private CounterValues() {}
+
+    public static Counters.Snapshot of(Map<Abi.Counter, Long> values) {
+        long[] all = new long[Abi.Counter.values().length];
+        values.forEach((c, v) -> all[c.id()] = v);
+        return new Counters.Snapshot(all);
+    }
+}

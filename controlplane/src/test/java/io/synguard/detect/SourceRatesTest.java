@@ -1,0 +1,54 @@
+package io.synguard.detect;
+
+import io.synguard.dataplane.RateTable;
+
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class SourceRatesTest {
+    private static final Instant T0 = Instant.parse("2026-11-24T12:00:00Z");
+    private final SourceRates rates = new SourceRates();
+
+    private static RateTable.Source source(String address, long syns, long drops) {
+        return new RateTable.Source(InetAddress.ofLiteral(address), syns, drops, 1);
+    }
+
+    @Test
+    void theFirstReadGivesNoRates() {
+        assertEquals(List.of(), rates.update(T0, List.of(source("198.18.1.7", 500, 100))));
+    }
+
+    @Test
+    void ratesAreTheDifferenceOverTheTimeBetweenReads() {
+        rates.update(T0, List.of(source("198.18.1.7", 500, 100)));
+        List<SourceRates.SourceRate> r = rates.update(T0.plusMillis(500),
+                List.of(source("198.18.1.7", 1500, 600)));
+
+        assertEquals(List.of(new SourceRates.SourceRate(InetAddress.ofLiteral("198.18.1.7"), 2000, 1000)), r);
+    }
+
+    @Test
+    void aNewSourceOrOneWhoseCountsRestartedCountsFromZero() {
+        rates.update(T0, List.of(source("198.18.1.7", 5000, 4000)));
+        List<SourceRates.SourceRate> r = rates.update(T0.plusSeconds(1),
+                List.of(source("198.18.1.7", 30, 0), source("198.18.1.8", 20, 5)));
+
+        assertEquals(List.of(new SourceRates.SourceRate(InetAddress.ofLiteral("198.18.1.7"), 30, 0),
+                new SourceRates.SourceRate(InetAddress.ofLiteral("198.18.1.8"), 20, 5)), r);
+    }
+
+    @Test
+    void quietSourcesAreLeftOutAndTheRestComeHighestFirst() {
+        rates.update(T0, List.of(source("198.18.1.1", 10, 0), source("198.18.1.2", 10, 0), source("198.18.1.3", 10, 0)));
+        List<SourceRates.SourceRate> r = rates.update(T0.plusSeconds(1),
+                List.of(source("198.18.1.1", 20, 0), source("198.18.1.2", 10, 0), source("198.18.1.3", 910, 0)));
+
+        assertEquals(List.of(InetAddress.ofLiteral("198.18.1.3"), InetAddress.ofLiteral("198.18.1.1")),
+                r.stream().map(SourceRates.SourceRate::address).toList());
+    }
+}

@@ -1,0 +1,70 @@
+package io.synguard.policy;
+
+import io.synguard.dataplane.Rule;
+import io.synguard.dataplane.RuleKind;
+import io.synguard.dataplane.RuleSpec;
+import io.synguard.net.Prefix;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The data plane's lists in memory: what the policy put there, as the kernel would hold it. */
+final class FakeRuleStore implements RuleStore {
+    private final Map<RuleKind, Map<Prefix, Rule>> lists = new EnumMap<>(RuleKind.class);
+    private int serial;
+
+    FakeRuleStore() {
+        for (RuleKind kind : RuleKind.values()) {
+            lists.put(kind, new LinkedHashMap<>());
+        }
+    }
+
+    @Override
+    public synchronized void put(RuleKind kind, Prefix prefix, boolean auto, Instant expires) {
+        lists.get(kind).put(prefix, new Rule(prefix, kind, serial++, auto, expires, 0));
+    }
+
+    @Override
+    public synchronized void putAll(RuleKind kind, List<RuleSpec> specs) {
+        specs.forEach(s -> put(kind, s.prefix(), s.auto(), s.expires()));
+    }
+
+    @Override
+    public synchronized boolean remove(RuleKind kind, Prefix prefix) {
+        return lists.get(kind).remove(prefix) != null;
+    }
+
+    @Override
+    public synchronized List<Rule> list(RuleKind kind) {
+        return new ArrayList<>(lists.get(kind).values());
+    }
+
+    @Override
+    public synchronized long hits(RuleKind kind, Prefix prefix) {
+        Rule r = lists.get(kind).get(prefix);
+        return r == null ? 0 : r.hits();
+    }
+
+    // ---- for tests -----------------------------------------------------------------------------
+
+    synchronized Rule get(RuleKind kind, String prefix) {
+        return lists.get(kind).get(Prefix.parse(prefix));
+    }
+
+    synchronized boolean has(RuleKind kind, String prefix) {
+        return get(kind, prefix) != null;
+    }
+
+    synchronized void setHits(RuleKind kind, String prefix, long hits) {
+        Rule r = lists.get(kind).get(Prefix.parse(prefix));
+        lists.get(kind).put(r.prefix(), new Rule(r.prefix(), kind, r.serial(), r.auto(), r.expires(), hits));
+    }
+
+    synchronized int size(RuleKind kind) {
+        return lists.get(kind).size();
+    }
+}
