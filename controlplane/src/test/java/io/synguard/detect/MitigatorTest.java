@@ -35,7 +35,7 @@ class MitigatorTest {
     }
 
     private static Detector.Step attack(double synPps) {
-        return new Detector.Step(NOW, new Rates(synPps, synPps, 0), 100, 5000, NOW, false, false, synPps);
+        return new Detector.Step(NOW, new Rates(synPps, synPps, 0, 0), 100, 5000, NOW, false, false, synPps);
     }
 
     /** A source the rate limiter drops most of. */
@@ -70,7 +70,7 @@ class MitigatorTest {
 
     @Test
     void nothingIsPlannedWithoutAnAttack() {
-        Detector.Step calm = new Detector.Step(NOW, new Rates(100, 100, 0), 100, 5000, null, false, false, 0);
+        Detector.Step calm = new Detector.Step(NOW, new Rates(100, 100, 0, 0), 100, 5000, null, false, false, 0);
         assertSame(Mitigator.Plan.NONE, plan(calm, List.of(offender("198.18.1.7", 50_000)), List.of(ip("198.18.1.8"))));
     }
 
@@ -239,6 +239,14 @@ class MitigatorTest {
     void aFloodTheTrackedSourcesExplainIsNotRandom() {
         Mitigator.Plan plan = plan(attack(100_000), offendersIn("198.18.1.", 1, 2), List.of());
         assertFalse(plan.randomSources());
+    }
+
+    @Test
+    void aFloodTheBlocklistAlreadyDropsIsNotRandom() {
+        // the attacker was blocked last interval: its SYNs no longer reach the rate table
+        Detector.Step blockedFlood = new Detector.Step(NOW, new Rates(40_000, 40_000, 39_900, 39_900), 100, 5000,
+                NOW, false, false, 40_000);
+        assertFalse(plan(blockedFlood, List.of(), List.of()).randomSources());
     }
 
     @Test
