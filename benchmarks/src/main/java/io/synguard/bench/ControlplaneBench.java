@@ -113,6 +113,7 @@ final class ControlplaneBench {
             world.address(attacker);
             step("detection round " + (r + 1) + " of " + rounds + ": flooding from " + attacker);
             AtomicBoolean stop = new AtomicBoolean();
+            long autoBefore = json(api.send("GET", "/v1/status", new byte[0])).at("/lists/blocks_auto").asLong();
             Instant start = Instant.now();
             long sent;
             Instant since = null;
@@ -128,7 +129,7 @@ final class ControlplaneBench {
                     if (since == null && status.at("/attack/active").asBoolean()) {
                         since = seen;
                     }
-                    if (blocked == null && status.at("/lists/blocks_auto").asLong() > 0) {
+                    if (blocked == null && status.at("/lists/blocks_auto").asLong() > autoBefore) {
                         blocked = seen;
                     }
                 }

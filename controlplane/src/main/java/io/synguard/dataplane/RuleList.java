@@ -5,12 +5,15 @@ import io.synguard.net.Family;
 import io.synguard.net.Prefix;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -30,6 +33,9 @@ public final class RuleList {
     private static final VarHandle META_EXPIRES = Abi.field(Abi.RULE_META, "expires_s");
 
     private final RuleKind kind;
+    /** Entries a batched update hands the kernel in one call. */
+    private static final int BATCH = 4096;
+
     private final BpfMap v4;
     private final BpfMap v6;
     private final RuleIndex index;
@@ -60,16 +66,61 @@ public final class RuleList {
     }
 
     /**
-     * Adds or replaces many entries, as {@link #put} each; how many. The first failure stops it, the
-     * entries before it stay.
+     * Adds or replaces many entries, as {@link #put} each (the last of a prefix given twice wins):
+     * the tries take them {@value #BATCH} at a time in one system call, the index after each batch.
+     * How many distinct prefixes. Throws {@link RuleTableFullException} before changing anything when
+     * the new ones would not fit; a failing batch stops it, the batches before it stay.
      */
     public int putAll(Collection<RuleSpec> specs) {
+        Map<Prefix, RuleSpec> distinct = new LinkedHashMap<>();
+        specs.forEach(s -> distinct.put(s.prefix(), s));
         synchronized (index) {
-            try (Arena arena = Arena.ofConfined()) {
-                for (RuleSpec s : specs) {
-                    put(arena, s.prefix(), s.auto(), s.expires());
+            long fresh = distinct.keySet().stream().filter(p -> index.serial(p, kind) == Abi.RULE_EMPTY).count();
+            if (index.size() + fresh > index.capacity()) {
+                throw new RuleTableFullException("the rule table holds " + index.capacity() + " rules, "
+                        + index.size() + " in use: " + fresh + " more do not fit; restart with a larger --max-rules");
+            }
+            for (Family family : Family.values()) {
+                List<RuleSpec> batch = new ArrayList<>(BATCH);
+                for (RuleSpec spec : distinct.values()) {
+                    if (spec.prefix().family() == family) {
+                        batch.add(spec);
+                        if (batch.size() == BATCH) {
+                            putBatch(family, batch);
+                            batch.clear();
+                        }
+                    }
                 }
-                return specs.size();
+                putBatch(family, batch);
+            }
+            return distinct.size();
+        }
+    }
+
+    private void putBatch(Family family, List<RuleSpec> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemoryLayout keyLayout = family == Family.V4 ? Abi.LPM_V4_KEY : Abi.LPM_V6_KEY;
+            MemorySegment keys = arena.allocate(keyLayout, batch.size());
+            MemorySegment metas = arena.allocate(Abi.RULE_META, batch.size());
+            int[] serials = new int[batch.size()];
+            boolean[] fresh = new boolean[batch.size()];
+            for (int i = 0; i < batch.size(); i++) {
+                RuleSpec spec = batch.get(i);
+                int serial = index.serial(spec.prefix(), kind);
+                fresh[i] = serial == Abi.RULE_EMPTY;
+                serials[i] = fresh[i] ? this.serials.next() : serial;
+                writeKey(keys.asSlice(i * keyLayout.byteSize(), keyLayout.byteSize()), spec.prefix());
+                writeMeta(metas.asSlice(i * Abi.RULE_META.byteSize(), Abi.RULE_META.byteSize()), serials[i],
+                        spec.auto(), spec.expires());
+            }
+            (family == Family.V4 ? v4 : v6).updateBatch(keys, metas, batch.size(), BpfMap.ANY);
+            for (int i = 0; i < batch.size(); i++) {
+                if (fresh[i]) {
+                    index.insert(batch.get(i).prefix(), kind, serials[i]);
+                }
             }
         }
     }
@@ -87,9 +138,7 @@ public final class RuleList {
         }
         MemorySegment key = key(arena, prefix);
         MemorySegment meta = arena.allocate(Abi.RULE_META);
-        META_SERIAL.set(meta, 0L, serial);
-        META_FLAGS.set(meta, 0L, auto ? Abi.META_AUTO : 0);
-        META_EXPIRES.set(meta, 0L, expires == null ? 0L : Math.max(1, expires.getEpochSecond()));
+        writeMeta(meta, serial, auto, expires);
         BpfMap trie = trie(prefix);
         trie.update(key, meta, BpfMap.ANY);
         if (!existed) {
@@ -190,9 +239,19 @@ public final class RuleList {
 
     private static MemorySegment key(Arena arena, Prefix prefix) {
         MemorySegment key = arena.allocate(prefix.family() == Family.V4 ? Abi.LPM_V4_KEY : Abi.LPM_V6_KEY);
+        writeKey(key, prefix);
+        return key;
+    }
+
+    private static void writeKey(MemorySegment key, Prefix prefix) {
         key.set(JAVA_INT, 0, prefix.length());
         MemorySegment.copy(MemorySegment.ofArray(prefix.address()), 0, key, 4, prefix.family().bytes());
-        return key;
+    }
+
+    private static void writeMeta(MemorySegment meta, int serial, boolean auto, Instant expires) {
+        META_SERIAL.set(meta, 0L, serial);
+        META_FLAGS.set(meta, 0L, auto ? Abi.META_AUTO : 0);
+        META_EXPIRES.set(meta, 0L, expires == null ? 0L : Math.max(1, expires.getEpochSecond()));
     }
 
     private static void forEachEntry(Arena arena, BpfMap trie, Family family, EntryVisitor visitor) {

@@ -47,6 +47,8 @@ public final class Policy {
     private static final Logger LOG = LoggerFactory.getLogger(Policy.class);
     /** Compact the journal once it holds this many records more than the state it describes. */
     private static final long COMPACT_SLACK = 10_000;
+    /** Entries of a bulk import handled together (see putAll). */
+    private static final int SLICE = 65_536;
 
     private final RuleStore store;
     private final Journal journal;
@@ -182,21 +184,28 @@ public final class Policy {
         return new Change(before, after);
     }
 
-    /** Adds or replaces many entries of one kind with one journal write; how many. */
+    /**
+     * Adds or replaces many entries of one kind, {@value #SLICE} at a time: each slice goes to the
+     * data plane in batches and to the journal in one write, so a 1M-entry import never holds more
+     * than a slice of its intermediate objects. How many.
+     */
     public synchronized int putAll(RuleKind kind, List<Request> requests, Origin origin) {
-        List<Entry> entries = new ArrayList<>(requests.size());
-        List<RuleSpec> specs = new ArrayList<>(requests.size());
-        for (Request r : requests) {
-            takeOutLapsed(kind, r.prefix());
-            Entry e = entry(kind, r.prefix(), r.ttl(), r.reason(), origin);
-            entries.add(e);
-            specs.add(new RuleSpec(e.prefix(), origin == Origin.AUTO, e.expires()));
+        for (int from = 0; from < requests.size(); from += SLICE) {
+            List<Request> slice = requests.subList(from, Math.min(requests.size(), from + SLICE));
+            List<Entry> entries = new ArrayList<>(slice.size());
+            List<RuleSpec> specs = new ArrayList<>(slice.size());
+            for (Request r : slice) {
+                takeOutLapsed(kind, r.prefix());
+                Entry e = entry(kind, r.prefix(), r.ttl(), r.reason(), origin);
+                entries.add(e);
+                specs.add(new RuleSpec(e.prefix(), origin == Origin.AUTO, e.expires()));
+            }
+            store.putAll(kind, specs);
+            entries.forEach(this::track);
+            journal.append(entries.stream().map(Records::put).toList());
         }
-        store.putAll(kind, specs);
-        entries.forEach(this::track);
-        journal.append(entries.stream().map(Records::put).toList());
         compactIfDue();
-        return entries.size();
+        return requests.size();
     }
 
     /** One entry of a bulk import. */
