@@ -2,6 +2,7 @@ package io.synguard.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.synguard.detect.SourceRates;
+import io.synguard.net.Prefix;
 import io.synguard.policy.Entry;
 import io.synguard.policy.Origin;
 import io.synguard.policy.Policy;
@@ -34,7 +35,8 @@ public final class Views {
     /** One source of {@code GET /v1/top}. */
     public record Top(String address, long synPps, long droppedPps) {
         static Top of(SourceRates.SourceRate s) {
-            return new Top(s.address().getHostAddress(), Math.round(s.synPps()), Math.round(s.droppedPps()));
+            // addressText: IPv6 as RFC 5952 writes it, like every prefix the API shows
+            return new Top(Prefix.host(s.address()).addressText(), Math.round(s.synPps()), Math.round(s.droppedPps()));
         }
     }
 

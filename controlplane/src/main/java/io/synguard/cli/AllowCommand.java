@@ -1,44 +1,11 @@
 package io.synguard.cli;
 
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
-
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "allow", description = {"Allow a prefix: its SYNs always pass, blocks and rate limits notwithstanding.", "With no prefix, lists them."})
-final class AllowCommand implements Callable<Integer> {
-    @Mixin
-    ClientOptions client;
-
-    @Parameters(arity = "0..1", paramLabel = "PREFIX", description = "CIDR, or a bare address (/32, /128).")
-    String prefix;
-
-    @Option(names = "--file", paramLabel = "FILE", description = "Import every prefix of FILE, one a line.")
-    Path file;
-
-    @Option(names = "--ttl", paramLabel = "DURATION", description = "Lapse after this long: 3600, 90s, 10m, 1h, 2d.")
-    String ttl;
-
-    @Option(names = "--reason", paramLabel = "TEXT", description = "Why, for whoever reads the list later.")
-    String reason;
-
-    @Spec
-    CommandSpec spec;
-
+final class AllowCommand extends RuleCommand.Add {
     @Override
-    public Integer call() {
-        if (prefix == null && file == null) {
-            Rules.list(client, "allows", spec.commandLine().getOut());
-        } else if (prefix != null && file != null) {
-            throw new IllegalArgumentException("give a prefix or --file, not both");
-        } else {
-            Rules.add(client, "allows", prefix, file, ttl, reason, spec.commandLine().getOut());
-        }
-        return 0;
+    String list() {
+        return "allows";
     }
 }

@@ -415,6 +415,13 @@ class EndpointsTest {
     }
 
     @Test
+    void topWritesIpv6AddressesAsPrefixesAre() {
+        service.top = List.of(FakeService.source("2001:2:0:0:0:0:0:9", 500, 400));
+        assertEquals("[{\"address\":\"2001:2::9\",\"syn_pps\":500,\"dropped_pps\":400}]",
+                api.get("/v1/top").body());
+    }
+
+    @Test
     void topTakesLimitsFromOneToOneThousand() {
         assertEquals(200, api.get("/v1/top?limit=1").status());
         assertEquals(200, api.get("/v1/top?limit=1000").status());
