@@ -27,6 +27,7 @@ import static io.synguard.e2e.ProtectedHost.SERVER;
 import static io.synguard.e2e.ProtectedHost.SERVER6;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -145,6 +146,19 @@ class DaemonIT {
         assertFalse(host.connects(ATTACKER, SERVER), "the attacker stays blocked");
         assertFalse(daemon.output().contains("too scattered"), "a blocked source is not a random-source flood:\n"
                 + daemon.output());
+    }
+
+    @Test
+    void aForcedNativeAttachFailsClearlyWhereTheDriverHasNoneAndAutoFallsBackToGeneric() {
+        host.bridge("sgbr0");
+        DaemonProcess forced = host.launch("sgbr0", "--attach", "native");
+        assertNotEquals(0, forced.awaitExit(Duration.ofSeconds(60)));
+        assertTrue(forced.output().contains("cannot attach to sgbr0 in native mode"), forced.output());
+
+        DaemonProcess auto = host.startDaemonOn("sgbr0");
+        assertEquals("generic", status().get("attach_mode").asText());
+        assertTrue(auto.output().contains("attached to sgbr0 in generic mode (the driver has no native XDP)"),
+                auto.output());
     }
 
     @Test

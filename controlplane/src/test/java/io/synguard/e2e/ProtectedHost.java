@@ -75,16 +75,34 @@ final class ProtectedHost implements AutoCloseable {
 
     /** Starts the daemon with these extra run options and waits for /healthz; the client uses its token. */
     DaemonProcess startDaemon(String... options) {
-        List<String> args = new ArrayList<>(List.of("--iface", IFACE, "--pin-dir", pinDir().toString()));
-        args.addAll(List.of(options));
-        DaemonProcess daemon = DaemonProcess.start(srv, stateDir, args);
-        daemons.add(daemon);
+        return startDaemonOn(IFACE, options);
+    }
+
+    /** As {@link #startDaemon}, on another interface of srv. */
+    DaemonProcess startDaemonOn(String iface, String... options) {
+        DaemonProcess daemon = launch(iface, options);
         daemon.awaitReady(() -> {
             api.token(null);
             return api.get("/healthz").status() == 200;
         }, Duration.ofSeconds(30));
         api.token(token());
         return daemon;
+    }
+
+    /** Starts the daemon on iface of srv without waiting for it. */
+    DaemonProcess launch(String iface, String... options) {
+        List<String> args = new ArrayList<>(List.of("--iface", iface, "--pin-dir",
+                bpffs.root().resolve(iface).toString()));
+        args.addAll(List.of(options));
+        DaemonProcess daemon = DaemonProcess.start(srv, stateDir, args);
+        daemons.add(daemon);
+        return daemon;
+    }
+
+    /** Adds a bridge to srv: an interface whose driver has no native XDP. */
+    void bridge(String name) {
+        network.exec(srv.getFileName().toString(), "ip", "link", "add", name, "type", "bridge");
+        network.exec(srv.getFileName().toString(), "ip", "link", "set", name, "up");
     }
 
     /** {@code synguard detach}, as an operator would run it before a reboot. */

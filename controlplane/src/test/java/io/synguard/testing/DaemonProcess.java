@@ -94,6 +94,19 @@ public final class DaemonProcess implements AutoCloseable {
         await();
     }
 
+    /** Waits for the daemon to end on its own; its exit code. */
+    public int awaitExit(Duration limit) {
+        try {
+            if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError("the daemon still runs after " + limit + ":\n" + output());
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     /** SIGTERM, as an operator would; the exit code. */
     public int stop() {
         process.destroy();
