@@ -2,7 +2,6 @@ package io.synguard.policy;
 
 import io.synguard.config.Settings;
 import io.synguard.dataplane.Rule;
-import io.synguard.dataplane.RuleKind;
 import io.synguard.json.Json;
 import io.synguard.net.Prefix;
 import io.synguard.state.Journal;
