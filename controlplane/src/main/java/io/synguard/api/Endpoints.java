@@ -14,6 +14,8 @@ import io.synguard.policy.Origin;
 import io.synguard.policy.Policy;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +33,9 @@ final class Endpoints {
     /** Reads one object where the parser stands; what follows is the caller's to check. */
     private static final ObjectReader RULE_POST = Json.mapper().readerFor(Views.RulePost.class)
             .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /** These endpoints in OpenAPI 3: {@code openapi.json} beside this class, written by hand. */
+    private static final byte[] OPENAPI = readResource("openapi.json");
 
     private final Service service;
     private final Metrics metrics;
@@ -55,7 +60,8 @@ final class Endpoints {
                 .add("GET", "/v1/config", false, r -> Response.json(200, service.settings()))
                 .add("PATCH", "/v1/config", false, this::configure)
                 .add("GET", "/v1/top", false, this::top)
-                .add("GET", "/metrics", metricsPublic, r -> Response.text(200, Metrics.CONTENT_TYPE, metrics.scrape()));
+                .add("GET", "/metrics", metricsPublic, r -> Response.text(200, Metrics.CONTENT_TYPE, metrics.scrape()))
+                .add("GET", "/v1/openapi.json", false, r -> new Response(200, Response.JSON, OPENAPI));
     }
 
     private Response health() {
@@ -172,6 +178,17 @@ final class Endpoints {
             return Prefix.parse(text);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
+        }
+    }
+
+    private static byte[] readResource(String name) {
+        try (InputStream in = Endpoints.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing from the classpath");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

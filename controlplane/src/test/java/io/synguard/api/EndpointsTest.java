@@ -67,7 +67,7 @@ class EndpointsTest {
     @CsvSource({
             "GET, /v1/status", "GET, /v1/blocks", "POST, /v1/blocks", "DELETE, /v1/blocks/198.18.1.0%2F24",
             "GET, /v1/allows", "POST, /v1/allows", "DELETE, /v1/allows/198.18.1.0%2F24", "GET, /v1/config",
-            "PATCH, /v1/config", "GET, /v1/top", "GET, /metrics",
+            "PATCH, /v1/config", "GET, /v1/top", "GET, /metrics", "GET, /v1/openapi.json",
     })
     void everyPathButHealthzNeedsTheTokenAndChangesNothingWithout(String method, String path) {
         String body = method.equals("PATCH") ? "{\"mode\":\"monitor\"}" : method.equals("POST") ? BLOCK_BODY : null;
