@@ -41,6 +41,11 @@ final class Router {
         throw new MethodNotAllowed(allowed);
     }
 
+    /** The routes, in the order they were added. */
+    List<Route> routes() {
+        return List.copyOf(routes);
+    }
+
     /** The methods a path allows, for the Allow header. */
     static final class MethodNotAllowed extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -61,6 +66,11 @@ final class Router {
     record Match(Route route, List<String> parameters) {}
 
     record Route(String method, String[] segments, boolean open, Endpoint endpoint) {
+        /** The pattern it was added with, such as {@code /v1/blocks/{}}. */
+        String pattern() {
+            return String.join("/", segments);
+        }
+
         List<String> capture(String[] path) {
             if (path.length != segments.length) {
                 return null;
