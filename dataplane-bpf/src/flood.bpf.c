@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/*
+ * flood.bpf.c - a SYN-flood generator for benchmarks, tests and the demo.
+ *
+ * Run with BPF_PROG_TEST_RUN and BPF_F_TEST_XDP_LIVE_FRAMES over a template
+ * SYN (Ethernet, IPv4 without options or IPv6 without extension headers,
+ * then TCP), it rewrites the frame's source address and port on every run,
+ * as flood_config says, fixes both checksums and sends the frame out of the
+ * interface it "arrived" on with XDP_TX. Nothing is derived from what the
+ * frame held before: a recycled frame is rewritten whole.
+ *
+ * Checksums: the control plane gives the ones' complement sums of the
+ * template with source address, source port and checksum zeroed; the
+ * program adds the new words and folds. Sums, addresses and ports are kept
+ * as they lie in the frame (network order), so no byte swapping is needed:
+ * a ones' complement sum is the same in either order, byte-swapped.
+ */
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/tcp.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Where the source addresses come from. */
+enum flood_sources {
+	FLOOD_FIXED = 0,	/* always base */
+	FLOOD_BOTNET = 1,	/* base + one of [0, hosts) in the last word */
+	FLOOD_SPOOFED = 2,	/* base with the bits of random_mask drawn at random */
+};
+
+struct flood_config {
+	__u32 sources;		/* enum flood_sources */
+	__u32 hosts;		/* FLOOD_BOTNET: how many */
+	__u32 legit_share;	/* of 65536 frames, how many come from legit */
+	__u16 ip_sum;		/* IPv4 header sum, source and check zeroed */
+	__u16 tcp_sum;		/* pseudo header + TCP sum, source, port and check zeroed */
+	__u32 base[4];		/* source address (IPv4: base[0]), network order */
+	__u32 random_mask[4];	/* FLOOD_SPOOFED: the bits drawn at random */
+	__u32 legit[4];		/* the legitimate source */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct flood_config);
+} flood_cfg SEC(".maps");
+
+static __always_inline __u32 fold(__u32 sum)
+{
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return sum;
+}
+
+static __always_inline __u32 sum_words(const __u32 *addr, int words)
+{
+	__u32 sum = 0;
+
+	for (int i = 0; i < words; i++)
+		sum += (addr[i] & 0xffff) + (addr[i] >> 16);
+	return sum;
+}
+
+/* The next source address into src[0..words). */
+static __always_inline void next_source(const struct flood_config *cfg, __u32 *src, int words)
+{
+	if (cfg->legit_share && (bpf_get_prandom_u32() & 0xffff) < cfg->legit_share) {
+		for (int i = 0; i < words; i++)
+			src[i] = cfg->legit[i];
+		return;
+	}
+	for (int i = 0; i < words; i++)
+		src[i] = cfg->base[i];
+	if (cfg->sources == FLOOD_BOTNET && cfg->hosts) {
+		__u32 last = bpf_ntohl(src[words - 1]);
+
+		src[words - 1] = bpf_htonl(last + bpf_get_prandom_u32() % cfg->hosts);
+	} else if (cfg->sources == FLOOD_SPOOFED) {
+		for (int i = 0; i < words; i++)
+			src[i] = (src[i] & ~cfg->random_mask[i]) | (bpf_get_prandom_u32() & cfg->random_mask[i]);
+	}
+}
+
+/* A new source port, above the well-known ones. */
+static __always_inline __u16 next_port(void)
+{
+	return bpf_htons((__u16)(bpf_get_prandom_u32() | 0x400));
+}
+
+static __always_inline int flood_ipv4(struct xdp_md *ctx, const struct flood_config *cfg)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	struct iphdr *ip = data + sizeof(struct ethhdr);
+	struct tcphdr *tcp = (void *)(ip + 1);
+	__u32 src, sum;
+	__u16 port;
+
+	if ((void *)(tcp + 1) > end || ip->ihl != 5)
+		return XDP_ABORTED;
+	next_source(cfg, &src, 1);
+	port = next_port();
+	ip->saddr = src;
+	ip->check = ~fold(cfg->ip_sum + sum_words(&src, 1));
+	tcp->source = port;
+	sum = cfg->tcp_sum + sum_words(&src, 1) + port;
+	tcp->check = ~fold(sum);
+	return XDP_TX;
+}
+
+static __always_inline int flood_ipv6(struct xdp_md *ctx, const struct flood_config *cfg)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	struct ipv6hdr *ip6 = data + sizeof(struct ethhdr);
+	struct tcphdr *tcp = (void *)(ip6 + 1);
+	__u32 src[4], sum;
+	__u16 port;
+
+	if ((void *)(tcp + 1) > end)
+		return XDP_ABORTED;
+	next_source(cfg, src, 4);
+	port = next_port();
+	__builtin_memcpy(&ip6->saddr, src, sizeof(src));
+	tcp->source = port;
+	sum = cfg->tcp_sum + sum_words(src, 4) + port;
+	tcp->check = ~fold(sum);
+	return XDP_TX;
+}
+
+SEC("xdp")
+int flood_xdp(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+	struct flood_config *cfg;
+	__u32 zero = 0;
+
+	cfg = bpf_map_lookup_elem(&flood_cfg, &zero);
+	if (!cfg || (void *)(eth + 1) > end)
+		return XDP_ABORTED;
+	if (eth->h_proto == bpf_htons(ETH_P_IP))
+		return flood_ipv4(ctx, cfg);
+	if (eth->h_proto == bpf_htons(ETH_P_IPV6))
+		return flood_ipv6(ctx, cfg);
+	return XDP_ABORTED;
+}
