@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -20,6 +22,8 @@ import java.util.stream.Stream;
 final class BenchWorld implements AutoCloseable {
     static final String IFACE = "sgd0";
     static final String SERVER = "198.18.0.1";
+    /** The next hop towards the attack ranges, once {@link #floodReady}: the client side's veth. */
+    static final String GATEWAY = "198.18.0.254";
 
     final String srv;
     final String net;
@@ -55,6 +59,79 @@ final class BenchWorld implements AutoCloseable {
     /** Gives the client side another address (a source to send from). */
     void address(String address) {
         in(net, "ip", "addr", "add", address + "/15", "dev", "sgc0");
+    }
+
+    /**
+     * Readies the device under test for a flood from the generator: NAPI on its veth (GRO: a veth
+     * takes XDP frames only with NAPI), threaded and its thread kept on dutCpu, apart from the
+     * generator; and the attack ranges routed through a gateway with a fixed MAC, so that replies do
+     * not send the server resolving every spoofed source.
+     *
+     * @return the pid of the NAPI thread
+     */
+    long floodReady(int dutCpu) {
+        Set<Long> before = napiThreads();
+        in(srv, "ethtool", "-K", IFACE, "gro", "on");
+        in(srv, "sh", "-c", "echo 1 > /sys/class/net/" + IFACE + "/threaded");
+        Set<Long> created = napiThreads();
+        created.removeAll(before);
+        if (created.size() != 1) {
+            throw new IllegalStateException("expected one new NAPI thread for " + IFACE + ", found " + created);
+        }
+        long pid = created.iterator().next();
+        run("taskset", "-pc", Integer.toString(dutCpu), Long.toString(pid));
+        in(srv, "ip", "addr", "flush", "dev", IFACE);
+        in(srv, "ip", "addr", "add", SERVER + "/24", "dev", IFACE);
+        in(srv, "ip", "neigh", "add", GATEWAY, "lladdr", mac(net, "sgc0"), "dev", IFACE, "nud", "permanent");
+        in(srv, "ip", "route", "add", "198.18.0.0/15", "via", GATEWAY);
+        return pid;
+    }
+
+    /** The MAC address of iface in namespace. */
+    String mac(String namespace, String iface) {
+        return in(namespace, "cat", "/sys/class/net/" + iface + "/address").strip();
+    }
+
+    /** What the device under test's veth has counted so far. */
+    DutStats dutStats() {
+        long packets = 0;
+        long drops = 0;
+        for (String line : in(srv, "ethtool", "-S", IFACE).lines().map(String::strip).toList()) {
+            if (line.matches("rx_queue_\\d+_xdp_packets: \\d+")) {
+                packets += Long.parseLong(line.substring(line.indexOf(':') + 2));
+            } else if (line.matches("rx_queue_\\d+_xdp_drops: \\d+")) {
+                drops += Long.parseLong(line.substring(line.indexOf(':') + 2));
+            }
+        }
+        long overflow = Long.parseLong(in(srv, "cat", "/sys/class/net/" + IFACE + "/statistics/rx_dropped").strip());
+        return new DutStats(packets, drops, overflow);
+    }
+
+    /**
+     * Counters of the device under test's veth.
+     *
+     * @param received frames its NAPI poll took in (whatever became of them)
+     * @param xdpDrops of those, dropped by an XDP program
+     * @param overflow frames lost before that, its receive ring full
+     */
+    record DutStats(long received, long xdpDrops, long overflow) {}
+
+    private static Set<Long> napiThreads() {
+        Set<Long> pids = new HashSet<>();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                try {
+                    if (Files.readString(p.resolve("comm")).startsWith("napi/" + IFACE + "-")) {
+                        pids.add(Long.parseLong(p.getFileName().toString()));
+                    }
+                } catch (IOException gone) {
+                    // the process ended while we looked
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return pids;
     }
 
     Path namespace(String name) {

@@ -32,13 +32,19 @@ public final class Suite {
     private Suite() {}
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("peers")) {
+            PeersBench.main(Arrays.asList(args).subList(1, args.length));
+            return;
+        }
         if (args.length > 0 && args[0].equals("controlplane")) {
             ControlplaneBench.main(Arrays.asList(args).subList(1, args.length));
             return;
         }
         if (args.length == 0 || !args[0].equals("dataplane")) {
             System.err.println("usage: Suite dataplane [--rounds N] [--quick] [--only REGEX] [--json FILE] [--markdown FILE]\n"
-                    + "       Suite controlplane [--rounds N] [--quick] [--json FILE]");
+                    + "       Suite controlplane [--rounds N] [--quick] [--json FILE]\n"
+                    + "       Suite peers [--quick] [--rounds N] [--seconds S] [--blocklist N] [--only REGEX] [--filters a,b]"
+                    + " [--json FILE] [--markdown FILE] [--chart FILE.svg]");
             System.exit(2);
         }
         boolean quick = false;

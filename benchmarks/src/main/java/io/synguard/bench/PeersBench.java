@@ -1,0 +1,325 @@
+package io.synguard.bench;
+
+import io.synguard.bpf.Cpus;
+import io.synguard.flood.Flood;
+import io.synguard.flood.FloodGenerator;
+import io.synguard.net.Prefix;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * synguard side by side with its peers under a live SYN flood (BENCHMARKS.md section 2): the flood
+ * generator sends from one CPU out of a veth, the device under test takes it in on the other
+ * (threaded NAPI), and each filter in turn stands in the packet path. Trials interleave filters
+ * (the order rotates each round) and repeat; figures are medians, ratios are taken within a round.
+ *
+ * <p>{@code benchmarks/run peers [--quick] [--rounds N] [--seconds S] [--blocklist N] [--only REGEX]
+ * [--filters a,b] [--json FILE] [--markdown FILE] [--chart FILE.svg]}
+ */
+final class PeersBench {
+    static final List<String> FILTERS = List.of("xdp_drop", "xdp_pass", "synguard", "xdp-filter", "nftables", "iptables");
+    private static final int GENERATOR_CPU = 0;
+    private static final int DUT_CPU = 1;
+    private static final int PORT = 8080;
+
+    private final int rounds;
+    private final Duration trial;
+    private final int blocklistSize;
+    private final List<PeerScenario> scenarios;
+    private final List<String> filterNames;
+    private final List<Trial> trials = new ArrayList<>();
+    private final Map<String, String> setups = new LinkedHashMap<>();
+
+    private PeersBench(int rounds, Duration trial, int blocklistSize, List<PeerScenario> scenarios, List<String> filterNames) {
+        this.rounds = rounds;
+        this.trial = trial;
+        this.blocklistSize = blocklistSize;
+        this.scenarios = scenarios;
+        this.filterNames = filterNames;
+    }
+
+    static void main(List<String> args) throws Exception {
+        boolean quick = args.contains("--quick");
+        int rounds = quick ? 3 : 5;
+        Duration trial = Duration.ofSeconds(quick ? 2 : 5);
+        int blocklist = 1_000_000;
+        String only = ".*";
+        List<String> filters = FILTERS;
+        Path json = null;
+        Path markdown = null;
+        Path chart = null;
+        for (int i = 0; i < args.size(); i++) {
+            switch (args.get(i)) {
+                case "--quick" -> { }
+                case "--rounds" -> rounds = Integer.parseInt(args.get(++i));
+                case "--seconds" -> trial = Duration.ofMillis((long) (Double.parseDouble(args.get(++i)) * 1000));
+                case "--blocklist" -> blocklist = Integer.parseInt(args.get(++i));
+                case "--only" -> only = args.get(++i);
+                case "--filters" -> filters = List.of(args.get(++i).split(","));
+                case "--json" -> json = Path.of(args.get(++i));
+                case "--markdown" -> markdown = Path.of(args.get(++i));
+                case "--chart" -> chart = Path.of(args.get(++i));
+                default -> throw new IllegalArgumentException("unknown option " + args.get(i));
+            }
+        }
+        if (!filters.contains("xdp_drop")) {
+            throw new IllegalArgumentException("--filters must include xdp_drop: every ratio is to it");
+        }
+        for (String f : filters) {
+            if (!FILTERS.contains(f)) {
+                throw new IllegalArgumentException("unknown filter " + f + "; filters are " + FILTERS);
+            }
+        }
+        if (blocklist < 65_536 || blocklist > 1 << 20) {
+            throw new IllegalArgumentException("--blocklist must hold the attack's 65,536 addresses and fit 1,048,576 rules");
+        }
+        if (Cpus.possible() < 2) {
+            throw new IllegalStateException("the peers benchmark needs two CPUs: one sends, the other receives");
+        }
+        String pattern = only;
+        List<PeerScenario> scenarios = java.util.Arrays.stream(PeerScenario.values()).filter(s -> s.id.matches(pattern)).toList();
+        PeersBench bench = new PeersBench(rounds, trial, blocklist, scenarios, filters);
+        bench.run();
+        Report report = new Report(bench.trials, bench.setups, "peers " + String.join(" ", args), bench.trial);
+        System.out.println(report.markdown());
+        if (json != null) {
+            Files.writeString(json, report.json());
+        }
+        if (markdown != null) {
+            Files.writeString(markdown, report.markdown());
+        }
+        if (chart != null) {
+            Files.writeString(chart, report.svg());
+        }
+    }
+
+    private void run() throws Exception {
+        step("building the namespaces, a veth between them, threaded NAPI on CPU " + DUT_CPU);
+        try (BenchWorld world = new BenchWorld("peers"); FloodGenerator generator = FloodGenerator.load()) {
+            long napi = world.floodReady(DUT_CPU);
+            FloodGenerator.Egress egress = new FloodGenerator.Egress(world.namespace(world.net), "sgc0",
+                    HexFormat.ofDelimiter(":").parseHex(world.mac(world.srv, BenchWorld.IFACE)), GENERATOR_CPU);
+            List<PeerFilter> filters = filters(world);
+            try {
+                for (PeerScenario scenario : scenarios) {
+                    scenario(world, generator, egress, napi, scenario, filters);
+                }
+            } finally {
+                for (PeerFilter f : filters) {
+                    f.close();
+                }
+            }
+        }
+    }
+
+    private List<PeerFilter> filters(BenchWorld world) {
+        Path srv = world.namespace(world.srv);
+        List<PeerFilter> filters = new ArrayList<>();
+        for (String name : filterNames) {
+            filters.add(switch (name) {
+                case "xdp_drop" -> CeilingFilter.drop(srv);
+                case "xdp_pass" -> CeilingFilter.pass(srv);
+                case "synguard" -> new SynguardFilter(srv, world.bpffs);
+                case "xdp-filter" -> new XdpFilterTool(world);
+                case "nftables" -> new NftablesFilter(world);
+                case "iptables" -> new IptablesFilter(world);
+                default -> throw new IllegalArgumentException(name);
+            });
+        }
+        return filters;
+    }
+
+    private void scenario(BenchWorld world, FloodGenerator generator, FloodGenerator.Egress egress, long napi,
+                          PeerScenario scenario, List<PeerFilter> filters) throws Exception {
+        List<Prefix> blocklist = scenario.blocklist(blocklistSize);
+        for (PeerFilter f : filters) {
+            long t0 = System.nanoTime();
+            step(String.format(Locale.ROOT, "%s: preparing %s (%,d rules)", scenario.id, f.name(), blocklist.size()));
+            f.prepare(scenario, blocklist);
+            step(String.format(Locale.ROOT, "  ready in %.1f s", (System.nanoTime() - t0) / 1e9));
+            setups.put(scenario.id + "/" + f.name(), f.setup(scenario));
+        }
+        for (int round = 1; round <= rounds; round++) {
+            for (int i = 0; i < filters.size(); i++) {
+                PeerFilter f = filters.get((i + round - 1) % filters.size());
+                if (!Files.exists(Path.of("/proc", Long.toString(napi)))) {
+                    throw new IllegalStateException("the NAPI thread of " + BenchWorld.IFACE + " is gone: the measurement would float");
+                }
+                trials.add(trial(world, generator, egress, scenario, f, round));
+            }
+        }
+    }
+
+    private Trial trial(BenchWorld world, FloodGenerator generator, FloodGenerator.Egress egress, PeerScenario scenario,
+                        PeerFilter filter, int round) throws Exception {
+        filter.enable();
+        try {
+            Thread.sleep(200);
+            BenchWorld.DutStats before = world.dutStats();
+            long droppedBefore = filter.dropped(before.xdpDrops());
+            FloodGenerator.Report sent = generator.run(Flood.of(scenario.sources, Prefix.parse(BenchWorld.SERVER), PORT, 0, 0,
+                    trial), egress, p -> { });
+            BenchWorld.DutStats after = world.dutStats();
+            long dropped = filter.dropped(after.xdpDrops()) - droppedBefore;
+            double seconds = sent.elapsedNanos() / 1e9;
+            Trial t = new Trial(scenario.id, filter.name(), round, sent.sent() / seconds / 1e6,
+                    (after.received() - before.received()) / seconds / 1e6, dropped / seconds / 1e6);
+            step(String.format(Locale.ROOT, "%s round %d %-10s sent %6.2f Mpps, received %6.2f, dropped %6.2f", scenario.id,
+                    round, filter.name(), t.genMpps, t.rxMpps, t.dropMpps));
+            return t;
+        } finally {
+            filter.disable();
+        }
+    }
+
+    private static void step(String what) {
+        System.err.println(what);
+    }
+
+    /** One filter's trial: what the generator sent, and what the device under test took in and dropped. */
+    record Trial(String scenario, String filter, int round, double genMpps, double rxMpps, double dropMpps) {}
+
+    /** Medians, ratios to the ceiling, goals; as markdown, the JSON BENCHMARKS.md asks for, and a chart. */
+    static final class Report {
+        private final List<Trial> trials;
+        private final Map<String, String> setups;
+        private final String command;
+        private final Duration trial;
+
+        Report(List<Trial> trials, Map<String, String> setups, String command, Duration trial) {
+            this.trials = trials;
+            this.setups = setups;
+            this.command = command;
+            this.trial = trial;
+        }
+
+        List<String> scenarios() {
+            return trials.stream().map(Trial::scenario).distinct().toList();
+        }
+
+        List<String> filters() {
+            return trials.stream().map(Trial::filter).distinct().sorted(java.util.Comparator.comparingInt(FILTERS::indexOf)).toList();
+        }
+
+        List<Trial> of(String scenario, String filter) {
+            return trials.stream().filter(t -> t.scenario.equals(scenario) && t.filter.equals(filter)).toList();
+        }
+
+        double median(String scenario, String filter, java.util.function.ToDoubleFunction<Trial> field) {
+            return ControlplaneBench.median(of(scenario, filter).stream().mapToDouble(field).toArray());
+        }
+
+        /** Median over rounds of filter's received rate over the ceiling's in the same round. */
+        double ratioToCeiling(String scenario, String filter) {
+            List<Trial> ceiling = of(scenario, "xdp_drop");
+            double[] r = of(scenario, filter).stream().mapToDouble(t -> t.rxMpps / ceiling.stream()
+                    .filter(c -> c.round == t.round).findFirst().orElseThrow().rxMpps).toArray();
+            return ControlplaneBench.median(r);
+        }
+
+        /** Median over rounds of a's drop rate over b's in the same round. */
+        double dropRatio(String scenario, String a, String b) {
+            List<Trial> other = of(scenario, b);
+            double[] r = of(scenario, a).stream().mapToDouble(t -> t.dropMpps / other.stream()
+                    .filter(c -> c.round == t.round).findFirst().orElseThrow().dropMpps).toArray();
+            return ControlplaneBench.median(r);
+        }
+
+        List<String[]> goals() {
+            List<String[]> goals = new ArrayList<>();
+            for (String s : scenarios()) {
+                if (of(s, "synguard").isEmpty()) {
+                    continue;
+                }
+                double r = ratioToCeiling(s, "synguard");
+                goals.add(new String[]{s + ": synguard / xdp_drop (received)", fmt(r), ">= 0.9", r >= 0.9 ? "yes" : "NO"});
+                for (String[] peer : new String[][]{{"xdp-filter", "2"}, {"nftables", "4"}, {"iptables", "4"}}) {
+                    if (!of(s, peer[0]).isEmpty()) {
+                        double d = dropRatio(s, "synguard", peer[0]);
+                        goals.add(new String[]{s + ": synguard / " + peer[0] + " (dropped)", fmt(d), ">= " + peer[1],
+                                d >= Double.parseDouble(peer[1]) ? "yes" : "NO"});
+                    }
+                }
+            }
+            return goals;
+        }
+
+        String markdown() {
+            StringBuilder sb = new StringBuilder();
+            sb.append("Machine: ").append(Suite.Machine.describe()).append("; ").append(tools()).append("\n\n");
+            sb.append("Command: `benchmarks/run ").append(command).append("` (").append(rounds()).append(" interleaved rounds of ")
+                    .append(trial.toMillis() / 1000.0).append(" s floods; medians; Mpps at the device under test)\n");
+            for (String s : scenarios()) {
+                sb.append("\n**").append(s).append("**\n\n| filter | received | dropped | sent | ratio to xdp_drop | setup |\n")
+                        .append("|---|---:|---:|---:|---:|---|\n");
+                for (String f : filters()) {
+                    if (of(s, f).isEmpty()) {
+                        continue;
+                    }
+                    sb.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f | %s |%n", f, median(s, f, Trial::rxMpps),
+                            median(s, f, Trial::dropMpps), median(s, f, Trial::genMpps), ratioToCeiling(s, f),
+                            setups.getOrDefault(s + "/" + f, "")));
+                }
+            }
+            sb.append("\n| goal | measured | wanted | met |\n|---|---:|---|---|\n");
+            for (String[] g : goals()) {
+                sb.append("| ").append(String.join(" | ", g)).append(" |\n");
+            }
+            return sb.toString();
+        }
+
+        String json() {
+            StringBuilder sb = new StringBuilder("{\n  \"machine\": ").append(Suite.Machine.json()).append(",\n");
+            sb.append("  \"command\": \"benchmarks/run ").append(command).append("\",\n");
+            sb.append("  \"time\": \"").append(Instant.now()).append("\",\n");
+            sb.append("  \"trial_seconds\": ").append(trial.toMillis() / 1000.0).append(",\n");
+            sb.append("  \"results\": [\n");
+            List<String> rows = new ArrayList<>();
+            for (String s : scenarios()) {
+                for (String f : filters()) {
+                    if (!of(s, f).isEmpty()) {
+                        rows.add(String.format(Locale.ROOT, "    {\"scenario\": \"%s\", \"filter\": \"%s\", \"rx_mpps\": %.3f, "
+                                        + "\"drop_mpps\": %.3f, \"gen_mpps\": %.3f, \"repeats\": %d, \"ratio_to_ceiling\": %.3f}",
+                                s, f, median(s, f, Trial::rxMpps), median(s, f, Trial::dropMpps), median(s, f, Trial::genMpps),
+                                of(s, f).size(), ratioToCeiling(s, f)));
+                    }
+                }
+            }
+            return sb.append(String.join(",\n", rows)).append("\n  ]\n}\n").toString();
+        }
+
+        String svg() {
+            return PeersChart.svg(this);
+        }
+
+        private int rounds() {
+            return trials.stream().mapToInt(Trial::round).max().orElse(0);
+        }
+
+        private static String tools() {
+            return "xdp-filter " + version("xdp-filter", "--version") + ", " + version("nft", "--version") + ", "
+                    + version("iptables", "-V");
+        }
+
+        private static String version(String... command) {
+            try {
+                return BenchWorld.run(command).lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("?").strip();
+            } catch (RuntimeException e) {
+                return "?";
+            }
+        }
+
+        static String fmt(double v) {
+            return String.format(Locale.ROOT, "%.2f", v);
+        }
+    }
+}
