@@ -1,6 +1,7 @@
 package io.synguard.e2e;
 
 import io.synguard.testing.BpfTest;
+import io.synguard.testing.Commands;
 import io.synguard.testing.DaemonProcess;
 import io.synguard.testing.HttpInNamespace.Reply;
 
@@ -53,7 +54,7 @@ class CapabilitiesIT {
     }
 
     @Test
-    void bpfNetAdminAndPerfmonAreEnoughToAttachServeBlockAndTakeOverAfterACrash() {
+    void bpfNetAdminAndPerfmonAreEnoughToAttachServeBlockTakeOverAfterACrashAndDetach() {
         DaemonProcess first = host.awaitApi(host.launchWrapped(only(CAPS), ProtectedHost.IFACE));
         assertEquals(THE_THREE, effectiveCapabilities(first.pid()), "the daemon ran with exactly the three");
         assertEquals("native", host.api.get("/v1/status").json().get("attach_mode").asText());
@@ -68,6 +69,16 @@ class CapabilitiesIT {
         assertTrue(second.output().contains("took over the attachment on sgd0"), second.output());
         assertEquals(1, host.api.get("/v1/blocks").json().size());
         assertFalse(host.connects(NEIGHBOUR_A, SERVER), "still blocked after the restart");
+
+        second.kill();
+        List<String> detach = new ArrayList<>(List.of("nsenter", "--net=" + host.srv));
+        detach.addAll(only(CAPS));
+        detach.addAll(List.of(DaemonProcess.javaHome().resolve("bin/java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-jar", DaemonProcess.jar().toString(),
+                "detach", "--iface", ProtectedHost.IFACE, "--pin-dir", host.pinDir().toString()));
+        assertTrue(Commands.run(detach.toArray(String[]::new)).contains("program detached"));
+        assertEquals("", host.xdpPrograms(), "detach, with the same three, took the program off");
+        assertTrue(host.connects(NEIGHBOUR_A, SERVER));
     }
 
     @ParameterizedTest(name = "without CAP_{0}")
