@@ -41,7 +41,8 @@ public final class Bpffs {
             MemorySegment bpf = arena.allocateFrom("bpf");
             int rc = (int) MOUNT.invokeExact(errno, bpf, arena.allocateFrom(dir.toString()), bpf, 0L, MemorySegment.NULL);
             if (rc != 0) {
-                throw new BpfException("mount(bpf, " + dir + ")", Native.errno(errno), "cannot mount a BPF filesystem");
+                throw new BpfException("mount(bpf, " + dir + ")", Native.errno(errno), "cannot mount a BPF filesystem,"
+                        + " which takes CAP_SYS_ADMIN: mount one first ('mount -t bpf bpf " + dir + "')");
             }
         } catch (BpfException e) {
             throw e;

@@ -80,7 +80,11 @@ final class ProtectedHost implements AutoCloseable {
 
     /** As {@link #startDaemon}, on another interface of srv. */
     DaemonProcess startDaemonOn(String iface, String... options) {
-        DaemonProcess daemon = launch(iface, options);
+        return awaitApi(launch(iface, options));
+    }
+
+    /** Waits until daemon answers /healthz; from then the client uses its token. */
+    DaemonProcess awaitApi(DaemonProcess daemon) {
         daemon.awaitReady(() -> {
             api.token(null);
             return api.get("/healthz").status() == 200;
@@ -91,12 +95,31 @@ final class ProtectedHost implements AutoCloseable {
 
     /** Starts the daemon on iface of srv without waiting for it. */
     DaemonProcess launch(String iface, String... options) {
+        return launchWrapped(List.of(), iface, options);
+    }
+
+    /** As {@link #launch}, the JVM started through wrapper (setpriv with its options, say). */
+    DaemonProcess launchWrapped(List<String> wrapper, String iface, String... options) {
         List<String> args = new ArrayList<>(List.of("--iface", iface, "--pin-dir",
                 bpffs.root().resolve(iface).toString()));
         args.addAll(List.of(options));
-        DaemonProcess daemon = DaemonProcess.start(srv, stateDir, args);
+        return adopt(DaemonProcess.start(srv, stateDir, wrapper, args));
+    }
+
+    /** A daemon started some other way in srv, to be stopped with the rest on close. */
+    DaemonProcess adopt(DaemonProcess daemon) {
         daemons.add(daemon);
         return daemon;
+    }
+
+    /** The private bpffs the pins go to. */
+    Path bpffsRoot() {
+        return bpffs.root();
+    }
+
+    /** The daemon's state directory: journal, token, its output in daemon.log. */
+    Path stateDir() {
+        return stateDir;
     }
 
     /** Adds a bridge to srv: an interface whose driver has no native XDP. */

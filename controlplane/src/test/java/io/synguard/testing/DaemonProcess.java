@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,18 +28,39 @@ public final class DaemonProcess implements AutoCloseable {
 
     /** Starts {@code synguard run} in namespace with these arguments after "run". */
     public static DaemonProcess start(Path namespace, Path stateDir, List<String> runArguments) {
-        List<String> command = new ArrayList<>(List.of("nsenter", "--net=" + namespace, java(),
-                "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-jar", jar().toString(), "run"));
+        return start(namespace, stateDir, List.of(), runArguments);
+    }
+
+    /**
+     * As {@link #start(Path, Path, List)}, with wrapper between nsenter and the JVM: a command that
+     * execs the rest, such as setpriv with the capabilities to run with.
+     */
+    public static DaemonProcess start(Path namespace, Path stateDir, List<String> wrapper, List<String> runArguments) {
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-jar", jar().toString(), "run"));
         command.addAll(runArguments);
         command.addAll(List.of("--state-dir", stateDir.toString()));
-        Path log = stateDir.resolve("daemon.log");
+        return exec(namespace, stateDir, command, Map.of());
+    }
+
+    /**
+     * Runs command in namespace with environment added to this JVM's: a command that ends by
+     * exec'ing the daemon (the container image's entrypoint, say), so the pid is still the
+     * daemon's. Its output goes to daemon.log in logDirectory.
+     */
+    public static DaemonProcess exec(Path namespace, Path logDirectory, List<String> command,
+                                     Map<String, String> environment) {
+        List<String> full = new ArrayList<>(List.of("nsenter", "--net=" + namespace));
+        full.addAll(command);
+        Path log = logDirectory.resolve("daemon.log");
         try {
-            Files.createDirectories(stateDir);
-            Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            return new DaemonProcess(p, log);
+            Files.createDirectories(logDirectory);
+            ProcessBuilder builder = new ProcessBuilder(full).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().putAll(environment);
+            return new DaemonProcess(builder.start(), log);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + command, e);
+            throw new UncheckedIOException("cannot start " + full, e);
         }
     }
 
@@ -54,7 +76,13 @@ public final class DaemonProcess implements AutoCloseable {
         return ProcessHandle.current().info().command().orElseThrow();
     }
 
-    private static Path jar() {
+    /** The JDK this JVM runs on, which runs the daemon too. */
+    public static Path javaHome() {
+        return Path.of(java()).getParent().getParent();
+    }
+
+    /** The jar the build made, which the daemon runs from. */
+    public static Path jar() {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException(JAR.toAbsolutePath() + " is missing: the *IT tests run after 'mvn package'");
         }
