@@ -43,7 +43,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>{@code Suite controlplane [--rounds N] [--quick] [--json FILE]}
  */
 final class ControlplaneBench {
-    private static final int API_PORT = 9780;
     private static final int BULK = 1_000_000;
 
     private final Path root;
@@ -86,18 +85,16 @@ final class ControlplaneBench {
 
     private void run(BenchWorld world) throws Exception {
         step("starting the daemon through " + root.resolve("synguard"));
-        Process daemon = world.start(List.of("nsenter", "--net=" + world.namespace(world.srv),
-                root.resolve("synguard").toString(), "run", "--iface", BenchWorld.IFACE,
-                "--pin-dir", world.bpffs.resolve(BenchWorld.IFACE).toString(),
-                "--state-dir", world.stateDir.toString()), world.stateDir.resolve("daemon.log"));
-        try (KeepAliveClient api = connect(world, daemon)) {
+        try (DaemonUnderTest daemon = DaemonUnderTest.start(world, root, world.stateDir,
+                world.bpffs.resolve(BenchWorld.IFACE))) {
+            KeepAliveClient api = daemon.api();
             sleep(3_000);
-            record("rss_idle_mb", rssMb(daemon));
+            record("rss_idle_mb", rssMb(daemon.process()));
             detection(world, api);
             rest(api);
             bulk(api);
             sleep(3_000);
-            record("rss_1m_blocks_mb", rssMb(daemon));
+            record("rss_1m_blocks_mb", rssMb(daemon.process()));
         }
         bulkFloor();
     }
@@ -258,31 +255,6 @@ final class ControlplaneBench {
             long t0 = System.nanoTime();
             dp.blocklist().putAll(specs);
             record("bulk_1m_maps_only_s", (System.nanoTime() - t0) / 1e9);
-        }
-    }
-
-    /** Waits for the daemon's token and API (the first start builds the jar), then connects. */
-    private static KeepAliveClient connect(BenchWorld world, Process daemon) throws IOException {
-        Path token = world.stateDir.resolve("token");
-        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
-        while (true) {
-            if (!daemon.isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("the daemon did not start:\n"
-                        + Files.readString(world.stateDir.resolve("daemon.log")));
-            }
-            if (Files.exists(token) && Files.size(token) > 0) {
-                try {
-                    KeepAliveClient api = new KeepAliveClient(world.namespace(world.srv),
-                            new InetSocketAddress("127.0.0.1", API_PORT), Files.readString(token).strip());
-                    if (api.send("GET", "/healthz", new byte[0]).status() == 200) {
-                        return api;
-                    }
-                    api.close();
-                } catch (UncheckedIOException notYet) {
-                    // the API is not listening yet
-                }
-            }
-            sleep(100);
         }
     }
 

@@ -32,6 +32,10 @@ public final class Suite {
     private Suite() {}
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("service")) {
+            ServiceBench.main(Arrays.asList(args).subList(1, args.length));
+            return;
+        }
         if (args.length > 0 && args[0].equals("peers")) {
             PeersBench.main(Arrays.asList(args).subList(1, args.length));
             return;
@@ -44,7 +48,8 @@ public final class Suite {
             System.err.println("usage: Suite dataplane [--rounds N] [--quick] [--only REGEX] [--json FILE] [--markdown FILE]\n"
                     + "       Suite controlplane [--rounds N] [--quick] [--json FILE]\n"
                     + "       Suite peers [--quick] [--rounds N] [--seconds S] [--blocklist N] [--only REGEX] [--filters a,b]"
-                    + " [--json FILE] [--markdown FILE] [--chart FILE.svg]");
+                    + " [--json FILE] [--markdown FILE] [--chart FILE.svg]\n"
+                    + "       Suite service [--quick] [--rounds N] [--seconds S] [--json FILE] [--markdown FILE]");
             System.exit(2);
         }
         boolean quick = false;

@@ -1,0 +1,338 @@
+package io.synguard.bench;
+
+import io.synguard.bpf.NetNamespace;
+import io.synguard.flood.Flood;
+import io.synguard.flood.FloodGenerator;
+import io.synguard.flood.Sources;
+import io.synguard.net.Prefix;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.synguard.json.Json;
+
+/**
+ * A real TCP server behind the device under test, legitimate clients connecting to it all along,
+ * and botnet SYN floods of increasing rate from the in-kernel generator (BENCHMARKS.md section 3):
+ * the clients' success rate and connect times during each flood, for no protection (no SYN
+ * cookies), kernel SYN cookies alone, nftables (a per-source SYN limit, with cookies) and synguard
+ * (the daemon, as shipped, with cookies); and, for synguard, flood start to detection and to the
+ * first automatic block.
+ *
+ * <p>{@code benchmarks/run service [--quick] [--rounds N] [--seconds S] [--json FILE] [--markdown FILE]}
+ */
+final class ServiceBench {
+    static final List<String> PROTECTIONS = List.of("none", "syncookies", "nftables", "synguard");
+    /** Flood rates, frames a second; 0: as fast as the generator goes. */
+    static final long[] RATES = {50_000, 200_000, 1_000_000, 0};
+    private static final Sources BOTNET = Sources.parse("botnet:198.19.1.0+200");
+    /** The legitimate clients' addresses, one each: each connects well under the per-source limit. */
+    private static final List<String> LEGIT = List.of("198.18.0.2", "198.18.0.3", "198.18.0.4", "198.18.0.5");
+    private static final int PORT = 8080;
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
+    private static final long CLIENT_PAUSE_MS = 20;
+
+    private final Path root;
+    private final int rounds;
+    private final Duration flood;
+    private final List<Trial> trials = new ArrayList<>();
+
+    private ServiceBench(Path root, int rounds, Duration flood) {
+        this.root = root;
+        this.rounds = rounds;
+        this.flood = flood;
+    }
+
+    static void main(List<String> args) throws Exception {
+        boolean quick = args.contains("--quick");
+        int rounds = quick ? 1 : 3;
+        Duration flood = Duration.ofSeconds(quick ? 4 : 8);
+        Path json = null;
+        Path markdown = null;
+        for (int i = 0; i < args.size(); i++) {
+            switch (args.get(i)) {
+                case "--quick" -> { }
+                case "--rounds" -> rounds = Integer.parseInt(args.get(++i));
+                case "--seconds" -> flood = Duration.ofSeconds(Long.parseLong(args.get(++i)));
+                case "--json" -> json = Path.of(args.get(++i));
+                case "--markdown" -> markdown = Path.of(args.get(++i));
+                default -> throw new IllegalArgumentException("unknown option " + args.get(i));
+            }
+        }
+        Path root = Path.of(System.getProperty("synguard.root", ".")).toAbsolutePath().normalize();
+        ServiceBench bench = new ServiceBench(root, rounds, flood);
+        bench.run();
+        String command = "service " + String.join(" ", args);
+        System.out.println(bench.markdown(command));
+        if (json != null) {
+            Files.writeString(json, bench.json(command));
+        }
+        if (markdown != null) {
+            Files.writeString(markdown, bench.markdown(command));
+        }
+    }
+
+    private void run() throws Exception {
+        step("building the namespaces, a veth between them, threaded NAPI on CPU 1");
+        try (BenchWorld world = new BenchWorld("svc"); FloodGenerator generator = FloodGenerator.load()) {
+            world.floodReady(1);
+            LEGIT.forEach(world::address);
+            // a peer with cached TCP metrics is "proven" and keeps a quarter of a full SYN queue
+            // without cookies: the clients are to fare as new ones would
+            world.in(world.srv, "sysctl", "-q", "-w", "net.ipv4.tcp_no_metrics_save=1");
+            FloodGenerator.Egress egress = new FloodGenerator.Egress(world.namespace(world.net), "sgc0",
+                    HexFormat.ofDelimiter(":").parseHex(world.mac(world.srv, BenchWorld.IFACE)), 0);
+            AtomicBoolean serving = new AtomicBoolean(true);
+            Thread server = Thread.ofPlatform().name("server").start(() -> serve(world.namespace(world.srv), serving));
+            try {
+                for (int round = 1; round <= rounds; round++) {
+                    for (long rate : RATES) {
+                        for (int i = 0; i < PROTECTIONS.size(); i++) {
+                            String protection = PROTECTIONS.get((i + round - 1) % PROTECTIONS.size());
+                            trials.add(trial(world, generator, egress, protection, rate, round));
+                        }
+                    }
+                }
+            } finally {
+                serving.set(false);
+                server.interrupt();
+            }
+        }
+    }
+
+    private Trial trial(BenchWorld world, FloodGenerator generator, FloodGenerator.Egress egress, String protection,
+                        long rate, int round) throws Exception {
+        world.in(world.srv, "sysctl", "-q", "-w", "net.ipv4.tcp_syncookies=" + (protection.equals("none") ? 0 : 1));
+        DaemonUnderTest daemon = null;
+        Path state = Files.createTempDirectory(world.stateDir, "trial-");
+        if (protection.equals("nftables")) {
+            world.in(world.srv, "nft", "-f", writeNftables(state).toString());
+        } else if (protection.equals("synguard")) {
+            daemon = DaemonUnderTest.start(world, root, state, world.bpffs.resolve("svc-" + state.getFileName()),
+                    "--detach-on-exit");
+        }
+        try {
+            Thread.sleep(1000);
+            ConcurrentLinkedQueue<Long> connects = new ConcurrentLinkedQueue<>();
+            AtomicBoolean clients = new AtomicBoolean(true);
+            List<Thread> threads = new ArrayList<>();
+            for (String address : LEGIT) {
+                threads.add(Thread.ofPlatform().start(() -> legit(world.namespace(world.net), address, clients, connects)));
+            }
+            Watch watch = daemon == null ? null : new Watch(daemon.api());
+            Thread watcher = watch == null ? null : Thread.ofPlatform().start(watch);
+            Instant start = Instant.now();
+            FloodGenerator.Report sent = generator.run(Flood.of(BOTNET, Prefix.parse(BenchWorld.SERVER), PORT, rate, 0, flood),
+                    egress, p -> { });
+            clients.set(false);
+            for (Thread t : threads) {
+                t.join();
+            }
+            if (watcher != null) {
+                watch.stop();
+                watcher.join();
+            }
+            long[] ok = connects.stream().filter(n -> n >= 0).mapToLong(Long::longValue).sorted().toArray();
+            Trial t = new Trial(protection, rate, round, sent.pps() / 1e6, connects.size(),
+                    connects.isEmpty() ? 0 : 100.0 * ok.length / connects.size(), percentile(ok, 50), percentile(ok, 99),
+                    watch == null || watch.detected == null ? Double.NaN : Duration.between(start, watch.detected).toMillis() / 1e3,
+                    watch == null || watch.blocked == null ? Double.NaN : Duration.between(start, watch.blocked).toMillis() / 1e3);
+            step(String.format(Locale.ROOT, "round %d, flood %s, %-10s: %.2f Mpps sent; legit %d connects, %.1f%% ok, "
+                            + "p50 %.2f ms, p99 %.2f ms%s", round, rateText(rate), protection, t.genMpps, t.attempts, t.successPct,
+                    t.p50Ms, t.p99Ms, protection.equals("synguard") ? String.format(Locale.ROOT,
+                            "; detected %.2f s, first block %.2f s", t.detectS, t.firstBlockS) : ""));
+            return t;
+        } finally {
+            if (daemon != null) {
+                daemon.close();
+            }
+            if (protection.equals("nftables")) {
+                world.in(world.srv, "nft", "delete table netdev sgservice");
+            }
+        }
+    }
+
+    private static Path writeNftables(Path dir) throws IOException {
+        Path file = dir.resolve("service.nft");
+        Files.writeString(file, "table netdev sgservice {\n"
+                + "  set limited { type ipv4_addr; size 65536; flags dynamic,timeout; timeout 60s; }\n"
+                + "  chain ingress { type filter hook ingress device \"" + BenchWorld.IFACE + "\" priority -500; policy accept;\n"
+                + "    meta l4proto tcp tcp flags & (syn|ack) == syn update @limited { ip saddr limit rate over "
+                + PeerScenario.RATE_LIMIT_PPS + "/second burst " + PeerScenario.RATE_LIMIT_BURST + " packets } counter drop;\n"
+                + "  }\n}\n");
+        return file;
+    }
+
+    /** Accepts connections and closes them, until serving ends. */
+    private static void serve(Path namespace, AtomicBoolean serving) {
+        NetNamespace.run(namespace, () -> {
+            try (ServerSocket server = new ServerSocket()) {
+                server.bind(new InetSocketAddress(InetAddress.getByName(BenchWorld.SERVER), PORT), 4096);
+                server.setSoTimeout(200);
+                while (serving.get()) {
+                    try {
+                        server.accept().close();
+                    } catch (java.net.SocketTimeoutException idle) {
+                        // look at serving again
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    /** Connects from address until told to stop: connect times in µs, -1 for a failure. */
+    private static void legit(Path namespace, String address, AtomicBoolean running, ConcurrentLinkedQueue<Long> connects) {
+        NetNamespace.run(namespace, () -> {
+            while (running.get()) {
+                long t0 = System.nanoTime();
+                try (Socket s = new Socket()) {
+                    s.bind(new InetSocketAddress(InetAddress.getByName(address), 0));
+                    s.connect(new InetSocketAddress(InetAddress.getByName(BenchWorld.SERVER), PORT),
+                            (int) CONNECT_TIMEOUT.toMillis());
+                    connects.add((System.nanoTime() - t0) / 1000);
+                } catch (SocketException | java.net.SocketTimeoutException failed) {
+                    connects.add(-1L);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                try {
+                    Thread.sleep(CLIENT_PAUSE_MS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+    }
+
+    /** Polls the daemon's status: when it first saw the attack, and its first automatic block. */
+    private static final class Watch implements Runnable {
+        private final KeepAliveClient api;
+        private volatile boolean running = true;
+        volatile Instant detected;
+        volatile Instant blocked;
+
+        Watch(KeepAliveClient api) {
+            this.api = api;
+        }
+
+        @Override
+        public void run() {
+            while (running && (detected == null || blocked == null)) {
+                JsonNode status;
+                try {
+                    status = Json.mapper().readTree(api.send("GET", "/v1/status", new byte[0]).body());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                Instant now = Instant.now();
+                if (detected == null && status.at("/attack/active").asBoolean()) {
+                    detected = now;
+                }
+                if (blocked == null && status.at("/lists/blocks_auto").asLong() > 0) {
+                    blocked = now;
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        void stop() {
+            running = false;
+        }
+    }
+
+    private static double percentile(long[] sortedMicros, int p) {
+        if (sortedMicros.length == 0) {
+            return Double.NaN;
+        }
+        int i = (int) Math.ceil(p / 100.0 * sortedMicros.length) - 1;
+        return sortedMicros[Math.clamp(i, 0, sortedMicros.length - 1)] / 1000.0;
+    }
+
+    private static String rateText(long rate) {
+        return rate == 0 ? "flat out" : rate >= 1_000_000 ? rate / 1_000_000 + "M/s" : rate / 1000 + "k/s";
+    }
+
+    private Map<String, double[]> medians() {
+        Map<String, double[]> rows = new LinkedHashMap<>();
+        for (long rate : RATES) {
+            for (String p : PROTECTIONS) {
+                List<Trial> of = trials.stream().filter(t -> t.rate == rate && t.protection.equals(p)).toList();
+                if (!of.isEmpty()) {
+                    rows.put(rateText(rate) + "|" + p, new double[]{median(of, Trial::genMpps), median(of, Trial::successPct),
+                            median(of, Trial::p50Ms), median(of, Trial::p99Ms), median(of, Trial::detectS),
+                            median(of, Trial::firstBlockS), of.size()});
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static double median(List<Trial> trials, java.util.function.ToDoubleFunction<Trial> field) {
+        double[] v = trials.stream().mapToDouble(field).filter(d -> !Double.isNaN(d)).toArray();
+        return v.length == 0 ? Double.NaN : ControlplaneBench.median(v);
+    }
+
+    private String markdown(String command) {
+        StringBuilder sb = new StringBuilder("Machine: ").append(Suite.Machine.describe()).append("\n\n");
+        sb.append("Command: `benchmarks/run ").append(command).append("` (").append(rounds).append(" interleaved rounds of ")
+                .append(flood.toSeconds()).append(" s floods from a 200-host botnet; ").append(LEGIT.size())
+                .append(" legitimate clients, each from its own address, connecting all along, 1 s timeout; medians)\n\n");
+        sb.append("| flood | protection | sent Mpps | legit success | connect p50 ms | p99 ms | detected s | first block s |\n")
+                .append("|---|---|---:|---:|---:|---:|---:|---:|\n");
+        medians().forEach((key, v) -> sb.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.1f%% | %s | %s | %s | %s |%n",
+                key.split("\\|")[0], key.split("\\|")[1], v[0], v[1], fmt(v[2]), fmt(v[3]), fmt(v[4]), fmt(v[5]))));
+        return sb.toString();
+    }
+
+    private String json(String command) {
+        List<String> rows = new ArrayList<>();
+        medians().forEach((key, v) -> rows.add(String.format(Locale.ROOT, "    {\"flood\": \"%s\", \"protection\": \"%s\", "
+                        + "\"gen_mpps\": %.3f, \"legit_success_pct\": %.2f, \"connect_p50_ms\": %s, \"connect_p99_ms\": %s, "
+                        + "\"detect_s\": %s, \"first_block_s\": %s, \"repeats\": %d}", key.split("\\|")[0], key.split("\\|")[1],
+                v[0], v[1], num(v[2]), num(v[3]), num(v[4]), num(v[5]), (int) v[6])));
+        return "{\n  \"machine\": " + Suite.Machine.json() + ",\n  \"command\": \"benchmarks/run " + command + "\",\n  \"time\": \""
+                + Instant.now() + "\",\n  \"results\": [\n" + String.join(",\n", rows) + "\n  ]\n}\n";
+    }
+
+    private static String fmt(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private static String num(double v) {
+        return Double.isNaN(v) ? "null" : String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    private static void step(String what) {
+        System.err.println(what);
+    }
+
+    /** One protection under one flood: what was sent, how the legitimate clients fared, what synguard saw. */
+    record Trial(String protection, long rate, int round, double genMpps, int attempts, double successPct, double p50Ms,
+                 double p99Ms, double detectS, double firstBlockS) {}
+}
