@@ -32,6 +32,10 @@ public final class Suite {
     private Suite() {}
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("jmh")) {
+            JmhSuite.main(Arrays.asList(args).subList(1, args.length));
+            return;
+        }
         if (args.length > 0 && args[0].equals("controlplane")) {
             ControlplaneBench.main(Arrays.asList(args).subList(1, args.length));
             return;
