@@ -47,6 +47,16 @@ struct {
 	__type(value, struct sg_rule);
 } sg_bench_miss SEC(".maps");
 
+/* A plain hash map, only for the control plane's map-call benchmarks
+ * (MapCallBench): keyed by an IPv4 address, valued like a rule, as an
+ * exact-match blocklist would be. No program uses it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1 << 16);
+	__type(key, __u32);
+	__type(value, struct sg_rule_meta);
+} sg_bench_hash SEC(".maps");
+
 static __always_inline struct iphdr *ipv4(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;

@@ -40,6 +40,10 @@ public final class Suite {
             PeersBench.main(Arrays.asList(args).subList(1, args.length));
             return;
         }
+        if (args.length > 0 && args[0].equals("jmh")) {
+            JmhSuite.main(Arrays.asList(args).subList(1, args.length));
+            return;
+        }
         if (args.length > 0 && args[0].equals("controlplane")) {
             ControlplaneBench.main(Arrays.asList(args).subList(1, args.length));
             return;
@@ -49,7 +53,8 @@ public final class Suite {
                     + "       Suite controlplane [--rounds N] [--quick] [--json FILE]\n"
                     + "       Suite peers [--quick] [--rounds N] [--seconds S] [--blocklist N] [--only REGEX] [--filters a,b]"
                     + " [--json FILE] [--markdown FILE] [--chart FILE.svg]\n"
-                    + "       Suite service [--quick] [--rounds N] [--seconds S] [--json FILE] [--markdown FILE]");
+                    + "       Suite service [--quick] [--rounds N] [--seconds S] [--json FILE] [--markdown FILE]\n"
+                    + "       Suite jmh [--quick] [--rounds N] [--only REGEX] [--json FILE]");
             System.exit(2);
         }
         boolean quick = false;

@@ -88,16 +88,7 @@ final class Endpoints {
                 return Response.json(201, Views.Rule.of(change.after(), service.policy().hitsOf(kind, one.prefix())));
             }
             if (first == JsonToken.START_ARRAY) {
-                List<Policy.Request> all = new ArrayList<>();
-                for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
-                    if (t != JsonToken.START_OBJECT) {
-                        throw ApiException.badRequest("entry " + all.size() + ": not a JSON object");
-                    }
-                    if (all.size() == MAX_BULK) {
-                        throw new ApiException(413, "too_many", "a bulk import takes at most " + MAX_BULK + " entries");
-                    }
-                    all.add(validate(RULE_POST.readValue(parser, Views.RulePost.class), all.size()));
-                }
+                List<Policy.Request> all = bulk(parser);
                 requireEnd(parser);
                 int added = service.policy().putAll(kind, all, Origin.OPERATOR);
                 audit.record(r, 201, null, new Views.Added(added));
@@ -107,6 +98,24 @@ final class Endpoints {
         } catch (IOException e) {
             throw ApiException.badRequest("malformed JSON: " + Settings.reason(e));
         }
+    }
+
+    /**
+     * The entries of a bulk import, validated, the parser standing on the array's start; it stops on
+     * the array's end. {@link BulkImport#decode} takes the same path.
+     */
+    static List<Policy.Request> bulk(JsonParser parser) throws IOException {
+        List<Policy.Request> all = new ArrayList<>();
+        for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
+            if (t != JsonToken.START_OBJECT) {
+                throw ApiException.badRequest("entry " + all.size() + ": not a JSON object");
+            }
+            if (all.size() == MAX_BULK) {
+                throw new ApiException(413, "too_many", "a bulk import takes at most " + MAX_BULK + " entries");
+            }
+            all.add(validate(RULE_POST.readValue(parser, Views.RulePost.class), all.size()));
+        }
+        return all;
     }
 
     private Response delete(RuleKind kind, Request r) {
@@ -192,7 +201,7 @@ final class Endpoints {
         }
     }
 
-    private static void requireEnd(JsonParser parser) throws IOException {
+    static void requireEnd(JsonParser parser) throws IOException {
         if (parser.nextToken() != null) {
             throw ApiException.badRequest("malformed JSON: trailing content after the object");
         }
