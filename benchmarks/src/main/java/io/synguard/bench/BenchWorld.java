@@ -107,7 +107,9 @@ final class BenchWorld implements AutoCloseable {
             }
         }
         long overflow = Long.parseLong(in(srv, "cat", "/sys/class/net/" + IFACE + "/statistics/rx_dropped").strip());
-        return new DutStats(packets, drops, overflow);
+        List<String> ip = in(srv, "cat", "/proc/net/snmp").lines().filter(l -> l.startsWith("Ip: ")).toList();
+        long ipIn = Long.parseLong(ip.get(1).split(" ")[List.of(ip.get(0).split(" ")).indexOf("InReceives")]);
+        return new DutStats(packets, drops, overflow, ipIn);
     }
 
     /**
@@ -116,8 +118,9 @@ final class BenchWorld implements AutoCloseable {
      * @param received frames its NAPI poll took in (whatever became of them)
      * @param xdpDrops of those, dropped by an XDP program
      * @param overflow frames lost before that, its receive ring full
+     * @param ipReceived of those it took in, how many reached IP (the namespace's Ip InReceives)
      */
-    record DutStats(long received, long xdpDrops, long overflow) {}
+    record DutStats(long received, long xdpDrops, long overflow, long ipReceived) {}
 
     private static Set<Long> napiThreads() {
         Set<Long> pids = new HashSet<>();
@@ -162,7 +165,7 @@ final class BenchWorld implements AutoCloseable {
     static String run(String... command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            if (!p.waitFor(180, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IllegalStateException(String.join(" ", command) + ": timed out");
             }

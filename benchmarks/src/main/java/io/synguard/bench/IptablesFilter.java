@@ -88,7 +88,7 @@ final class IptablesFilter implements PeerFilter {
     }
 
     @Override
-    public long dropped(long xdpDrops) {
+    public long dropped(BenchWorld.DutStats stats) {
         String listing = world.in(world.srv, "iptables", "-t", "raw", "-L", "PREROUTING", "-n", "-v", "-x");
         return listing.lines().skip(2).findFirst().map(l -> Long.parseLong(l.strip().split("\\s+")[0]))
                 .orElseThrow(() -> new IllegalStateException("no rule in raw PREROUTING:\n" + listing));

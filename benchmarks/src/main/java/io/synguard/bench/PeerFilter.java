@@ -24,9 +24,9 @@ interface PeerFilter extends AutoCloseable {
 
     void disable();
 
-    /** Frames dropped so far; xdpDrops is the interface's XDP drop counter, for the XDP filters. */
-    default long dropped(long xdpDrops) {
-        return xdpDrops;
+    /** Frames it dropped so far, as the device under test's counters or its own say: XDP drops by default. */
+    default long dropped(BenchWorld.DutStats stats) {
+        return stats.xdpDrops();
     }
 
     @Override

@@ -165,11 +165,11 @@ final class PeersBench {
         try {
             Thread.sleep(200);
             BenchWorld.DutStats before = world.dutStats();
-            long droppedBefore = filter.dropped(before.xdpDrops());
+            long droppedBefore = filter.dropped(before);
             FloodGenerator.Report sent = generator.run(Flood.of(scenario.sources, Prefix.parse(BenchWorld.SERVER), PORT, 0, 0,
                     trial), egress, p -> { });
             BenchWorld.DutStats after = world.dutStats();
-            long dropped = filter.dropped(after.xdpDrops()) - droppedBefore;
+            long dropped = filter.dropped(after) - droppedBefore;
             double seconds = sent.elapsedNanos() / 1e9;
             Trial t = new Trial(scenario.id, filter.name(), round, sent.sent() / seconds / 1e6,
                     (after.received() - before.received()) / seconds / 1e6, dropped / seconds / 1e6);

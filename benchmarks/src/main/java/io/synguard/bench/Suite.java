@@ -32,6 +32,10 @@ public final class Suite {
     private Suite() {}
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("flood")) {
+            FloodCommand.main(Arrays.asList(args).subList(1, args.length));
+            return;
+        }
         if (args.length > 0 && args[0].equals("service")) {
             ServiceBench.main(Arrays.asList(args).subList(1, args.length));
             return;
@@ -54,7 +58,9 @@ public final class Suite {
                     + "       Suite peers [--quick] [--rounds N] [--seconds S] [--blocklist N] [--only REGEX] [--filters a,b]"
                     + " [--json FILE] [--markdown FILE] [--chart FILE.svg]\n"
                     + "       Suite service [--quick] [--rounds N] [--seconds S] [--json FILE] [--markdown FILE]\n"
-                    + "       Suite jmh [--quick] [--rounds N] [--only REGEX] [--json FILE]");
+                    + "       Suite jmh [--quick] [--rounds N] [--only REGEX] [--json FILE]\n"
+                    + "       Suite flood --netns NS --iface IF --peer-mac MAC --target ADDRESS [--sources S] [--rate PPS]"
+                    + " [--count N] [--seconds S] [--port P] [--legit ADDRESS --legit-share X] [--cpu N]");
             System.exit(2);
         }
         boolean quick = false;

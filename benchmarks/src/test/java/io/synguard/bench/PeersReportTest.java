@@ -1,0 +1,100 @@
+package io.synguard.bench;
+
+import io.synguard.json.Json;
+import io.synguard.net.Prefix;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PeersReportTest {
+
+    /** Round 1 is a slow minute for every filter, round 2 a fast one, round 3 in between. */
+    private static List<PeersBench.Trial> trials() {
+        List<PeersBench.Trial> t = new ArrayList<>();
+        double[] speed = {0.5, 2.0, 1.0};
+        for (int round = 1; round <= 3; round++) {
+            double s = speed[round - 1];
+            t.add(new PeersBench.Trial("single-source", "xdp_drop", round, 8 * s, 6 * s, 6 * s));
+            t.add(new PeersBench.Trial("single-source", "synguard", round, 8 * s, 5.7 * s, 5.7 * s));
+            t.add(new PeersBench.Trial("single-source", "nftables", round, 8 * s, 1 * s, 1 * s));
+            t.add(new PeersBench.Trial("single-source", "xdp_pass", round, 8 * s, 0.2 * s, 0));
+        }
+        return t;
+    }
+
+    private static PeersBench.Report report() {
+        return new PeersBench.Report(trials(), Map.of("single-source/synguard", "enforce"), "peers --quick", Duration.ofSeconds(2));
+    }
+
+    @Test
+    void writesTheJsonBenchmarksMdAsksForWithRatiosTakenWithinARound() throws Exception {
+        JsonNode json = Json.mapper().readTree(report().json());
+
+        assertTrue(json.get("machine").has("cpu") && json.get("machine").has("kernel"));
+        JsonNode rows = json.get("results");
+        assertEquals(4, rows.size());
+        Set<String> filters = new HashSet<>();
+        for (JsonNode row : rows) {
+            Set<String> keys = new HashSet<>();
+            row.fieldNames().forEachRemaining(keys::add);
+            assertEquals(Set.of("scenario", "filter", "rx_mpps", "drop_mpps", "gen_mpps", "repeats", "ratio_to_ceiling"), keys);
+            assertEquals(3, row.get("repeats").asInt());
+            filters.add(row.get("filter").asText());
+        }
+        assertEquals(Set.of("xdp_drop", "synguard", "nftables", "xdp_pass"), filters);
+        JsonNode synguard = rows.get(1);
+        assertEquals("synguard", synguard.get("filter").asText(), "filters in the issue's order");
+        assertEquals(5.7, synguard.get("rx_mpps").asDouble(), 1e-9);
+        assertEquals(0.95, synguard.get("ratio_to_ceiling").asDouble(), 1e-9);
+    }
+
+    @Test
+    void judgesTheGoalsOnRatiosNotOnAbsoluteRates() {
+        List<String[]> goals = report().goals();
+
+        assertEquals("yes", goals.stream().filter(g -> g[0].equals("single-source: synguard / xdp_drop (received)"))
+                .findFirst().orElseThrow()[3]);
+        assertEquals("yes", goals.stream().filter(g -> g[0].equals("single-source: synguard / nftables (dropped)"))
+                .findFirst().orElseThrow()[3], "5.7x nftables");
+        assertTrue(goals.stream().noneMatch(g -> g[0].contains("iptables")), "no goal for a filter that did not run");
+        assertTrue(report().markdown().contains("| synguard | 5.70 | 5.70 | 8.00 | 0.95 | enforce |"), report().markdown());
+    }
+
+    @Test
+    void chartsEveryFilterOfEveryScenario() {
+        String svg = report().svg();
+
+        assertTrue(svg.startsWith("<svg") && svg.strip().endsWith("</svg>"));
+        for (String f : List.of("xdp_drop", "synguard", "nftables", "xdp_pass")) {
+            assertTrue(svg.contains(">" + f + "</text>"), f);
+        }
+    }
+
+    @Test
+    void theBlocklistHoldsEveryAttackerAndNothingElseOfTheBenchmarkRange() {
+        List<Prefix> list = PeerScenario.BLOCKLIST.blocklist(100_000);
+
+        assertEquals(100_000, list.size());
+        assertEquals(100_000, new HashSet<>(list).size(), "distinct");
+        Prefix attack = Prefix.parse("198.19.0.0/16");
+        Prefix bench = Prefix.parse("198.18.0.0/15");
+        assertEquals(65_536, list.stream().filter(attack::contains).count());
+        assertFalse(list.stream().anyMatch(p -> bench.contains(p) && !attack.contains(p)));
+        assertEquals(65_536, PeerScenario.BLOCKLIST.attackers().length);
+        assertEquals(List.of(Prefix.parse("198.19.0.66")), PeerScenario.SINGLE_SOURCE.blocklist(1_000_000));
+        assertEquals(256, PeerScenario.RANDOM_SOURCE.attackers().length);
+        assertTrue(PeerScenario.RANDOM_SOURCE.blocklist(1_000_000).isEmpty());
+    }
+}
