@@ -4,6 +4,9 @@ import io.synguard.flood.Flood;
 import io.synguard.flood.FloodGenerator;
 import io.synguard.net.Prefix;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -17,11 +20,6 @@ import java.util.concurrent.TimeoutException;
  * straight at the protected interface, each flood bounded in rate, count and time.
  */
 final class Attackers {
-    /**
-     * The CPU the floods are sent from, as one NIC queue would deliver them: each source's SYNs
-     * meet one CPU's rate table, whose limit they then cross at once rather than per CPU.
-     */
-    private static final int CPU = 0;
     private static final long GRACE_S = 10;
 
     private final FloodGenerator generator;
@@ -33,9 +31,34 @@ final class Attackers {
         this.egress = egress;
     }
 
-    /** Loads the generator, to send out of iface in namespace to the interface whose MAC is target. */
+    /**
+     * Loads the generator, to send out of iface in namespace to the interface whose MAC is target,
+     * from one CPU, as one NIC queue would deliver the floods: each source's SYNs then meet one CPU's
+     * rate table, whose limit they cross at once rather than per CPU.
+     */
     static Attackers load(Path namespace, String iface, byte[] target) {
-        return new Attackers(FloodGenerator.load(), new FloodGenerator.Egress(namespace, iface, target, CPU));
+        return new Attackers(FloodGenerator.load(), new FloodGenerator.Egress(namespace, iface, target, lastAllowedCpu()));
+    }
+
+    /** The highest-numbered CPU this process may run on (a container's cpuset may leave out CPU 0). */
+    static int lastAllowedCpu() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Cpus_allowed_list:")) {
+                    return lastCpu(line.substring(line.indexOf(':') + 1));
+                }
+            }
+            return -1;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The last CPU of a list such as "0-3,8,10-11"; -1 for none. */
+    static int lastCpu(String list) {
+        String[] ranges = list.strip().split(",");
+        String last = ranges[ranges.length - 1];
+        return last.isEmpty() ? -1 : Integer.parseInt(last.substring(last.indexOf('-') + 1));
     }
 
     /** Starts attack against server:port, for length at most, on a thread of its own. */

@@ -45,8 +45,11 @@ final class Summary {
                        FloodGenerator.Report report) {
         Attack a = phase.attack;
         List<Second> during = seconds.stream().filter(x -> x.phase() == phase).toList();
-        lines.add(String.format(Locale.ROOT, "%s: %s, %s SYN/s for %d s: %s SYNs sent", a.title, a.description,
-                Lines.number(a.rate), phase.length.toSeconds(), report == null ? "no" : Lines.number(report.sent())));
+        long asked = a.rate * phase.length.toSeconds();
+        long out = report == null ? 0 : report.sent();
+        lines.add(String.format(Locale.ROOT, "%s: %s, %s SYN/s for %d s: %s SYNs sent%s", a.title, a.description,
+                Lines.number(a.rate), phase.length.toSeconds(), Lines.number(out), out < asked * 9 / 10
+                        ? " of " + Lines.number(asked) + " (the generator fell behind: a busy host)" : ""));
         OptionalLong detected = during.stream()
                 .filter(x -> x.reading().flooded() && (a != Attack.SPOOFED || x.reading().randomSources()))
                 .mapToLong(Second::intoPhase).findFirst();

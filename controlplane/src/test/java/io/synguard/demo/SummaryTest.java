@@ -30,6 +30,7 @@ class SummaryTest {
     private final List<Second.Block> standing = new ArrayList<>();
     private Second.Reading botnet = BOTNET;
     private Second.Reading spoofed = SPOOFED;
+    private long spoofedSent = 250_000;
     private List<Second.Block> botnetBlocks = List.of(auto("198.19.0.7/32"), auto("198.19.0.0/24"), auto("198.19.1.0/24"));
 
     private static Second.Block auto(String prefix) {
@@ -52,8 +53,9 @@ class SummaryTest {
             }
         }
         botnetBlocks.stream().filter(b -> b.prefix().length() == 24).forEach(standing::add);
-        FloodGenerator.Report report = new FloodGenerator.Report(750_000, 5_000_000_000L);
-        return Summary.of(phases, seconds, standing, board, Map.of(Attack.BOTNET, report, Attack.SPOOFED, report));
+        return Summary.of(phases, seconds, standing, board, Map.of(
+                Attack.BOTNET, new FloodGenerator.Report(750_000, 5_000_000_000L),
+                Attack.SPOOFED, new FloodGenerator.Report(spoofedSent, 5_000_000_000L)));
     }
 
     private static List<String> failed(Summary s) {
@@ -109,6 +111,16 @@ class SummaryTest {
         assertEquals(List.of("legitimate clients were served during the floods: 94.0 % of 100 visits (below 95 %)"),
                 failed(s));
         assertFalse(s.passed());
+    }
+
+    @Test
+    void aFloodTheGeneratorCouldNotKeepUpWithSaysSo() {
+        spoofedSent = 100_000;
+        StringWriter text = new StringWriter();
+        summary(100).printFindings(new PrintWriter(text));
+        assertTrue(text.toString().contains("50,000 SYN/s for 5 s: 100,000 SYNs sent of 250,000 (the generator fell"
+                + " behind: a busy host)"), text.toString());
+        assertTrue(text.toString().contains("150,000 SYN/s for 5 s: 750,000 SYNs sent\n"), text.toString());
     }
 
     @Test
