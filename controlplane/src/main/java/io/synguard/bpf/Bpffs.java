@@ -18,6 +18,9 @@ public final class Bpffs {
      * unsigned long mountflags, const void *data);} */
     private static final MethodHandle MOUNT = Native.withErrno(Native.LIBC, "mount",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+    /** {@code int umount2(const char *target, int flags);} */
+    private static final MethodHandle UMOUNT2 = Native.withErrno(Native.LIBC, "umount2",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
 
     public static final Path DEFAULT = Path.of("/sys/fs/bpf");
 
@@ -43,6 +46,21 @@ public final class Bpffs {
             if (rc != 0) {
                 throw new BpfException("mount(bpf, " + dir + ")", Native.errno(errno), "cannot mount a BPF filesystem,"
                         + " which takes CAP_SYS_ADMIN: mount one first ('mount -t bpf bpf " + dir + "')");
+            }
+        } catch (BpfException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** Unmounts the bpffs at dir: every pin in it goes, and with the last reference what it held. */
+    public static void unmount(Path dir) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment errno = arena.allocate(Native.CAPTURE_LAYOUT);
+            int rc = (int) UMOUNT2.invokeExact(errno, arena.allocateFrom(dir.toString()), 0);
+            if (rc != 0) {
+                throw new BpfException("umount2(" + dir + ")", Native.errno(errno), "cannot unmount a BPF filesystem");
             }
         } catch (BpfException e) {
             throw e;

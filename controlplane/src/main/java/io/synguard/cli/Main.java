@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "XDP SYN-flood mitigation for Linux edge hosts.",
         subcommands = {RunCommand.class, StatusCommand.class, TopCommand.class, BlockCommand.class,
                 UnblockCommand.class, AllowCommand.class, DisallowCommand.class, ConfigCommand.class, DetachCommand.class,
-                CheckCommand.class, CommandLine.HelpCommand.class})
+                CheckCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;

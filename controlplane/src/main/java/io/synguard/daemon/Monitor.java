@@ -55,6 +55,8 @@ final class Monitor {
     private final Map<Prefix, Set<Prefix>> autoHosts = new HashMap<>();
     private volatile List<SourceRates.SourceRate> lastSources = List.of();
     private boolean randomSourcesSaid;
+    /** Whether the attack comes from random sources, as its last interval with a flood judged: a calm tail keeps it. */
+    private boolean randomSources;
 
     Monitor(Dataplane dataplane, Policy policy, Metrics metrics, InstantSource clock, Supplier<Settings> settings,
             Status status) {
@@ -118,7 +120,10 @@ final class Monitor {
             LOG.info("attack over: it began {}, peaked at {} SYN/s", step.attackSince() == null ? "earlier"
                     : Views.time(step.attackSince()), Math.round(step.peakSynPps()));
         }
-        status.publish(step, plan);
+        if (!step.calm()) {
+            randomSources = plan.randomSources();
+        }
+        status.publish(step, plan, randomSources);
     }
 
     private void apply(Mitigator.Plan plan, Settings s, Detector.Step step) {
@@ -163,7 +168,7 @@ final class Monitor {
      * totals, mode and lists as they are when asked.
      */
     static final class Status {
-        private record Judged(Detector.Step step, Mitigator.Plan plan) {}
+        private record Judged(Detector.Step step, Mitigator.Plan plan, boolean randomSources) {}
 
         private final String iface;
         private final Supplier<String> attachMode;
@@ -172,7 +177,7 @@ final class Monitor {
         private final Supplier<Counters.Snapshot> counters;
         private final InstantSource clock;
         private final Instant started;
-        private volatile Judged judged = new Judged(null, Mitigator.Plan.NONE);
+        private volatile Judged judged = new Judged(null, Mitigator.Plan.NONE, false);
 
         Status(String iface, Supplier<String> attachMode, Supplier<Settings> settings, Policy policy,
                Supplier<Counters.Snapshot> counters, InstantSource clock) {
@@ -187,22 +192,23 @@ final class Monitor {
 
         Views.Status get() {
             Judged j = judged;
-            return build(j.step(), j.plan(), counters.get());
+            return build(j, counters.get());
         }
 
-        void publish(Detector.Step step, Mitigator.Plan plan) {
-            judged = new Judged(step, plan);
+        void publish(Detector.Step step, Mitigator.Plan plan, boolean randomSources) {
+            judged = new Judged(step, plan, randomSources);
         }
 
-        private Views.Status build(Detector.Step step, Mitigator.Plan plan, Counters.Snapshot c) {
+        private Views.Status build(Judged j, Counters.Snapshot c) {
+            Detector.Step step = j.step();
             Settings s = settings.get();
             boolean active = step != null && step.underAttack();
             Views.Attack attack = new Views.Attack(active, active ? Views.time(step.attackSince()) : null,
                     step == null ? 0 : Math.round(step.rates().synPps()),
                     step == null ? s.detection().minThresholdPps() : Math.round(step.threshold()),
-                    !active ? null : plan.randomSources() ? "random_sources" : "sources",
+                    !active ? null : j.randomSources() ? "random_sources" : "sources",
                     step == null ? 0 : Math.round(step.baseline()), active ? Math.round(step.peakSynPps()) : 0,
-                    plan.offenders());
+                    j.plan().offenders());
             Views.Totals totals = new Views.Totals(c.get(Counter.PACKETS), c.get(Counter.TCP), c.get(Counter.SYN),
                     c.get(Counter.SYN_PASSED), c.get(Counter.DROPPED_BLOCKLIST), c.get(Counter.DROPPED_RATELIMIT),
                     c.get(Counter.PASSED_ALLOWLIST), c.get(Counter.MALFORMED));

@@ -53,7 +53,7 @@ public final class Detector {
             }
         } else {
             peak = Math.max(peak, rates.synPps());
-            calm = rates.synPps() < threshold / 2 ? calm + 1 : 0;
+            calm = calm(rates.synPps(), threshold) ? calm + 1 : 0;
             if (calm >= CALM_INTERVALS) {
                 attackSince = null;
                 ended = true;
@@ -65,6 +65,11 @@ public final class Detector {
     /** The threshold now: frozen while an attack lasts. */
     double threshold() {
         return Math.max(settings.minThresholdPps(), Math.max(0, baseline) * settings.thresholdFactor());
+    }
+
+    /** Whether a SYN rate is under half the threshold: what ends an attack when it lasts. */
+    static boolean calm(double synPps, double threshold) {
+        return synPps < threshold / 2;
     }
 
     static Rates rates(Sample from, Sample to) {
@@ -98,6 +103,11 @@ public final class Detector {
                        boolean started, boolean ended, double peakSynPps) {
         public boolean underAttack() {
             return attackSince != null;
+        }
+
+        /** Whether this interval was calm: an attack's tail, the flood gone, if there is an attack. */
+        public boolean calm() {
+            return Detector.calm(rates.synPps(), threshold);
         }
     }
 }

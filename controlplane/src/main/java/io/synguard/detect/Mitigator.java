@@ -44,10 +44,11 @@ public final class Mitigator {
         if (!step.underAttack()) {
             return Plan.NONE;
         }
-        // what blocks already drop is explained too: those sources were dealt with one by one
+        // what blocks already drop is explained too: those sources were dealt with one by one; and a
+        // calm interval, the flood gone, has no flood to judge (its few SYNs are the clients')
         double explained = sources.stream().mapToDouble(SourceRates.SourceRate::synPps).sum()
                 + step.rates().blockedPps();
-        boolean randomSources = step.rates().synPps() > 0 && explained < EXPLAINED_SHARE * step.rates().synPps();
+        boolean randomSources = !step.calm() && explained < EXPLAINED_SHARE * step.rates().synPps();
 
         Set<InetAddress> offenders = new LinkedHashSet<>();
         for (SourceRates.SourceRate s : sources) {

@@ -236,6 +236,15 @@ class MitigatorTest {
     }
 
     @Test
+    void anAttacksCalmTailIsNotCalledRandomForTheClientsSynsInIt() {
+        // the flood is gone; the attack lasts until five calm intervals; 50 SYN/s from clients the
+        // rate table does not track are no random-source flood
+        Detector.Step tail = new Detector.Step(NOW, new Rates(60, 50, 0, 0), 100, 5000, NOW, false, false, 150_000);
+        assertFalse(plan(tail, List.of(), List.of()).randomSources());
+        assertTrue(plan(attack(2_500), List.of(), List.of()).randomSources(), "half the threshold is a flood still");
+    }
+
+    @Test
     void aFloodTheTrackedSourcesExplainIsNotRandom() {
         Mitigator.Plan plan = plan(attack(100_000), offendersIn("198.18.1.", 1, 2), List.of());
         assertFalse(plan.randomSources());
