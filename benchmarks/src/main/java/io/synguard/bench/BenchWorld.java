@@ -63,15 +63,26 @@ final class BenchWorld implements AutoCloseable {
 
     /**
      * Readies the device under test for a flood from the generator: NAPI on its veth (GRO: a veth
-     * takes XDP frames only with NAPI), threaded and its thread kept on dutCpu, apart from the
-     * generator, at real-time priority as softirq work would be; and the attack ranges routed through a gateway with a fixed MAC, so that replies do
-     * not send the server resolving every spoofed source.
+     * takes XDP frames only with NAPI), and the attack ranges routed through a gateway with a fixed
+     * MAC, so that replies do not set the server resolving every spoofed source. Its NAPI then runs
+     * in the softirq of whichever CPU sends to it: the generator's, frame batch by frame batch.
+     */
+    void floodReady() {
+        in(srv, "ethtool", "-K", IFACE, "gro", "on");
+        in(srv, "ip", "addr", "flush", "dev", IFACE);
+        in(srv, "ip", "addr", "add", SERVER + "/24", "dev", IFACE);
+        in(srv, "ip", "neigh", "add", GATEWAY, "lladdr", mac(net, "sgc0"), "dev", IFACE, "nud", "permanent");
+        in(srv, "ip", "route", "add", "198.18.0.0/15", "via", GATEWAY);
+    }
+
+    /**
+     * Gives the device under test's NAPI a thread of its own on cpu, apart from the generator, at
+     * real-time priority as softirq work would be: what it keeps up with is then measured alone.
      *
      * @return the pid of the NAPI thread
      */
-    long floodReady(int dutCpu) {
+    long threadedNapi(int cpu) {
         Set<Long> before = napiThreads();
-        in(srv, "ethtool", "-K", IFACE, "gro", "on");
         in(srv, "sh", "-c", "echo 1 > /sys/class/net/" + IFACE + "/threaded");
         Set<Long> created = napiThreads();
         created.removeAll(before);
@@ -79,14 +90,10 @@ final class BenchWorld implements AutoCloseable {
             throw new IllegalStateException("expected one new NAPI thread for " + IFACE + ", found " + created);
         }
         long pid = created.iterator().next();
-        run("taskset", "-pc", Integer.toString(dutCpu), Long.toString(pid));
+        run("taskset", "-pc", Integer.toString(cpu), Long.toString(pid));
         // softirq work preempts processes; a NAPI thread at normal priority shares its CPU with
         // whatever else runs there and would measure the machine's load, not the filter
         run("chrt", "-f", "-p", "50", Long.toString(pid));
-        in(srv, "ip", "addr", "flush", "dev", IFACE);
-        in(srv, "ip", "addr", "add", SERVER + "/24", "dev", IFACE);
-        in(srv, "ip", "neigh", "add", GATEWAY, "lladdr", mac(net, "sgc0"), "dev", IFACE, "nud", "permanent");
-        in(srv, "ip", "route", "add", "198.18.0.0/15", "via", GATEWAY);
         return pid;
     }
 

@@ -105,7 +105,8 @@ final class PeersBench {
     private void run() throws Exception {
         step("building the namespaces, a veth between them, threaded NAPI on CPU " + DUT_CPU);
         try (BenchWorld world = new BenchWorld("peers"); FloodGenerator generator = FloodGenerator.load()) {
-            long napi = world.floodReady(DUT_CPU);
+            world.floodReady();
+            long napi = world.threadedNapi(DUT_CPU);
             FloodGenerator.Egress egress = new FloodGenerator.Egress(world.namespace(world.net), "sgc0",
                     HexFormat.ofDelimiter(":").parseHex(world.mac(world.srv, BenchWorld.IFACE)), GENERATOR_CPU);
             List<PeerFilter> filters = filters(world);
@@ -306,8 +307,8 @@ final class PeersBench {
         }
 
         private static String tools() {
-            return "xdp-filter " + version("xdp-filter", "--version") + ", " + version("nft", "--version") + ", "
-                    + version("iptables", "-V");
+            return "xdp-tools " + version("dpkg-query", "-W", "-f=${Version}", "xdp-tools") + ", "
+                    + version("nft", "--version") + ", " + version("iptables", "-V");
         }
 
         private static String version(String... command) {

@@ -3,6 +3,7 @@ package io.synguard.api;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -43,7 +44,7 @@ public final class ApiServer implements AutoCloseable {
         this.channel = channel;
     }
 
-    /** Binds listen and serves service; fails if the address is taken. */
+    /** Binds listen and serves service; an IllegalStateException says so if the address is taken. */
     public static ApiServer start(InetSocketAddress listen, Service service, Tokens tokens, Audit audit,
                                   Metrics metrics, boolean metricsPublic) throws InterruptedException {
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -51,7 +52,7 @@ public final class ApiServer implements AutoCloseable {
         ExecutorService endpoints = Executors.newVirtualThreadPerTaskExecutor();
         Router router = new Endpoints(service, metrics, audit).router(metricsPublic);
         try {
-            Channel channel = new ServerBootstrap()
+            ChannelFuture bound = new ServerBootstrap()
                     .group(boss, loop)
                     .channel(NioServerSocketChannel.class)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -63,8 +64,12 @@ public final class ApiServer implements AutoCloseable {
                                     .addLast(new ApiHandler(router, tokens, audit, endpoints));
                         }
                     })
-                    .bind(listen).sync().channel();
-            return new ApiServer(boss, loop, endpoints, channel);
+                    .bind(listen).await();
+            if (!bound.isSuccess()) {
+                throw new IllegalStateException("cannot listen on " + listen.getHostString() + ":" + listen.getPort() + ": " + bound.cause().getMessage(),
+                        bound.cause());
+            }
+            return new ApiServer(boss, loop, endpoints, bound.channel());
         } catch (InterruptedException | RuntimeException e) {
             boss.shutdownGracefully();
             loop.shutdownGracefully();

@@ -21,7 +21,10 @@ public final class Main implements Runnable {
 
     /** The configured command line, for tests too. */
     static CommandLine commandLine() {
-        return new CommandLine(new Main()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+        CommandLine commandLine = new CommandLine(new Main());
+        // every command answers --help (and --version), as the top level does
+        commandLine.getSubcommands().values().forEach(sub -> sub.getCommandSpec().mixinStandardHelpOptions(true));
+        return commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof BpfException || e instanceof IllegalStateException || e instanceof IllegalArgumentException
                     || e instanceof java.io.UncheckedIOException) {
                 cmd.getErr().println("synguard: " + e.getMessage());

@@ -155,7 +155,9 @@ public final class FloodGenerator implements AutoCloseable {
     /**
      * Frames per test run. Each run costs the kernel a fixed ~25 ms to set up and tear down its page
      * pool (an RCU grace period), which a second sender sends through; so runs are long: flat out
-     * CHUNK, rate-capped 1/20 s worth, sent as a burst.
+     * CHUNK, rate-capped 1/20 s worth, sent as a burst. A veth peer whose NAPI runs in the sender's
+     * softirq (the default) takes each batch in before the next; one whose NAPI thread runs on
+     * another CPU, slower than the burst, loses what overflows its 256-frame ring.
      */
     static int chunk(long rate) {
         return rate == 0 ? CHUNK : Math.clamp(rate / 20, BATCH, CHUNK);

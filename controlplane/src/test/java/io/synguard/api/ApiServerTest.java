@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The real server on a loopback port, with the fake service behind it, spoken to over HTTP. */
@@ -120,6 +121,13 @@ class ApiServerTest {
     void listensOnTheEphemeralPortItWasGiven() {
         assertEquals("127.0.0.1", address.getAddress().getHostAddress());
         assertNotEquals(0, address.getPort());
+    }
+
+    @Test
+    void aTakenAddressIsRefusedWithTheAddressInTheMessage() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ApiServer.start(address, service, tokens,
+                new Audit(InstantSource.fixed(FakeService.NOW)), new Metrics(service::status, service::listsByOrigin), false));
+        assertTrue(e.getMessage().startsWith("cannot listen on 127.0.0.1:" + address.getPort() + ": "), e.getMessage());
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -131,6 +132,40 @@ class FloodGeneratorTest {
             long received = Long.parseLong(net.exec(dut, "cat", "/sys/class/net/sgf1/statistics/rx_packets").strip())
                     + Long.parseLong(net.exec(dut, "cat", "/sys/class/net/sgf1/statistics/rx_dropped").strip());
             assertTrue(received >= 30_000, "the peer saw them all: " + received);
+        }
+    }
+
+    @Test
+    void aRateCappedFloodIsPacedByTheClockItIsGiven() throws Exception {
+        AtomicLong now = new AtomicLong(1_000_000_000L);
+        ThreadLocal<Long> seen = ThreadLocal.withInitial(now::get);
+        FloodGenerator.Pace fake = new FloodGenerator.Pace() {
+            @Override
+            public long nanoTime() {
+                seen.set(now.get());
+                return seen.get();
+            }
+
+            @Override
+            public void sleep(long nanos) {
+                now.accumulateAndGet(seen.get() + nanos, Math::max); // each sender wakes at its own time
+            }
+        };
+        try (TestNetwork net = new TestNetwork(); FloodGenerator paced = FloodGenerator.load(fake)) {
+            String gen = net.namespace("gen");
+            String dut = net.namespace("dut");
+            net.veth(gen, "sgf0", dut, "sgf1");
+            Flood flood = Flood.of(Sources.parse("fixed:198.19.0.66"), SERVER, 8080, 1000, 0, Duration.ofSeconds(2));
+            long wall = System.nanoTime();
+
+            FloodGenerator.Report report = paced.run(flood, new FloodGenerator.Egress(TestNetwork.path(gen), "sgf0", PEER, -1),
+                    p -> { });
+
+            // 1000 a second for 2 s, in chunks of one batch due at their share of the rate: 8 fit, the
+            // last of them at 1.79 s, unless the other sender's wait for the deadline overtakes it
+            assertTrue(report.sent() == 8 * FloodGenerator.BATCH || report.sent() == 7 * FloodGenerator.BATCH,
+                    "sent " + report.sent());
+            assertTrue(System.nanoTime() - wall < 1_500_000_000L, "two paced seconds passed on the given clock, not the wall's");
         }
     }
 

@@ -1,0 +1,86 @@
+package io.synguard.bench;
+
+import io.synguard.json.Json;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The live benchmarks, shortened, as CI runs them: they build their world, flood, measure every
+ * filter and protection, write their JSON, and leave nothing behind. They need root; under CI=true
+ * they fail without it.
+ */
+class BenchmarksIT {
+
+    @BeforeAll
+    static void root() {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if ("true".equals(System.getenv("CI"))) {
+            assertTrue(root, "the live benchmarks need root, and CI runs as root");
+        }
+        assumeTrue(root, "the live benchmarks need root");
+        System.setProperty("synguard.root", Path.of("..").toAbsolutePath().normalize().toString());
+    }
+
+    @Test
+    void peersMeasuresEveryFilterInEveryScenarioAndCleansUp(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("peers.json");
+        Path chart = dir.resolve("peers.svg");
+
+        PeersBench.main(List.of("--rounds", "1", "--seconds", "1", "--blocklist", "65536", "--json", json.toString(),
+                "--chart", chart.toString()));
+
+        JsonNode rows = Json.mapper().readTree(Files.readString(json)).get("results");
+        assertEquals(3 * 6, rows.size(), rows.toString());
+        Set<String> seen = new HashSet<>();
+        for (JsonNode row : rows) {
+            String filter = row.get("filter").asText();
+            seen.add(row.get("scenario").asText() + "/" + filter);
+            assertTrue(row.get("gen_mpps").asDouble() > 0.05, row.toString());
+            assertTrue(row.get("rx_mpps").asDouble() > 0, row.toString());
+            if (!filter.equals("xdp_pass") && !(filter.equals("xdp-filter") && row.get("scenario").asText().equals("blocklist-1m"))) {
+                assertTrue(row.get("drop_mpps").asDouble() > 0, "it dropped: " + row);
+            }
+        }
+        assertEquals(18, seen.size());
+        assertTrue(Files.readString(chart).contains("</svg>"));
+        assertNothingLeft();
+    }
+
+    @Test
+    void serviceUnderAttackComparesTheProtectionsAndSeesSynguardDetect(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("service.json");
+
+        ServiceBench.main(List.of("--rounds", "1", "--seconds", "3", "--json", json.toString()));
+
+        JsonNode rows = Json.mapper().readTree(Files.readString(json)).get("results");
+        assertEquals(ServiceBench.RATES.length * ServiceBench.PROTECTIONS.size(), rows.size(), rows.toString());
+        for (JsonNode row : rows) {
+            assertTrue(row.get("legit_success_pct").isNumber(), row.toString());
+            if (row.get("protection").asText().equals("synguard") && row.get("flood").asText().equals("flat out")) {
+                assertFalse(row.get("detect_s").isNull(), "synguard saw the flood: " + row);
+            }
+        }
+        assertNothingLeft();
+    }
+
+    private static void assertNothingLeft() {
+        String prefix = "sgb-" + ProcessHandle.current().pid() + "-";
+        assertFalse(BenchWorld.run("ip", "netns", "list").contains(prefix), "a namespace is left");
+        assertFalse(BenchWorld.run("cat", "/proc/mounts").contains("synguard-bench-bpffs"), "a bpffs is left mounted");
+    }
+}
