@@ -113,21 +113,19 @@ final class BenchWorld implements AutoCloseable {
                 drops += Long.parseLong(line.substring(line.indexOf(':') + 2));
             }
         }
-        long overflow = Long.parseLong(in(srv, "cat", "/sys/class/net/" + IFACE + "/statistics/rx_dropped").strip());
         List<String> ip = in(srv, "cat", "/proc/net/snmp").lines().filter(l -> l.startsWith("Ip: ")).toList();
         long ipIn = Long.parseLong(ip.get(1).split(" ")[List.of(ip.get(0).split(" ")).indexOf("InReceives")]);
-        return new DutStats(packets, drops, overflow, ipIn);
+        return new DutStats(packets, drops, ipIn);
     }
 
     /**
      * Counters of the device under test's veth.
      *
-     * @param received frames its NAPI poll took in (whatever became of them)
-     * @param xdpDrops of those, dropped by an XDP program
-     * @param overflow frames lost before that, its receive ring full
-     * @param ipReceived of those it took in, how many reached IP (the namespace's Ip InReceives)
+     * @param received   frames its NAPI poll took in (whatever became of them; the rest overflowed its ring)
+     * @param xdpDrops   of those, dropped by an XDP program
+     * @param ipReceived of those, how many reached IP (the namespace's Ip InReceives)
      */
-    record DutStats(long received, long xdpDrops, long overflow, long ipReceived) {}
+    record DutStats(long received, long xdpDrops, long ipReceived) {}
 
     private static Set<Long> napiThreads() {
         Set<Long> pids = new HashSet<>();

@@ -8,9 +8,6 @@ import io.synguard.bpf.XdpLink;
 import io.synguard.bpf.XdpMode;
 import io.synguard.net.Prefix;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -25,7 +22,7 @@ final class CeilingFilter implements PeerFilter {
     private CeilingFilter(String name, String program, Path namespace) {
         this.name = name;
         this.namespace = namespace;
-        this.object = BpfObject.open("ceiling", elf());
+        this.object = BpfObject.open("ceiling", BpfObject.elf(CeilingFilter.class, "ceiling.bpf.o"));
         try {
             object.load();
             this.program = object.program(program);
@@ -76,16 +73,5 @@ final class CeilingFilter implements PeerFilter {
     public void close() {
         disable();
         object.close();
-    }
-
-    private static byte[] elf() {
-        try (InputStream in = CeilingFilter.class.getResourceAsStream("ceiling.bpf.o")) {
-            if (in == null) {
-                throw new IllegalStateException("ceiling.bpf.o is missing: the benchmarks build did not compile it");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

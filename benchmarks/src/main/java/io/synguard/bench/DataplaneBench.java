@@ -1,14 +1,12 @@
 package io.synguard.bench;
 
+import io.synguard.bpf.BpfObject;
 import io.synguard.bpf.BpfProgram;
 import io.synguard.bpf.Cpus;
 import io.synguard.bpf.TestRun;
 import io.synguard.dataplane.Counters;
 import io.synguard.dataplane.Dataplane;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -79,13 +77,6 @@ public class DataplaneBench {
     }
 
     static byte[] objectBytes() {
-        try (InputStream in = DataplaneBench.class.getResourceAsStream(OBJECT)) {
-            if (in == null) {
-                throw new IllegalStateException(OBJECT + " is missing: the benchmarks build did not compile it");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return BpfObject.elf(DataplaneBench.class, OBJECT);
     }
 }

@@ -1,5 +1,8 @@
 package io.synguard.bpf;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
@@ -92,6 +95,21 @@ public final class BpfObject implements AutoCloseable {
         this.arena = arena;
         this.obj = obj;
         this.log = log;
+    }
+
+    /**
+     * The bytes of a BPF object shipped as a resource (resolved against anchor, as
+     * {@link Class#getResourceAsStream} does); an IllegalStateException when the build left it out.
+     */
+    public static byte[] elf(Class<?> anchor, String resource) {
+        try (InputStream in = anchor.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException(resource + " is missing from the classpath: the build did not compile the BPF object");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Parses an ELF object; nothing reaches the kernel until {@link #load}. */

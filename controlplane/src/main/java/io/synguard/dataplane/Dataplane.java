@@ -6,7 +6,6 @@ import io.synguard.bpf.BpfProgram;
 import io.synguard.bpf.MappedRegion;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,7 +90,7 @@ public final class Dataplane implements AutoCloseable {
 
     /** Loads the production object. */
     public static Dataplane load(Options options) {
-        return load(readResource(OBJECT_RESOURCE), PROGRAM, options);
+        return load(BpfObject.elf(Dataplane.class, OBJECT_RESOURCE), PROGRAM, options);
     }
 
     /**
@@ -225,17 +224,6 @@ public final class Dataplane implements AutoCloseable {
         rulesRegion.close();
         configRegion.close();
         object.close();
-    }
-
-    static byte[] readResource(String name) {
-        try (InputStream in = Dataplane.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException(name + " is missing from the classpath: the build did not compile the BPF object");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static void closeQuietly(AutoCloseable c, RuntimeException primary) {

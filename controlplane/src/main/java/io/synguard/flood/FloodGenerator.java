@@ -9,9 +9,6 @@ import io.synguard.bpf.NetNamespace;
 import io.synguard.bpf.TestRun;
 import io.synguard.net.Prefix;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -64,7 +61,7 @@ public final class FloodGenerator implements AutoCloseable {
     }
 
     static FloodGenerator load(Pace pace) {
-        BpfObject object = BpfObject.open("flood", elf());
+        BpfObject object = BpfObject.open("flood", BpfObject.elf(FloodGenerator.class, "flood.bpf.o"));
         try {
             object.load();
             return new FloodGenerator(object, pace);
@@ -201,17 +198,6 @@ public final class FloodGenerator implements AutoCloseable {
     /** An address into value at offset, in network order, IPv4 in the first word. */
     private static void put(MemorySegment value, long offset, byte[] address) {
         MemorySegment.copy(address, 0, value, ValueLayout.JAVA_BYTE, offset, address.length);
-    }
-
-    private static byte[] elf() {
-        try (InputStream in = FloodGenerator.class.getResourceAsStream("flood.bpf.o")) {
-            if (in == null) {
-                throw new IllegalStateException("flood.bpf.o is missing from the classpath: the build did not compile it");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @Override

@@ -20,7 +20,7 @@ class AbiMirrorTest {
 
     @BeforeAll
     static void open() {
-        object = BpfObject.open("synguard", Dataplane.readResource(Dataplane.OBJECT_RESOURCE));
+        object = BpfObject.open("synguard", BpfObject.elf(Dataplane.class, Dataplane.OBJECT_RESOURCE));
     }
 
     @AfterAll
