@@ -17,7 +17,7 @@ import java.util.Map;
  */
 final class AbiCheck {
     /** The C enums that carry the ABI's constants. */
-    static final List<String> ENUMS = List.of("sg_abi_const", "sg_mode", "sg_counter", "sg_family",
+    static final List<String> ENUMS = List.of("sg_abi_const", "sg_mode", "sg_cookie_mode", "sg_counter", "sg_family",
             "sg_rule_kind", "sg_rule_serial", "sg_event_kind");
 
     private AbiCheck() {}
@@ -33,6 +33,11 @@ final class AbiCheck {
         c.put("SG_T16_SHORT_SHIFT", (long) Abi.T16_SHORT_SHIFT);
         c.put("SG_T16_SHORT_MASK", (long) Abi.T16_SHORT_MASK);
         c.put("SG_META_AUTO", (long) Abi.META_AUTO);
+        c.put("SG_COOKIE_COUNT_SHIFT", (long) Abi.COOKIE_COUNT_SHIFT);
+        c.put("SG_COOKIE_ACK_BURST", (long) Abi.COOKIE_ACK_BURST);
+        c.put("SG_COOKIES_OFF", (long) Abi.COOKIES_OFF);
+        c.put("SG_COOKIES_OWN", (long) Abi.COOKIES_OWN);
+        c.put("SG_COOKIES_KERNEL", (long) Abi.COOKIES_KERNEL);
         c.put("SG_MODE_ENFORCE", (long) Abi.MODE_ENFORCE);
         c.put("SG_MODE_MONITOR", (long) Abi.MODE_MONITOR);
         for (Abi.Counter counter : Abi.Counter.values()) {
@@ -62,6 +67,7 @@ final class AbiCheck {
         m.put(Dataplane.ALLOW_V6, new long[]{Abi.LPM_V6_KEY.byteSize(), Abi.RULE_META.byteSize()});
         m.put(Dataplane.RATE, new long[]{4, Abi.RATE_SET.byteSize()});
         m.put(Dataplane.EVENTS, new long[]{0, 0});
+        m.put(Dataplane.COOKIE_KEYS, new long[]{4, Abi.COOKIE_KEYS.byteSize()});
         return m;
     }
 

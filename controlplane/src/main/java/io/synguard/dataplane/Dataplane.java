@@ -42,9 +42,11 @@ public final class Dataplane implements AutoCloseable {
     static final String SKETCH = "sg_sketch";
     static final String CPU = "sg_cpu";
     static final String EVENTS = "sg_events";
+    static final String COOKIE_KEYS = "sg_cookie_keys";
+    static final String COOKIE_ACKS = "sg_cookie_acks";
     /** Every map, each pinned under its name. */
     static final List<String> MAPS = List.of(CONFIG, COUNTERS, RULES, T16, BLOCK_V4, BLOCK_V6, ALLOW_V4, ALLOW_V6,
-            RATE, SKETCH, CPU, EVENTS);
+            RATE, SKETCH, CPU, EVENTS, COOKIE_KEYS, COOKIE_ACKS);
 
     private final BpfObject object;
     private final MappedRegion configRegion;

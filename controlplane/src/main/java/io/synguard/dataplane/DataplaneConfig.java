@@ -18,6 +18,9 @@ public final class DataplaneConfig {
     private static final VarHandle EVENT_BUDGET = Abi.field(Abi.CONFIG, "event_budget");
     private static final VarHandle RL_SEED = Abi.field(Abi.CONFIG, "rl_seed");
     private static final VarHandle RL_SETS_MASK = Abi.field(Abi.CONFIG, "rl_sets_mask");
+    private static final VarHandle COOKIE_MODE = Abi.field(Abi.CONFIG, "cookie_mode");
+    private static final VarHandle COOKIE_WSCALE = Abi.field(Abi.CONFIG, "cookie_wscale");
+    private static final VarHandle COOKIE_MSS = Abi.field(Abi.CONFIG, "cookie_mss");
 
     /** The highest per-source rate: beyond it no source is worth a bucket. */
     public static final long MAX_PPS = 1_000_000;
@@ -100,8 +103,47 @@ public final class DataplaneConfig {
         RL_ADMIT_BUDGET.setRelease(config, 0L, sources);
     }
 
+    /**
+     * Whether and how SYNs that pass the ladder are answered with SYN cookies from XDP; wscale is the
+     * window scale the SYN-ACK offers (what the kernel would choose for the listener) and mss the MSS
+     * it offers over IPv4 (IPv6: 20 less), the interface's MTU - 40. Mode last: the fields it reads
+     * are in place first.
+     */
+    public void setCookies(CookieMode mode, int wscale, int mss) {
+        if (wscale < 0 || wscale > 14) {
+            throw new IllegalArgumentException("window scale must be 0..14, was " + wscale);
+        }
+        if (mss < 1280 || mss > 65535) {
+            throw new IllegalArgumentException("MSS must be 1280..65535, was " + mss);
+        }
+        COOKIE_WSCALE.setRelease(config, 0L, (byte) wscale);
+        COOKIE_MSS.setRelease(config, 0L, (short) mss);
+        COOKIE_MODE.setRelease(config, 0L, (byte) mode.abi);
+    }
+
+    public CookieMode cookieMode() {
+        int abi = (byte) COOKIE_MODE.getAcquire(config, 0L);
+        for (CookieMode m : CookieMode.values()) {
+            if (m.abi == abi) {
+                return m;
+            }
+        }
+        throw new IllegalStateException("unknown cookie mode " + abi + " in sg_config");
+    }
+
     /** Enforce drops; monitor only counts what it would drop. */
     public enum Mode { ENFORCE, MONITOR }
+
+    /** enum sg_cookie_mode: off, synguard's own cookie, or the kernel's. */
+    public enum CookieMode {
+        OFF(Abi.COOKIES_OFF), OWN(Abi.COOKIES_OWN), KERNEL(Abi.COOKIES_KERNEL);
+
+        final int abi;
+
+        CookieMode(int abi) {
+            this.abi = abi;
+        }
+    }
 
     /**
      * @param pps   SYNs a second a source may send (0: no limit)
