@@ -57,6 +57,7 @@ public final class Dataplane implements AutoCloseable {
     private final RuleList allowlist;
     private final Counters counters;
     private final RateTable rateTable;
+    private final CookieKeys cookieKeys;
     private final int ruleCapacity;
 
     private Dataplane(BpfObject object, MappedRegion configRegion, MappedRegion rulesRegion, MappedRegion t16Region,
@@ -81,6 +82,8 @@ public final class Dataplane implements AutoCloseable {
         this.allowlist = new RuleList(RuleKind.ALLOW, object.map(ALLOW_V4), object.map(ALLOW_V6), index, serials);
         this.counters = new Counters(object.map(COUNTERS));
         this.rateTable = new RateTable(object.map(RATE));
+        this.cookieKeys = new CookieKeys(object.map(COOKIE_KEYS));
+        cookieKeys.reset(random); // a secret is never taken over from an earlier run: not even this one knows it
         this.ruleCapacity = index.capacity();
         if (!fresh) {
             int repaired = blocklist.reconcile() + allowlist.reconcile();
@@ -202,6 +205,11 @@ public final class Dataplane implements AutoCloseable {
 
     public RateTable rateTable() {
         return rateTable;
+    }
+
+    /** The SYN cookie secret. */
+    public CookieKeys cookieKeys() {
+        return cookieKeys;
     }
 
     /** Rules (allow and block together) the index takes at most. */
