@@ -277,5 +277,10 @@ final class SynCookies {
             return new Segment(l2, v6, src, dst, b.getShort(l4) & 0xffff, b.getShort(l4 + 2) & 0xffff, b.getInt(l4 + 4),
                     b.getInt(l4 + 8), f[l4 + 13] & 0xff, mss, ws, sack, ts, tsval, tsecr, l4);
         }
+
+        /** The same segment with another sequence number. */
+        Segment withIsn(int seq) {
+            return new Segment(l2, v6, src, dst, sport, dport, seq, ack, flags, mss, wscale, sack, ts, tsval, tsecr, l4Offset);
+        }
     }
 }
