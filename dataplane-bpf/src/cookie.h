@@ -198,10 +198,12 @@ static __always_inline __u32 cookie_count(void)
 	return bpf_ktime_get_ns() >> SG_COOKIE_COUNT_SHIFT;
 }
 
+/* The cookie for t and info at monotonic time now_ns. */
 static __always_inline __u32 cookie_make(const struct sg_cookie_keys *keys,
-					 const struct cookie_tuple *t, __u32 info)
+					 const struct cookie_tuple *t, __u32 info,
+					 __u64 now_ns)
 {
-	__u32 count = cookie_count();
+	__u32 count = now_ns >> SG_COOKIE_COUNT_SHIFT;
 
 	return sg_cookie_mac(keys, keys->current, t, count, info) << 9 |
 	       (count & 1) << 8 | (info & 0xff);

@@ -153,6 +153,7 @@ __attribute__((noinline)) int sg_cookie_synack(struct xdp_md *ctx, __u32 mode)
 	struct bpf_sock *sk;
 	__u32 zero = 0, optlen, l3len, info, cookie, mssind, mss_adv, ws_ok;
 	__u32 sack, ecn, sum, tsval = 0, now_ms, eff, win, wscale;
+	__u64 now_ns = bpf_ktime_get_ns();
 	__u8 flags;
 	__s64 gen;
 	int delta;
@@ -178,7 +179,8 @@ __attribute__((noinline)) int sg_cookie_synack(struct xdp_md *ctx, __u32 mode)
 	sc = bpf_map_lookup_elem(&sg_synack_scratch, &zero);
 	if (!cfg || !keys || !sc || l3 > 22 || l4 > 255)
 		return XDP_PASS;
-	__builtin_memset(sc, 0, sizeof(*sc));
+	/* every byte sent is written below but the TCP header's spare ones */
+	__builtin_memset(&sc->out.th, 0, sizeof(sc->out.th));
 	o = &sc->syn.w.o;
 	l3len = family == SG_FAMILY_V4 ? sizeof(struct iphdr) : sizeof(struct ipv6hdr);
 
@@ -258,11 +260,11 @@ __attribute__((noinline)) int sg_cookie_synack(struct xdp_md *ctx, __u32 mode)
 		bpf_sk_release(sk);
 		info = mssind | (ws_ok ? o->wscale : SG_INFO_WS_NONE) << SG_INFO_WS_SHIFT |
 		       (sack ? SG_INFO_SACK : 0) | (ecn ? SG_INFO_ECN : 0);
-		cookie = cookie_make(keys, &t, info);
+		cookie = cookie_make(keys, &t, info, now_ns);
 	}
 
 	if (o->ts_ok) {
-		now_ms = bpf_ktime_get_ns() / 1000000;
+		now_ms = now_ns / 1000000;
 		tsval = (now_ms & ~0x3fu) | (ws_ok ? o->wscale : SG_INFO_WS_NONE) |
 			(sack ? 0x10 : 0) | (ecn ? 0x20 : 0);
 		if ((__s32)(tsval - now_ms) > 0)
