@@ -44,7 +44,7 @@ public final class Dataplane implements AutoCloseable {
     static final String EVENTS = "sg_events";
     static final String COOKIE_KEYS = "sg_cookie_keys";
     static final String COOKIE_ACKS = "sg_cookie_acks";
-    /** Every map, each pinned under its name. */
+    /** Every map, each pinned under its name but the cookie secret. */
     static final List<String> MAPS = List.of(CONFIG, COUNTERS, RULES, T16, BLOCK_V4, BLOCK_V6, ALLOW_V4, ALLOW_V6,
             RATE, SKETCH, CPU, EVENTS, COOKIE_KEYS, COOKIE_ACKS);
 
@@ -161,6 +161,9 @@ public final class Dataplane implements AutoCloseable {
         }
         boolean reused = false;
         for (String name : MAPS) {
+            if (name.equals(COOKIE_KEYS)) {
+                continue; // the secret is made afresh at every load: no pin to find it by
+            }
             Path pin = dir.resolve(name);
             BpfObject.MapSpec spec = object.mapSpec(name);
             if (Files.exists(pin)) {
