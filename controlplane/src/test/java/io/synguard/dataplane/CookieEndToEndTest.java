@@ -11,8 +11,13 @@ import io.synguard.testing.BpfTest;
 import io.synguard.testing.Tcp;
 import io.synguard.testing.TestNetwork;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -106,7 +111,7 @@ class CookieEndToEndTest {
     void ownCookies() {
         sysctl("net.ipv4.tcp_syncookies=1");
         sysctl("net.ipv4.tcp_timestamps=1");
-        dataplane.config().setCookies(CookieMode.OWN, 7, 1460);
+        dataplane.config().setCookies(CookieMode.OWN, kernelWindowScale(), 1460);
     }
 
     @Test
@@ -129,6 +134,67 @@ class CookieEndToEndTest {
     void connectsThroughKernelCookiesOverIpv6() {
         kernelCookies();
         assertConnectsThroughCookies(CLIENT6, SERVER6, false);
+    }
+
+    @Test
+    void ownCookieConnectionsKeepWindowScaleSackAndTimestamps() throws IOException, InterruptedException {
+        assertOptionsSurvive(CLIENT, SERVER);
+        assertOptionsSurvive(CLIENT6, SERVER6);
+    }
+
+    @Test
+    void kernelCookieConnectionsKeepWindowScaleSackAndTimestamps() throws IOException, InterruptedException {
+        kernelCookies();
+        assertOptionsSurvive(CLIENT, SERVER);
+        assertOptionsSurvive(CLIENT6, SERVER6);
+    }
+
+    /**
+     * What TCP_INFO says of the server's side of a connection made through a cookie: timestamps, SACK
+     * and window scale in effect, both scales the kernel's (ss here does not show the options).
+     */
+    private void assertOptionsSurvive(String client, String target) throws IOException, InterruptedException {
+        int port = PORT + 1;
+        Process server = new ProcessBuilder("ip", "netns", "exec", srvName, "python3", "-c", TCP_INFO_SERVER, target,
+                String.valueOf(port)).redirectErrorStream(true).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream()))) {
+            assertEquals("ready", out.readLine());
+            long sent = dataplane.counters().read().get(COOKIES_SENT);
+            try (SocketChannel c = NetNamespace.inside(net, CookieEndToEndTest::channel)) {
+                c.bind(new InetSocketAddress(client, 0));
+                c.connect(new InetSocketAddress(target, port));
+                c.write(ByteBuffer.wrap(new byte[64 * 1024]));
+            }
+            int ws = kernelWindowScale(); // the client's namespace has the same buffers
+            assertEquals("options 7 wscale " + ws + " " + ws, out.readLine(),
+                    "timestamps, SACK and window scale (bits 1, 2, 4), both scales");
+            assertEquals(sent + 1, dataplane.counters().read().get(COOKIES_SENT), "answered with a cookie");
+        } finally {
+            server.destroy();
+            server.waitFor();
+        }
+    }
+
+    /** Accepts one connection on argv[1]:argv[2], reads what comes, prints its TCP_INFO options. */
+    private static final String TCP_INFO_SERVER = """
+            import socket, sys
+            s = socket.socket(socket.AF_INET6 if ':' in sys.argv[1] else socket.AF_INET)
+            s.bind((sys.argv[1], int(sys.argv[2])))
+            s.listen(8)
+            print('ready', flush=True)
+            c, _ = s.accept()
+            while c.recv(65536):
+                pass
+            i = c.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 104)
+            print('options', i[5], 'wscale', i[6] & 15, i[6] >> 4, flush=True)
+            """;
+
+    private static SocketChannel channel() {
+        try {
+            return SocketChannel.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test
@@ -197,7 +263,15 @@ class CookieEndToEndTest {
     private void kernelCookies() {
         sysctl("net.ipv4.tcp_syncookies=2");
         sysctl("net.ipv4.tcp_timestamps=2");
-        dataplane.config().setCookies(CookieMode.KERNEL, 7, 1460);
+        // the kernel's cookie path takes the window scale it would choose itself: offer exactly that
+        dataplane.config().setCookies(CookieMode.KERNEL, kernelWindowScale(), 1460);
+    }
+
+    /** The window scale the kernel gives a listener here: log2 of the largest receive buffer, less 15. */
+    private static int kernelWindowScale() {
+        long rmem = Long.parseLong(network.exec(srvName, "sysctl", "-n", "net.ipv4.tcp_rmem").strip().split("\\s+")[2]);
+        long max = Long.parseLong(network.exec(srvName, "sysctl", "-n", "net.core.rmem_max").strip());
+        return Math.clamp(63 - Long.numberOfLeadingZeros(Math.max(rmem, max)) - 15, 0, 14);
     }
 
     private static void sysctl(String setting) {
