@@ -5,7 +5,6 @@ import io.synguard.config.Settings;
 import io.synguard.dataplane.RuleKind;
 import io.synguard.net.Prefix;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.InstantSource;
@@ -38,13 +37,11 @@ class EndpointsTest {
     private Exchange api;
 
     @BeforeEach
-    void start() throws IOException {
+    void start() {
         service = new FakeService(dir);
-        Path tokenFile = TokensTest.writeToken(dir.resolve("token"), TOKEN + "\n");
-        Tokens tokens = Tokens.loadOrCreate(tokenFile);
+        Tokens tokens = new Tokens(TOKEN);
         Audit audit = new Audit(InstantSource.fixed(FakeService.NOW));
-        Metrics metrics = new Metrics(service::status, service::listsByOrigin);
-        api = new Exchange(new Endpoints(service, metrics, audit).router(false), tokens, audit, TOKEN);
+        api = new Exchange(new Endpoints(service, service.metrics(), audit).router(false), tokens, audit, TOKEN);
     }
 
     @AfterEach

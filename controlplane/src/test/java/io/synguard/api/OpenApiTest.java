@@ -3,7 +3,6 @@ package io.synguard.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.handler.codec.http.HttpHeaderNames;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.Locale;
@@ -36,11 +35,11 @@ class OpenApiTest {
     private Exchange api;
 
     @BeforeEach
-    void start() throws IOException {
+    void start() {
         service = new FakeService(dir);
-        Tokens tokens = Tokens.loadOrCreate(TokensTest.writeToken(dir.resolve("token"), TOKEN + "\n"));
+        Tokens tokens = new Tokens(TOKEN);
         Audit audit = new Audit(InstantSource.fixed(FakeService.NOW));
-        router = new Endpoints(service, new Metrics(service::status, service::listsByOrigin), audit).router(false);
+        router = new Endpoints(service, service.metrics(), audit).router(false);
         api = new Exchange(router, tokens, audit, TOKEN);
     }
 
