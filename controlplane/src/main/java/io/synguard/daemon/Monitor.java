@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The control loop: every interval, read the counters and the rate table, let the detector judge
- * the SYN rate, block what the mitigator plans, and keep what it judged for {@link #status}. Runs on one
- * thread; reports from the ring buffer arrive through {@link #reported}.
+ * the SYN rate, block what the mitigator plans, and keep what it judged for {@link #status}. Runs
+ * on one thread; reports from the ring buffer arrive through {@link #reported}.
  */
 final class Monitor {
     private static final Logger LOG = LoggerFactory.getLogger(Monitor.class);

@@ -73,6 +73,11 @@ final class FakeService implements Service, AutoCloseable {
         return new Metrics(this::status, policy::countByOrigin);
     }
 
+    /** The endpoints over this service, /metrics behind the token. */
+    Router router() {
+        return new Endpoints(this, metrics(), new Audit(InstantSource.fixed(NOW))).router(false);
+    }
+
     /** The policy behind the lists, for the tests to look into. */
     Policy policy() {
         return policy;

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.handler.codec.http.HttpHeaderNames;
 
 import java.nio.file.Path;
-import java.time.InstantSource;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -37,10 +36,8 @@ class OpenApiTest {
     @BeforeEach
     void start() {
         service = new FakeService(dir);
-        Tokens tokens = new Tokens(TOKEN);
-        Audit audit = new Audit(InstantSource.fixed(FakeService.NOW));
-        router = new Endpoints(service, service.metrics(), audit).router(false);
-        api = new Exchange(router, tokens, audit, TOKEN);
+        router = service.router();
+        api = new Exchange(router, TOKEN);
     }
 
     @AfterEach
