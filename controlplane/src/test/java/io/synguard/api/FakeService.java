@@ -55,13 +55,11 @@ final class FakeService implements Service, AutoCloseable {
 
     private final Journal journal;
     private final Policy policy;
-    private final OperatorLists lists;
     private volatile Settings settings = Settings.DEFAULTS;
 
     FakeService(Path dir) {
         journal = Journal.open(dir.resolve("journal"), Json.mapper());
         policy = new Policy(store, journal, InstantSource.fixed(NOW), Ticker.systemTicker(), Runnable::run);
-        lists = new OperatorLists(policy);
     }
 
     static SourceRates.SourceRate source(String address, double synPps, double droppedPps) {
@@ -101,7 +99,7 @@ final class FakeService implements Service, AutoCloseable {
 
     @Override
     public OperatorLists lists() {
-        return lists;
+        return new OperatorLists(policy);
     }
 
     @Override
