@@ -4,22 +4,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.synguard.api.ApiServer;
 import io.synguard.api.Audit;
-import io.synguard.api.Metrics;
+import io.synguard.api.OperatorLists;
 import io.synguard.api.Service;
 import io.synguard.api.Tokens;
-import io.synguard.api.Views;
 import io.synguard.bpf.Bpffs;
 import io.synguard.bpf.XdpMode;
 import io.synguard.config.Settings;
+import io.synguard.config.TokenFile;
 import io.synguard.dataplane.Attachment;
 import io.synguard.dataplane.Dataplane;
 import io.synguard.dataplane.DataplaneConfig;
 import io.synguard.dataplane.RateLimitEvents;
-import io.synguard.dataplane.RuleKind;
 import io.synguard.detect.SourceRates;
+import io.synguard.detect.Status;
 import io.synguard.json.Json;
+import io.synguard.metrics.Metrics;
 import io.synguard.policy.KernelRules;
-import io.synguard.policy.Origin;
 import io.synguard.policy.Policy;
 import io.synguard.state.Journal;
 
@@ -30,9 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.InstantSource;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -54,9 +52,9 @@ public final class Daemon implements Service, AutoCloseable {
     private final Dataplane dataplane;
     private final Journal journal;
     private final Policy policy;
+    private final OperatorLists lists;
     private final Attachment attachment;
     private final Monitor monitor;
-    private final Monitor.Status status;
     private final Metrics metrics;
     private final ApiServer api;
     private final ScheduledExecutorService scheduler;
@@ -88,7 +86,7 @@ public final class Daemon implements Service, AutoCloseable {
     private Daemon(Options options, InstantSource clock, Ticker ticker) throws InterruptedException {
         this.options = options;
         prepareStateDir(options.stateDir());
-        Tokens tokens = Tokens.loadOrCreate(options.tokenFile());
+        Tokens tokens = new Tokens(TokenFile.loadOrCreate(options.tokenFile()));
         ensureBpffs(options.pinDirectory());
         this.dataplane = Dataplane.load(Dataplane.Options.defaults().withMaxRules(options.maxRules())
                 .withPinDirectory(options.pinDirectory()));
@@ -103,10 +101,9 @@ public final class Daemon implements Service, AutoCloseable {
         apply(settings);
 
         this.attachment = Attachment.attach(dataplane, options.iface(), options.attach(), options.pinDirectory());
-        this.status = new Monitor.Status(options.iface(), attachment::mode, () -> settings, policy,
-                () -> dataplane.counters().read(), clock);
-        this.metrics = new Metrics(status::get, this::listsByOrigin);
-        this.monitor = new Monitor(dataplane, policy, metrics, clock, () -> settings, status);
+        this.lists = new OperatorLists(policy);
+        this.metrics = new Metrics(this::status, policy::countByOrigin);
+        this.monitor = new Monitor(dataplane, policy, metrics, clock, () -> settings, options.iface(), attachment::mode);
         this.events = dataplane.openEvents();
         this.eventsThread = Thread.ofPlatform().name("synguard-events").daemon().start(this::pollEvents);
         schedule();
@@ -133,8 +130,8 @@ public final class Daemon implements Service, AutoCloseable {
     }
 
     @Override
-    public Views.Status status() {
-        return status.get();
+    public Status status() {
+        return monitor.status();
     }
 
     @Override
@@ -143,8 +140,8 @@ public final class Daemon implements Service, AutoCloseable {
     }
 
     @Override
-    public Policy policy() {
-        return policy;
+    public OperatorLists lists() {
+        return lists;
     }
 
     @Override
@@ -243,14 +240,6 @@ public final class Daemon implements Service, AutoCloseable {
         DataplaneConfig config = dataplane.config();
         config.setMode(s.mode() == Settings.Mode.MONITOR ? DataplaneConfig.Mode.MONITOR : DataplaneConfig.Mode.ENFORCE);
         config.setRateLimit(s.rateLimit().synPps(), s.rateLimit().burst());
-    }
-
-    private Map<RuleKind, Map<Origin, Long>> listsByOrigin() {
-        Map<RuleKind, Map<Origin, Long>> m = new EnumMap<>(RuleKind.class);
-        for (RuleKind k : RuleKind.values()) {
-            m.put(k, policy.countByOrigin(k));
-        }
-        return m;
     }
 
     private static Settings startingSettings(Settings journaled, Options o) {

@@ -3,19 +3,23 @@ package io.synguard.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.synguard.config.Settings;
+import io.synguard.dataplane.Abi.Counter;
+import io.synguard.dataplane.CounterValues;
 import io.synguard.dataplane.Rule;
 import io.synguard.dataplane.RuleKind;
 import io.synguard.dataplane.RuleSpec;
 import io.synguard.detect.SourceRates;
+import io.synguard.detect.Status;
 import io.synguard.json.Json;
+import io.synguard.metrics.Metrics;
 import io.synguard.net.Prefix;
-import io.synguard.policy.Origin;
 import io.synguard.policy.Policy;
 import io.synguard.policy.RuleStore;
 import io.synguard.state.Journal;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -33,11 +37,13 @@ import java.util.concurrent.ConcurrentHashMap;
 final class FakeService implements Service, AutoCloseable {
     static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
 
-    static final Views.Status STATUS = new Views.Status("eth0", "native", "enforce", 12,
-            new Views.Attack(false, null, 7, 5000, null, 3, 0, 0),
-            new Views.Totals(1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008),
-            new Views.Rates(11, 12, 13),
-            new Views.Lists(0, 0, 0));
+    static final Status STATUS = new Status("eth0", "native", Settings.Mode.ENFORCE, Duration.ofSeconds(12),
+            new Status.Attack(false, null, 7, 5000, false, 3, 0, 0),
+            CounterValues.of(Map.of(Counter.PACKETS, 1001L, Counter.TCP, 1002L, Counter.SYN, 1003L,
+                    Counter.SYN_PASSED, 1004L, Counter.DROPPED_BLOCKLIST, 1005L, Counter.DROPPED_RATELIMIT, 1006L,
+                    Counter.PASSED_ALLOWLIST, 1007L, Counter.MALFORMED, 1008L)),
+            new Status.Rates(11, 12, 13),
+            new Status.Lists(0, 0, 0));
 
     final RecordingStore store = new RecordingStore();
     /** Patches that were applied, in order; a refused patch is not here. */
@@ -60,10 +66,19 @@ final class FakeService implements Service, AutoCloseable {
         return new SourceRates.SourceRate(InetAddress.ofLiteral(address), synPps, droppedPps);
     }
 
-    /** Blocks and allows by origin, as the daemon hands them to {@link Metrics}. */
-    Map<RuleKind, Map<Origin, Long>> listsByOrigin() {
-        return Map.of(RuleKind.BLOCK, policy.countByOrigin(RuleKind.BLOCK),
-                RuleKind.ALLOW, policy.countByOrigin(RuleKind.ALLOW));
+    /** Metrics over this service's status and lists, as the daemon makes them. */
+    Metrics metrics() {
+        return new Metrics(this::status, policy::countByOrigin);
+    }
+
+    /** The endpoints over this service, /metrics behind the token. */
+    Router router() {
+        return new Endpoints(this, metrics(), new Audit(InstantSource.fixed(NOW))).router(false);
+    }
+
+    /** The policy behind the lists, for the tests to look into. */
+    Policy policy() {
+        return policy;
     }
 
     @Override
@@ -72,7 +87,7 @@ final class FakeService implements Service, AutoCloseable {
     }
 
     @Override
-    public Views.Status status() {
+    public Status status() {
         return STATUS;
     }
 
@@ -83,8 +98,8 @@ final class FakeService implements Service, AutoCloseable {
     }
 
     @Override
-    public Policy policy() {
-        return policy;
+    public OperatorLists lists() {
+        return new OperatorLists(policy);
     }
 
     @Override
