@@ -1,7 +1,7 @@
 package io.synguard.e2e;
 
+import io.synguard.host.HostCommand;
 import io.synguard.testing.BpfTest;
-import io.synguard.testing.Commands;
 import io.synguard.testing.DaemonProcess;
 import io.synguard.testing.HttpInNamespace.Reply;
 
@@ -76,7 +76,7 @@ class CapabilitiesIT {
         detach.addAll(List.of(DaemonProcess.javaHome().resolve("bin/java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-jar", DaemonProcess.jar().toString(),
                 "detach", "--iface", ProtectedHost.IFACE, "--pin-dir", host.pinDir().toString()));
-        assertTrue(Commands.run(detach.toArray(String[]::new)).contains("program detached"));
+        assertTrue(HostCommand.run(detach.toArray(String[]::new)).contains("program detached"));
         assertEquals("", host.xdpPrograms(), "detach, with the same three, took the program off");
         assertTrue(host.connects(NEIGHBOUR_A, SERVER));
     }

@@ -1,5 +1,6 @@
 package io.synguard.flood;
 
+import io.synguard.host.NamespaceNetwork;
 import io.synguard.net.Prefix;
 import io.synguard.testing.BpfTest;
 import io.synguard.testing.TestNetwork;
@@ -110,7 +111,7 @@ class FloodGeneratorTest {
 
     @Test
     void sendsTheFloodOutOfAVethAtTheRateAsked() throws Exception {
-        try (TestNetwork net = new TestNetwork()) {
+        try (NamespaceNetwork net = TestNetwork.create()) {
             String gen = net.namespace("gen");
             String dut = net.namespace("dut");
             net.veth(gen, "sgf0", dut, "sgf1");
@@ -121,7 +122,7 @@ class FloodGeneratorTest {
             Flood flood = Flood.of(Sources.parse("botnet:198.19.0.1+100"), SERVER, 8080, 20_000, 30_000,
                     Duration.ofSeconds(10));
 
-            FloodGenerator.Report report = generator.run(flood, new FloodGenerator.Egress(TestNetwork.path(gen), "sgf0",
+            FloodGenerator.Report report = generator.run(flood, new FloodGenerator.Egress(NamespaceNetwork.path(gen), "sgf0",
                     mac, -1), progress::add);
 
             assertEquals(30_000, report.sent());
@@ -151,14 +152,14 @@ class FloodGeneratorTest {
                 now.accumulateAndGet(seen.get() + nanos, Math::max); // each sender wakes at its own time
             }
         };
-        try (TestNetwork net = new TestNetwork(); FloodGenerator paced = FloodGenerator.load(fake)) {
+        try (NamespaceNetwork net = TestNetwork.create(); FloodGenerator paced = FloodGenerator.load(fake)) {
             String gen = net.namespace("gen");
             String dut = net.namespace("dut");
             net.veth(gen, "sgf0", dut, "sgf1");
             Flood flood = Flood.of(Sources.parse("fixed:198.19.0.66"), SERVER, 8080, 1000, 0, Duration.ofSeconds(2));
             long wall = System.nanoTime();
 
-            FloodGenerator.Report report = paced.run(flood, new FloodGenerator.Egress(TestNetwork.path(gen), "sgf0", PEER, -1),
+            FloodGenerator.Report report = paced.run(flood, new FloodGenerator.Egress(NamespaceNetwork.path(gen), "sgf0", PEER, -1),
                     p -> { });
 
             // 1000 a second for 2 s, in chunks of one batch due at their share of the rate: 8 fit, the
@@ -171,13 +172,13 @@ class FloodGeneratorTest {
 
     @Test
     void aDeadlineEndsAFloodThatCountWouldNot() throws Exception {
-        try (TestNetwork net = new TestNetwork()) {
+        try (NamespaceNetwork net = TestNetwork.create()) {
             String gen = net.namespace("gen");
             String dut = net.namespace("dut");
             net.veth(gen, "sgf0", dut, "sgf1");
             Flood flood = Flood.of(Sources.parse("fixed:198.19.0.66"), SERVER, 8080, 0, 0, Duration.ofMillis(300));
 
-            FloodGenerator.Report report = generator.run(flood, new FloodGenerator.Egress(TestNetwork.path(gen), "sgf0",
+            FloodGenerator.Report report = generator.run(flood, new FloodGenerator.Egress(NamespaceNetwork.path(gen), "sgf0",
                     PEER, -1), p -> { });
 
             assertTrue(report.elapsedNanos() >= 300_000_000L && report.elapsedNanos() < 1_000_000_000L,
