@@ -23,9 +23,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /**
  * The control plane as BENCHMARKS.md §4 and the control-plane issue ask: the daemon started by the
@@ -39,48 +43,32 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * into a fresh data plane's maps in the same run (the batched map update's floor);</li>
  * <li>the daemon's resident memory idle and holding those 1M blocks.</li>
  * </ul>
- *
- * <p>{@code Suite controlplane [--rounds N] [--quick] [--json FILE]}
  */
-final class ControlplaneBench {
+@Command(name = "controlplane", description = {
+        "The daemon in namespaces: flood-to-detection and to first block, REST latency, a 1M-prefix bulk import, "
+                + "resident memory idle and with 1M blocks.",
+        "Full: 5 detection rounds and 5 REST rounds of 2000 requests each. --quick: 3 rounds, of 500 requests."})
+final class ControlplaneBench implements Callable<Integer> {
     private static final int BULK = 1_000_000;
 
-    private final Path root;
-    private final int rounds;
-    private final int requests;
+    @Mixin
+    private SuiteOptions options;
+
+    private final Path root = Suite.root();
     private final Map<String, double[]> figures = new LinkedHashMap<>();
     private final List<String> notes = new ArrayList<>();
+    private int rounds;
+    private int requests;
 
-    private ControlplaneBench(Path root, int rounds, boolean quick) {
-        this.root = root;
-        this.rounds = rounds;
-        this.requests = quick ? 500 : 2000;
-    }
-
-    static void main(List<String> args) throws Exception {
-        int rounds = 5;
-        boolean quick = false;
-        Path json = null;
-        for (int i = 0; i < args.size(); i++) {
-            switch (args.get(i)) {
-                case "--quick" -> quick = true;
-                case "--rounds" -> rounds = Integer.parseInt(args.get(++i));
-                case "--json" -> json = Path.of(args.get(++i));
-                default -> throw new IllegalArgumentException("unknown option " + args.get(i));
-            }
-        }
-        if (quick && rounds == 5) {
-            rounds = 3;
-        }
-        Path root = Path.of(System.getProperty("synguard.root", ".")).toAbsolutePath().normalize();
-        ControlplaneBench bench = new ControlplaneBench(root, rounds, quick);
+    @Override
+    public Integer call() throws Exception {
+        rounds = options.rounds(5, 3);
+        requests = options.quick ? 500 : 2000;
         try (BenchWorld world = new BenchWorld("cp")) {
-            bench.run(world);
+            run(world);
         }
-        System.out.println(bench.markdown(String.join(" ", args)));
-        if (json != null) {
-            Files.writeString(json, bench.json(String.join(" ", args)));
-        }
+        options.publish(markdown(), new Result(options.command()).with("figures", figures()));
+        return 0;
     }
 
     private void run(BenchWorld world) throws Exception {
@@ -268,10 +256,7 @@ final class ControlplaneBench {
     }
 
     private void record(String name, double value) {
-        double[] v = figures.getOrDefault(name, new double[0]);
-        v = Arrays.copyOf(v, v.length + 1);
-        v[v.length - 1] = value;
-        figures.put(name, v);
+        figures.put(name, Stats.append(figures.getOrDefault(name, new double[0]), value));
     }
 
     private double last(String name) {
@@ -279,33 +264,23 @@ final class ControlplaneBench {
         return v[v.length - 1];
     }
 
-    static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
-
-    private String markdown(String args) {
+    private String markdown() {
         StringBuilder sb = new StringBuilder("| figure | median | all |\n|---|---|---|\n");
-        figures.forEach((k, v) -> sb.append("| ").append(k).append(" | ").append(fmt(median(v))).append(" | ")
+        figures.forEach((k, v) -> sb.append("| ").append(k).append(" | ").append(fmt(Stats.median(v))).append(" | ")
                 .append(String.join(" ", Arrays.stream(v).mapToObj(ControlplaneBench::fmt).toList())).append(" |\n"));
         notes.forEach(n -> sb.append("\n").append(n));
-        return sb.append("\n\n").append(Suite.Machine.describe()).append("\ncommand: benchmarks/run controlplane ")
-                .append(args).append('\n').toString();
+        return sb.append("\n\n").append(Machine.current().describe()).append("\ncommand: ").append(options.command())
+                .append('\n').toString();
     }
 
-    private String json(String args) {
-        StringBuilder sb = new StringBuilder("{\n  \"machine\": ").append(Suite.Machine.json())
-                .append(",\n  \"command\": \"benchmarks/run controlplane ").append(args).append("\",\n  \"figures\": {");
-        String sep = "\n";
-        for (var e : figures.entrySet()) {
-            sb.append(sep).append("    \"").append(e.getKey()).append("\": {\"median\": ").append(fmt(median(e.getValue())))
-                    .append(", \"all\": [").append(String.join(", ", Arrays.stream(e.getValue())
-                            .mapToObj(ControlplaneBench::fmt).toList())).append("]}");
-            sep = ",\n";
-        }
-        return sb.append("\n  }\n}\n").toString();
+    /** Each figure in the JSON: its median and every measurement. */
+    private Map<String, Figure> figures() {
+        Map<String, Figure> out = new LinkedHashMap<>();
+        figures.forEach((name, all) -> out.put(name, new Figure(Stats.median(all), all)));
+        return out;
     }
+
+    record Figure(double median, double[] all) {}
 
     private static String fmt(double v) {
         return String.format(Locale.ROOT, v >= 100 ? "%.0f" : v >= 1 ? "%.2f" : "%.3f", v);
