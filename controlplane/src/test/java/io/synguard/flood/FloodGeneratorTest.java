@@ -69,26 +69,13 @@ class FloodGeneratorTest {
 
     @Test
     void spoofedSourcesAreRandomInsideThePrefix() {
-        Prefix within = Prefix.parse("198.18.0.0/15");
-        Set<Prefix> seen = new HashSet<>();
-        for (byte[] frame : samples(flood(Sources.parse("spoofed:198.18.0.0/15"), SERVER))) {
-            assertValidSyn(frame);
-            assertTrue(within.contains(source(frame)), source(frame) + " outside " + within);
-            seen.add(source(frame));
-        }
+        Set<Prefix> seen = spoofedSources(Prefix.parse("198.18.0.0/15"), SERVER);
         assertTrue(seen.size() > SAMPLES * 9 / 10, "nearly every frame from a new source: " + seen.size());
     }
 
     @Test
     void ipv6FloodsCarryValidChecksumsToo() {
-        Prefix within = Prefix.parse("2001:2:0:8000::/49");
-        Set<Prefix> seen = new HashSet<>();
-        for (byte[] frame : samples(flood(Sources.parse("spoofed:2001:2:0:8000::/49"), SERVER6))) {
-            assertValidSyn(frame);
-            assertTrue(within.contains(source(frame)), source(frame) + " outside " + within);
-            seen.add(source(frame));
-        }
-        assertEquals(SAMPLES, seen.size());
+        assertEquals(SAMPLES, spoofedSources(Prefix.parse("2001:2:0:8000::/49"), SERVER6).size());
         for (byte[] frame : samples(flood(Sources.parse("botnet:2001:2::1:fffe+4"), SERVER6))) {
             assertValidSyn(frame);
             assertTrue(Prefix.parse("2001:2::1:fffe/127").contains(source(frame))
@@ -185,6 +172,17 @@ class FloodGeneratorTest {
                     "stopped near 0.3 s: " + report.elapsedNanos() / 1e9);
             assertTrue(report.sent() > 0);
         }
+    }
+
+    /** The sources of a spoofed flood's sample, each frame a valid SYN from inside within. */
+    private static Set<Prefix> spoofedSources(Prefix within, Prefix target) {
+        Set<Prefix> seen = new HashSet<>();
+        for (byte[] frame : samples(flood(Sources.parse("spoofed:" + within), target))) {
+            assertValidSyn(frame);
+            assertTrue(within.contains(source(frame)), source(frame) + " outside " + within);
+            seen.add(source(frame));
+        }
+        return seen;
     }
 
     private static Flood flood(Sources sources, Prefix target) {
