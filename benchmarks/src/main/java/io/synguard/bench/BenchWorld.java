@@ -145,6 +145,15 @@ final class BenchWorld implements AutoCloseable {
         return pids;
     }
 
+    /** A directory on the world's bpffs for a filter's pins, made if missing. */
+    Path pinDirectory(String name) {
+        try {
+            return Files.createDirectories(bpffs.resolve(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     Path namespace(String name) {
         return NamespaceNetwork.path(name);
     }

@@ -23,13 +23,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /**
  * The control plane as BENCHMARKS.md §4 and the control-plane issue ask: the daemon started by the
@@ -48,27 +46,25 @@ import picocli.CommandLine.Mixin;
         "The daemon in namespaces: flood-to-detection and to first block, REST latency, a 1M-prefix bulk import, "
                 + "resident memory idle and with 1M blocks.",
         "Full: 5 detection rounds and 5 REST rounds of 2000 requests each. --quick: 3 rounds, of 500 requests."})
-final class ControlplaneBench implements Callable<Integer> {
+final class ControlplaneBench extends RoundsSuite {
     private static final int BULK = 1_000_000;
-
-    @Mixin
-    private SuiteOptions options;
 
     private final Path root = Suite.root();
     private final Map<String, double[]> figures = new LinkedHashMap<>();
     private final List<String> notes = new ArrayList<>();
-    private int rounds;
     private int requests;
 
+    ControlplaneBench() {
+        super(5, 3);
+    }
+
     @Override
-    public Integer call() throws Exception {
-        rounds = options.rounds(5, 3);
+    Report measure() throws Exception {
         requests = options.quick ? 500 : 2000;
         try (BenchWorld world = new BenchWorld("cp")) {
             run(world);
         }
-        options.publish(markdown(), new Result(options.command()).with("figures", figures()));
-        return 0;
+        return new Report(markdown(), new Result(options.command()).with("figures", figures()));
     }
 
     private void run(BenchWorld world) throws Exception {
@@ -76,12 +72,12 @@ final class ControlplaneBench implements Callable<Integer> {
         try (DaemonUnderTest daemon = DaemonUnderTest.start(world, root, world.stateDir,
                 world.bpffs.resolve(BenchWorld.IFACE))) {
             KeepAliveClient api = daemon.api();
-            sleep(3_000);
+            Thread.sleep(3_000);
             record("rss_idle_mb", rssMb(daemon.process()));
             detection(world, api);
             rest(api);
             bulk(api);
-            sleep(3_000);
+            Thread.sleep(3_000);
             record("rss_1m_blocks_mb", rssMb(daemon.process()));
         }
         bulkFloor();
@@ -108,7 +104,7 @@ final class ControlplaneBench implements Callable<Integer> {
                         () -> flood(world.namespace(world.net), attacker, stop, Duration.ofSeconds(8)), flooder);
                 long deadline = System.nanoTime() + Duration.ofSeconds(8).toNanos();
                 while (System.nanoTime() < deadline && (since == null || blocked == null)) {
-                    sleep(20);
+                    Thread.sleep(20);
                     JsonNode status = json(api.send("GET", "/v1/status", new byte[0]));
                     Instant seen = Instant.now();
                     if (since == null && status.at("/attack/active").asBoolean()) {
@@ -138,13 +134,13 @@ final class ControlplaneBench implements Callable<Integer> {
         figures.put("flood_syn_pps", rates);
     }
 
-    private static void awaitCalm(KeepAliveClient api) {
+    private static void awaitCalm(KeepAliveClient api) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (json(api.send("GET", "/v1/status", new byte[0])).at("/attack/active").asBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the attack did not end within 30 s of the flood");
             }
-            sleep(200);
+            Thread.sleep(200);
         }
     }
 
@@ -296,14 +292,5 @@ final class ControlplaneBench implements Callable<Integer> {
 
     private static void step(String what) {
         System.err.println(what);
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -25,16 +24,16 @@ import picocli.CommandLine.Mixin;
                 + "measured in the same round.",
         "Full: 5 rounds of JMH's 2 warm-up and 3 measured one-second iterations. --quick: 3 rounds of 1 warm-up "
                 + "second and 2 measured half-seconds."})
-final class DataplaneSuite implements Callable<Integer> {
-    @Mixin
-    private SuiteOptions options;
-
+final class DataplaneSuite extends RoundsSuite {
     @Mixin
     private OnlyOption only;
 
+    DataplaneSuite() {
+        super(5, 3);
+    }
+
     @Override
-    public Integer call() throws Exception {
-        int rounds = options.rounds(5, 3);
+    Report measure() throws RunnerException {
         List<Scenario> scenarios = Arrays.stream(Scenario.values())
                 .filter(s -> s == Scenario.TRIVIAL_DROP || s == Scenario.POOL_DROP || s == Scenario.ONE_MISS
                         || s.id().matches(only.only))
@@ -45,9 +44,8 @@ final class DataplaneSuite implements Callable<Integer> {
             System.err.printf("round %d of %d: %d scenarios%n", round, rounds, scenarios.size());
             round(scenarios).forEach((s, v) -> ns.put(s, Stats.append(ns.get(s), v)));
         }
-        Report report = new Report(ns, rounds, options.command());
-        options.publish(report.markdown(), report.result());
-        return 0;
+        Figures figures = new Figures(ns, rounds, options.command());
+        return new Report(figures.markdown(), figures.result());
     }
 
     private Map<Scenario, Double> round(List<Scenario> scenarios) throws RunnerException {
@@ -60,12 +58,12 @@ final class DataplaneSuite implements Callable<Integer> {
     }
 
     /** Medians, ratios and the targets of the data-plane issue. */
-    static final class Report {
+    static final class Figures {
         private final Map<Scenario, double[]> ns;
         private final int rounds;
         private final String command;
 
-        Report(Map<Scenario, double[]> ns, int rounds, String command) {
+        Figures(Map<Scenario, double[]> ns, int rounds, String command) {
             this.ns = ns;
             this.rounds = rounds;
             this.command = command;

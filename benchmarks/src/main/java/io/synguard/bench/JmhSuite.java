@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 import org.openjdk.jmh.results.RunResult;
@@ -35,7 +34,7 @@ import picocli.CommandLine.Mixin;
                 + "baseline in the same round.",
         "Full: 5 rounds; ns benchmarks 2 warm-up and 3 measured one-second iterations, single-shot ones 5 and 5 calls. "
                 + "--quick: 3 rounds; 1 warm-up second and 2 measured half-seconds, single-shot 2 and 3 calls."})
-final class JmhSuite implements Callable<Integer> {
+final class JmhSuite extends RoundsSuite {
     /** Benchmarks timed over many calls (ns/op), and those where one call is the operation. */
     private static final List<Class<?>> TIMED = List.of(DowncallBench.class, MapCallBench.class, RuleListBench.class,
             CountersBench.class);
@@ -61,14 +60,14 @@ final class JmhSuite implements Callable<Integer> {
             new String[]{"Prefix.parse only / bulk decode", "BulkDecodeBench.parsePrefixes", "BulkDecodeBench.decode"});
 
     @Mixin
-    private SuiteOptions options;
-
-    @Mixin
     private OnlyOption only;
 
+    JmhSuite() {
+        super(5, 3);
+    }
+
     @Override
-    public Integer call() throws Exception {
-        int rounds = options.rounds(5, 3);
+    Report measure() throws RunnerException {
         Map<String, double[]> scores = new LinkedHashMap<>();
         Map<String, String> units = new LinkedHashMap<>();
         for (int round = 1; round <= rounds; round++) {
@@ -80,8 +79,7 @@ final class JmhSuite implements Callable<Integer> {
                 add(scores, units, r);
             }
         }
-        options.publish(markdown(scores, units, rounds, options.command()), result(scores, units, rounds, options.command()));
-        return 0;
+        return new Report(markdown(scores, units, rounds, options.command()), result(scores, units, rounds, options.command()));
     }
 
     /**

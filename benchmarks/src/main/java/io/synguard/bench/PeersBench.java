@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.function.ToDoubleFunction;
 
 import picocli.CommandLine.Command;
@@ -34,14 +33,11 @@ import picocli.CommandLine.Option;
         "A live SYN flood from the in-kernel generator into a veth, and at the receiving end, in turn: xdp_drop, "
                 + "xdp_pass, synguard, xdp-filter, nftables, iptables; three attacks.",
         "Full: 5 rounds of 5 s floods. --quick: 3 rounds of 2 s floods."})
-final class PeersBench implements Callable<Integer> {
+final class PeersBench extends RoundsSuite {
     static final List<String> FILTERS = List.of("xdp_drop", "xdp_pass", "synguard", "xdp-filter", "nftables", "iptables");
     private static final int GENERATOR_CPU = 0;
     private static final int DUT_CPU = 1;
     private static final int PORT = 8080;
-
-    @Mixin
-    private SuiteOptions options;
 
     @Mixin
     private OnlyOption only;
@@ -60,15 +56,17 @@ final class PeersBench implements Callable<Integer> {
     @Option(names = "--chart", paramLabel = "FILE.svg", description = "Also draw the results as an SVG chart.")
     private Path chart;
 
-    private int rounds;
     private Duration trial;
     private List<PeerScenario> scenarios;
     private final List<Trial> trials = new ArrayList<>();
     private final Map<String, String> setups = new LinkedHashMap<>();
 
+    PeersBench() {
+        super(5, 3);
+    }
+
     @Override
-    public Integer call() throws Exception {
-        rounds = options.rounds(5, 3);
+    RoundsSuite.Report measure() throws Exception {
         trial = Duration.ofMillis((long) ((seconds != null ? seconds : options.quick ? 2 : 5) * 1000));
         if (!filterNames.contains("xdp_drop")) {
             throw new IllegalArgumentException("--filters must include xdp_drop: every ratio is to it");
@@ -87,11 +85,10 @@ final class PeersBench implements Callable<Integer> {
         scenarios = Arrays.stream(PeerScenario.values()).filter(s -> s.id.matches(only.only)).toList();
         run();
         Report report = new Report(trials, setups, options.command(), trial);
-        options.publish(report.markdown(), report.result());
         if (chart != null) {
             Files.writeString(chart, report.svg());
         }
-        return 0;
+        return new RoundsSuite.Report(report.markdown(), report.result());
     }
 
     private void run() throws Exception {
@@ -121,7 +118,7 @@ final class PeersBench implements Callable<Integer> {
             filters.add(switch (name) {
                 case "xdp_drop" -> CeilingFilter.drop(srv);
                 case "xdp_pass" -> CeilingFilter.pass(srv);
-                case "synguard" -> new SynguardFilter(srv, world.bpffs);
+                case "synguard" -> new SynguardFilter(world);
                 case "xdp-filter" -> new XdpFilterTool(world);
                 case "nftables" -> new NftablesFilter(world);
                 case "iptables" -> new IptablesFilter(world);

@@ -25,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToDoubleFunction;
@@ -33,7 +32,6 @@ import java.util.function.ToDoubleFunction;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -48,7 +46,7 @@ import picocli.CommandLine.Option;
         "A real TCP server and legitimate clients under botnet floods of rising rate: no protection, SYN cookies, "
                 + "nftables, synguard; success rate, connect times, detection and first block.",
         "Full: 3 rounds of 8 s floods. --quick: 1 round of 4 s floods."})
-final class ServiceBench implements Callable<Integer> {
+final class ServiceBench extends RoundsSuite {
     static final List<String> PROTECTIONS = List.of("none", "syncookies", "nftables", "synguard");
     /** Flood rates, frames a second; 0: as fast as the generator goes. */
     static final long[] RATES = {50_000, 200_000, 1_000_000, 0};
@@ -59,24 +57,22 @@ final class ServiceBench implements Callable<Integer> {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
     private static final long CLIENT_PAUSE_MS = 20;
 
-    @Mixin
-    private SuiteOptions options;
-
     @Option(names = "--seconds", paramLabel = "S", description = "Length of a flood (default: 8, 4 with --quick).")
     private Long seconds;
 
     private final Path root = Suite.root();
     private final List<Trial> trials = new ArrayList<>();
-    private int rounds;
     private Duration flood;
 
+    ServiceBench() {
+        super(3, 1);
+    }
+
     @Override
-    public Integer call() throws Exception {
-        rounds = options.rounds(3, 1);
+    Report measure() throws Exception {
         flood = Duration.ofSeconds(seconds != null ? seconds : options.quick ? 4 : 8);
         run();
-        options.publish(markdown(), result());
-        return 0;
+        return new Report(markdown(), result());
     }
 
     private void run() throws Exception {

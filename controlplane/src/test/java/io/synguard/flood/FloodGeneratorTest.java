@@ -99,17 +99,15 @@ class FloodGeneratorTest {
     @Test
     void sendsTheFloodOutOfAVethAtTheRateAsked() throws Exception {
         try (NamespaceNetwork net = TestNetwork.create()) {
-            String gen = net.namespace("gen");
-            String dut = net.namespace("dut");
-            net.veth(gen, "sgf0", dut, "sgf1");
+            Link link = Link.of(net);
             // a veth delivers XDP frames only to a peer with NAPI: GRO turns it on
-            net.exec(dut, "ethtool", "-K", "sgf1", "gro", "on");
-            byte[] mac = HexFormat.ofDelimiter(":").parseHex(net.exec(dut, "cat", "/sys/class/net/sgf1/address").strip());
+            net.exec(link.dut(), "ethtool", "-K", "sgf1", "gro", "on");
+            byte[] mac = HexFormat.ofDelimiter(":").parseHex(net.exec(link.dut(), "cat", "/sys/class/net/sgf1/address").strip());
             List<FloodGenerator.Progress> progress = new ArrayList<>();
             Flood flood = Flood.of(Sources.parse("botnet:198.19.0.1+100"), SERVER, 8080, 20_000, 30_000,
                     Duration.ofSeconds(10));
 
-            FloodGenerator.Report report = generator.run(flood, new FloodGenerator.Egress(NamespaceNetwork.path(gen), "sgf0",
+            FloodGenerator.Report report = generator.run(flood, new FloodGenerator.Egress(NamespaceNetwork.path(link.gen()), "sgf0",
                     mac, -1), progress::add);
 
             assertEquals(30_000, report.sent());
@@ -117,8 +115,8 @@ class FloodGeneratorTest {
                     "30k frames at 20k/s take 1.5 s: " + report.elapsedNanos() / 1e9);
             assertTrue(!progress.isEmpty() && progress.getFirst().recentPps() > 15_000 && progress.getFirst().recentPps() < 25_000,
                     progress.toString());
-            long received = Long.parseLong(net.exec(dut, "cat", "/sys/class/net/sgf1/statistics/rx_packets").strip())
-                    + Long.parseLong(net.exec(dut, "cat", "/sys/class/net/sgf1/statistics/rx_dropped").strip());
+            long received = Long.parseLong(net.exec(link.dut(), "cat", "/sys/class/net/sgf1/statistics/rx_packets").strip())
+                    + Long.parseLong(net.exec(link.dut(), "cat", "/sys/class/net/sgf1/statistics/rx_dropped").strip());
             assertTrue(received >= 30_000, "the peer saw them all: " + received);
         }
     }
@@ -140,13 +138,11 @@ class FloodGeneratorTest {
             }
         };
         try (NamespaceNetwork net = TestNetwork.create(); FloodGenerator paced = FloodGenerator.load(fake)) {
-            String gen = net.namespace("gen");
-            String dut = net.namespace("dut");
-            net.veth(gen, "sgf0", dut, "sgf1");
+            Link link = Link.of(net);
             Flood flood = Flood.of(Sources.parse("fixed:198.19.0.66"), SERVER, 8080, 1000, 0, Duration.ofSeconds(2));
             long wall = System.nanoTime();
 
-            FloodGenerator.Report report = paced.run(flood, new FloodGenerator.Egress(NamespaceNetwork.path(gen), "sgf0", PEER, -1),
+            FloodGenerator.Report report = paced.run(flood, new FloodGenerator.Egress(NamespaceNetwork.path(link.gen()), "sgf0", PEER, -1),
                     p -> { });
 
             // 1000 a second for 2 s, in chunks of one batch due at their share of the rate: 8 fit, the
@@ -160,12 +156,10 @@ class FloodGeneratorTest {
     @Test
     void aDeadlineEndsAFloodThatCountWouldNot() throws Exception {
         try (NamespaceNetwork net = TestNetwork.create()) {
-            String gen = net.namespace("gen");
-            String dut = net.namespace("dut");
-            net.veth(gen, "sgf0", dut, "sgf1");
+            Link link = Link.of(net);
             Flood flood = Flood.of(Sources.parse("fixed:198.19.0.66"), SERVER, 8080, 0, 0, Duration.ofMillis(300));
 
-            FloodGenerator.Report report = generator.run(flood, new FloodGenerator.Egress(NamespaceNetwork.path(gen), "sgf0",
+            FloodGenerator.Report report = generator.run(flood, new FloodGenerator.Egress(NamespaceNetwork.path(link.gen()), "sgf0",
                     PEER, -1), p -> { });
 
             assertTrue(report.elapsedNanos() >= 300_000_000L && report.elapsedNanos() < 1_000_000_000L,
@@ -183,6 +177,15 @@ class FloodGeneratorTest {
             seen.add(source(frame));
         }
         return seen;
+    }
+
+    /** A generator's namespace and a device under test's, joined by a veth: sgf0 in gen, sgf1 in dut. */
+    private record Link(String gen, String dut) {
+        static Link of(NamespaceNetwork net) {
+            Link link = new Link(net.namespace("gen"), net.namespace("dut"));
+            net.veth(link.gen, "sgf0", link.dut, "sgf1");
+            return link;
+        }
     }
 
     private static Flood flood(Sources sources, Prefix target) {
