@@ -38,7 +38,7 @@ class LayeringTest {
             Set.of("metrics"),
             Set.of("detect", "policy"),
             Set.of("config", "state"),
-            Set.of("dataplane", "flood"),
+            Set.of("dataplane", "flood", "host"),
             Set.of("bpf"),
             Set.of("json", "net", "packet"));
 

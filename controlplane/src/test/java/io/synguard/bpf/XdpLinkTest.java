@@ -1,6 +1,7 @@
 package io.synguard.bpf;
 
 import io.synguard.dataplane.Dataplane;
+import io.synguard.host.NamespaceNetwork;
 import io.synguard.testing.BpfTest;
 import io.synguard.testing.TempBpffs;
 import io.synguard.testing.TestNetwork;
@@ -21,19 +22,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @BpfTest
 class XdpLinkTest {
-    private TestNetwork net;
+    private NamespaceNetwork net;
     private TempBpffs bpffs;
     private Dataplane dataplane;
     private Path ns;
 
     @BeforeEach
     void world() {
-        net = new TestNetwork();
+        net = TestNetwork.create();
         bpffs = new TempBpffs();
         String dut = net.namespace("dut");
         net.veth(dut, "sg0", net.namespace("peer"), "sg1");
         net.exec(dut, "ip", "link", "add", "br0", "type", "bridge");
-        ns = TestNetwork.path(dut);
+        ns = NamespaceNetwork.path(dut);
         dataplane = Dataplane.load(Dataplane.Options.defaults().withMaxRules(64).withRateSets(8));
     }
 

@@ -12,8 +12,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static io.synguard.e2e.ProtectedHost.ATTACKER;
@@ -35,19 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * server, driven over its REST API, judged by whether real connections get through.
  */
 @BpfTest
-class DaemonIT {
-    private ProtectedHost host;
-
-    @BeforeEach
-    void world() {
-        host = new ProtectedHost();
-    }
-
-    @AfterEach
-    void tearDown() {
-        host.close();
-    }
-
+class DaemonIT extends OnProtectedHost {
     @Test
     void aBlockStopsConnectionsFromThatPrefixAndOnlyThatPrefix() {
         host.startDaemon();
