@@ -58,10 +58,8 @@ public final class Errno {
     public static String describe(int errno) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(256);
-            int rc = (int) LIBBPF_STRERROR.invokeExact(errno, buf, buf.byteSize());
+            int rc = Native.call(() -> (int) LIBBPF_STRERROR.invokeExact(errno, buf, buf.byteSize()));
             return rc == 0 ? buf.getString(0) : "unknown error";
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
         }
     }
 }

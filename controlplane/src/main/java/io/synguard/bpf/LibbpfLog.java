@@ -28,7 +28,17 @@ final class LibbpfLog {
     private static final MethodHandle VSNPRINTF =
             Native.libc("vsnprintf", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
 
+    private static final MethodHandle PRINT;
     private static boolean installed;
+
+    static {
+        try {
+            PRINT = MethodHandles.lookup().findStatic(LibbpfLog.class, "print",
+                    MethodType.methodType(int.class, int.class, MemorySegment.class, MemorySegment.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private LibbpfLog() {}
 
@@ -36,17 +46,11 @@ final class LibbpfLog {
         if (installed) {
             return;
         }
-        try {
-            MethodHandle print = MethodHandles.lookup().findStatic(LibbpfLog.class, "print",
-                    MethodType.methodType(int.class, int.class, MemorySegment.class, MemorySegment.class));
-            MemorySegment stub = Native.LINKER.upcallStub(print,
-                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), Arena.global());
-            MemorySegment previous = (MemorySegment) SET_PRINT.invokeExact(stub);
-            LOG.debug("libbpf log routed here, replacing the printer at {}", previous);
-            installed = true;
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        MemorySegment stub = Native.LINKER.upcallStub(PRINT, FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS),
+                Arena.global());
+        MemorySegment previous = Native.call(() -> (MemorySegment) SET_PRINT.invokeExact(stub));
+        LOG.debug("libbpf log routed here, replacing the printer at {}", previous);
+        installed = true;
     }
 
     /** {@code int (*)(enum libbpf_print_level level, const char *fmt, va_list args)}; must not throw. */
