@@ -5,7 +5,6 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,17 +27,9 @@ final class LibbpfLog {
     private static final MethodHandle VSNPRINTF =
             Native.libc("vsnprintf", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
 
-    private static final MethodHandle PRINT;
+    private static final MethodHandle PRINT = Native.method(MethodHandles.lookup(), LibbpfLog.class, "print",
+            int.class, MemorySegment.class, MemorySegment.class);
     private static boolean installed;
-
-    static {
-        try {
-            PRINT = MethodHandles.lookup().findStatic(LibbpfLog.class, "print",
-                    MethodType.methodType(int.class, int.class, MemorySegment.class, MemorySegment.class));
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     private LibbpfLog() {}
 

@@ -8,7 +8,6 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.lang.invoke.MutableCallSite;
 import java.lang.invoke.VarHandle;
 import java.util.function.Predicate;
@@ -35,15 +34,7 @@ final class Native {
     private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(groupElement("errno"));
-    private static final MethodHandle LINK;
-
-    static {
-        try {
-            LINK = MethodHandles.lookup().findVirtual(Link.class, "link", MethodType.methodType(MethodHandle.class));
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final MethodHandle LINK = method(MethodHandles.lookup(), Link.class, "link");
 
     private Native() {}
 
@@ -103,6 +94,18 @@ final class Native {
                 throw new BpfException(what, (int) ERRNO.get(errno, 0L), detail);
             }
             return result;
+        }
+    }
+
+    /**
+     * owner's method of that name and those parameters, static or not, as lookup (the caller's) sees
+     * it: the target of an upcall or a call site. Not finding it is a bug.
+     */
+    static MethodHandle method(MethodHandles.Lookup lookup, Class<?> owner, String name, Class<?>... parameters) {
+        try {
+            return lookup.unreflect(owner.getDeclaredMethod(name, parameters));
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(owner.getSimpleName() + "." + name + " cannot be called", e);
         }
     }
 

@@ -5,7 +5,6 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.util.function.Consumer;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -29,16 +28,8 @@ public final class RingBuffer implements AutoCloseable {
     private static final MethodHandle FREE = Native.libbpf("ring_buffer__free", FunctionDescriptor.ofVoid(ADDRESS));
     /** {@code int (*ring_buffer_sample_fn)(void *ctx, void *data, size_t size);} */
     private static final FunctionDescriptor SAMPLE = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG);
-    private static final MethodHandle ON_SAMPLE;
-
-    static {
-        try {
-            ON_SAMPLE = MethodHandles.lookup().findVirtual(RingBuffer.class, "onSample",
-                    MethodType.methodType(int.class, MemorySegment.class, MemorySegment.class, long.class));
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final MethodHandle ON_SAMPLE = Native.method(MethodHandles.lookup(), RingBuffer.class, "onSample",
+            MemorySegment.class, MemorySegment.class, long.class);
 
     private final String name;
     private final Consumer<MemorySegment> sink;
