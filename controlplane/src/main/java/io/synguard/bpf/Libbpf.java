@@ -29,6 +29,14 @@ public final class Libbpf {
 
     private Libbpf() {}
 
+    /**
+     * Opens libbpf now, for a command that needs it to fail here, before it makes anything, when
+     * libbpf is missing or too old.
+     */
+    public static void require() {
+        open();
+    }
+
     /** major.minor, e.g. 1.1. */
     public static String version() {
         open();

@@ -36,6 +36,19 @@ class LibbpfUnusableTest {
     }
 
     @Test
+    void theDaemonAndTheDemoSayItBeforeTheyMakeAnything() throws Exception {
+        Path state = dir.resolve("state");
+        for (String[] command : List.of(new String[]{"run", "--iface", "sgt-none0", "--state-dir", state.toString()},
+                new String[]{"demo", "--duration", "15s"})) {
+            Result r = synguard("/no/such/dir/libbpf.so.1", command);
+            assertEquals(1, r.exit, r.toString());
+            assertEquals(List.of("synguard: /no/such/dir/libbpf.so.1 not found" + INSTALL), r.stderr);
+            assertEquals("", r.stdout, command[0] + " printed what it began");
+        }
+        assertFalse(Files.exists(state), "the daemon made its state directory");
+    }
+
+    @Test
     void aLibraryWithoutLibbpfsVersionIsNotLibbpf() throws Exception {
         Result r = synguard("libc.so.6", "check");
         assertEquals(1, r.exit, r.toString());
