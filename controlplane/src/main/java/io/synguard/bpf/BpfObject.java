@@ -143,10 +143,8 @@ public final class BpfObject implements AutoCloseable {
     /** The names of every map the object declares, its .rodata and friends included. */
     public List<String> mapNames() {
         List<String> names = new ArrayList<>();
-        MemorySegment map = MemorySegment.NULL;
-        while (!Native.isNull(map = nextMap(map))) {
-            MemorySegment current = map;
-            names.add(Native.string(Native.call(() -> (MemorySegment) MAP_NAME.invokeExact(current))));
+        for (MemorySegment map = nextMap(MemorySegment.NULL); !Native.isNull(map); map = nextMap(map)) {
+            names.add(mapName(map));
         }
         return names;
     }
@@ -155,7 +153,8 @@ public final class BpfObject implements AutoCloseable {
     public void setProgramFlags(String programName, int set, int clear) {
         checkNotLoaded();
         MemorySegment prog = findProgram(programName);
-        int flags = (Native.<Integer>call(() -> (int) PROG_FLAGS.invokeExact(prog)) | set) & ~clear;
+        int current = Native.call(() -> (int) PROG_FLAGS.invokeExact(prog));
+        int flags = (current | set) & ~clear;
         BpfException.check(Native.call(() -> (int) PROG_SET_FLAGS.invokeExact(prog, flags)),
                 "bpf_program__set_flags(" + programName + ")", null);
     }
@@ -222,6 +221,10 @@ public final class BpfObject implements AutoCloseable {
 
     private MemorySegment nextMap(MemorySegment map) {
         return Native.call(() -> (MemorySegment) NEXT_MAP.invokeExact(obj, map));
+    }
+
+    private static String mapName(MemorySegment map) {
+        return Native.string(Native.call(() -> (MemorySegment) MAP_NAME.invokeExact(map)));
     }
 
     private MemorySegment findMap(String mapName) {
