@@ -23,8 +23,8 @@ import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
  * command still runs. Once linked, the handle is the downcall itself.
  *
  * <p>libbpf's {@code int} functions return {@code -errno} themselves; its pointer functions and
- * libc's return NULL or -1 and set errno, which a handle made {@code withErrno} captures per call into
- * a segment, never into shared state.
+ * libc's return NULL or -1 and set errno, which a {@code ...WithErrno} handle captures per call into a
+ * segment of the call's own ({@link #callSettingErrno}), never into shared state.
  */
 @SuppressWarnings("restricted") // FFM lives in this package only
 final class Native {
