@@ -18,8 +18,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 /**
  * Every libbpf and kernel struct this package writes or reads by offset, once: layouts named after
  * the C struct, members after its fields (a nested group is a union's or struct's member, as in
- * {@code xdp.ifindex}); fields the code does not use are padding. LibbpfStructsTest holds each
- * against this host's headers, through a probe compiled from {@code src/test/c/libbpf_structs.c}.
+ * {@code xdp.ifindex}); fields the code does not use are padding. NativeAbiTest holds each against
+ * this host's headers, through a probe compiled from {@code src/test/c/native_abi.c}.
  */
 final class Structs {
     /** {@code <bpf/libbpf.h>}, as of libbpf 1.1. */

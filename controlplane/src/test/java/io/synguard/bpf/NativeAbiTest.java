@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.StructLayout;
+import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,21 +28,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Every struct {@link Structs} describes, against this host's libbpf and kernel headers: a probe
- * compiled with clang from {@code src/test/c/libbpf_structs.c} prints each struct's size and each
- * named member's offset and size. Members must agree exactly; a fixed struct's size too, and a sized
- * one (its user passes its size) must be no larger than the header's. Needs clang: skipped without
- * it, unless CI=true, where it fails.
+ * What the FFM layer assumes of this host's libbpf, kernel and C library headers: a probe compiled
+ * with clang from {@code src/test/c/native_abi.c} prints each struct {@link Structs} describes, with
+ * the offset and size of each named member, and the value of each constant the Java side mirrors.
+ * Members and constants must agree exactly; a fixed struct's size too, and a sized one (its user
+ * passes its size) must be no larger than the header's. Needs clang: skipped without it, unless
+ * CI=true, where it fails.
  */
-class LibbpfStructsTest {
-    private static final Path PROBE_SOURCE = Path.of("src/test/c/libbpf_structs.c");
+class NativeAbiTest {
+    private static final Path PROBE_SOURCE = Path.of("src/test/c/native_abi.c");
 
     private static Probe probe;
 
     @BeforeAll
     static void compileAndRunTheProbe(@TempDir Path dir) throws IOException, InterruptedException {
         Path clang = RequiredTool.require("clang", "'./synguard setup' installs it");
-        Path binary = dir.resolve("libbpf_structs");
+        Path binary = dir.resolve("native_abi");
         Path output = dir.resolve("out");
         run(dir, output, clang.toString(), "-std=gnu11", "-Wall", "-Wextra", "-Werror", "-o", binary.toString(),
                 PROBE_SOURCE.toAbsolutePath().toString());
@@ -52,6 +54,19 @@ class LibbpfStructsTest {
     @Test
     void everyStructAgreesWithThisHostsHeaders() {
         assertEquals(List.of(), mismatches(probe, Structs.SIZED, Structs.FIXED));
+    }
+
+    @Test
+    void everyConstantAgreesWithThisHostsHeaders() {
+        List<String> problems = new ArrayList<>();
+        probe.constants.forEach((java, c) -> {
+            long value = javaValue(java);
+            if (value != c) {
+                problems.add(java + " is " + c + " in C, " + value + " in Java");
+            }
+        });
+        assertEquals(List.of(), problems);
+        assertTrue(probe.constants.size() > 40, "the probe prints " + probe.constants.size() + " constants");
     }
 
     @Test
@@ -105,6 +120,27 @@ class LibbpfStructsTest {
         return problems;
     }
 
+    /**
+     * The Java constant at path: a class of this package, one of its static fields, then fields of
+     * that field's value ({@code XdpMode.NATIVE.flags}); an enum constant at the end is its ordinal.
+     */
+    private static long javaValue(String path) {
+        String[] names = path.split("\\.");
+        try {
+            Class<?> type = Class.forName(NativeAbiTest.class.getPackageName() + "." + names[0]);
+            Object value = null;
+            for (int i = 1; i < names.length; i++) {
+                Field field = type.getDeclaredField(names[i]);
+                field.setAccessible(true);
+                value = field.get(value);
+                type = field.getType();
+            }
+            return value instanceof Enum<?> constant ? constant.ordinal() : ((Number) value).longValue();
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("the probe names " + path + ", which Java does not have", e);
+        }
+    }
+
     /** Named members by dotted name, with offset and size; padding has no name. */
     private static Map<String, long[]> members(GroupLayout group, String prefix, long base) {
         Map<String, long[]> members = new LinkedHashMap<>();
@@ -134,16 +170,17 @@ class LibbpfStructsTest {
                 + Files.readString(output));
     }
 
-    /** What the probe printed: struct sizes, and member offsets and sizes by struct. */
-    private record Probe(Map<String, Long> sizes, Map<String, Map<String, long[]>> members) {
+    /** What the probe printed: struct sizes, member offsets and sizes by struct, constants by Java path. */
+    private record Probe(Map<String, Long> sizes, Map<String, Map<String, long[]>> members, Map<String, Long> constants) {
         static Probe parse(List<String> lines) {
-            Probe probe = new Probe(new LinkedHashMap<>(), new LinkedHashMap<>());
+            Probe probe = new Probe(new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>());
             for (String line : lines) {
                 String[] f = line.split(" ");
                 switch (f[0]) {
                     case "size" -> probe.sizes.put(f[1], Long.parseLong(f[2]));
                     case "member" -> probe.members.computeIfAbsent(f[1], k -> new LinkedHashMap<>())
                             .put(f[2], new long[]{Long.parseLong(f[3]), Long.parseLong(f[4])});
+                    case "const" -> probe.constants.put(f[1], Long.parseLong(f[2]));
                     default -> throw new AssertionError("unexpected probe line: " + line);
                 }
             }
