@@ -1,6 +1,7 @@
 package io.synguard.cli;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.synguard.bpf.Libbpf;
 import io.synguard.bpf.XdpMode;
 import io.synguard.config.Settings;
 import io.synguard.daemon.Daemon;
@@ -63,6 +64,7 @@ final class RunCommand implements Callable<Integer> {
         if (!logFormat.equals("text") && !logFormat.equals("json")) {
             throw new IllegalArgumentException("--log-format is text or json, not " + logFormat);
         }
+        Libbpf.require();
         Daemon.prepareStateDir(daemon.stateDir);
         Logging.configure(logFormat.equals("json"), daemon.stateDir.resolve("audit.log"));
         Daemon.Options options = new Daemon.Options(iface, xdpMode(attach), mode == null ? null : mode(mode),

@@ -1,6 +1,5 @@
 package io.synguard.bpf;
 
-import io.synguard.dataplane.Dataplane;
 import io.synguard.testing.BpfTest;
 import io.synguard.testing.TempBpffs;
 
@@ -10,9 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -24,17 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The FFM map layer against real kernel maps (those of synguard's object). */
 @BpfTest
 class BpfMapTest {
-    private static Dataplane dataplane;
-
-    @BeforeAll
-    static void load() {
-        dataplane = Dataplane.load(Dataplane.Options.defaults().withMaxRules(64).withRateSets(8));
-    }
-
-    @AfterAll
-    static void unload() {
-        dataplane.close();
-    }
+    @RegisterExtension
+    static final SmallDataplane dataplane = new SmallDataplane();
 
     @Test
     void errorsNameTheCallAndCarryErrno() {
