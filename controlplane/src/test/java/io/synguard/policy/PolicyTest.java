@@ -6,6 +6,7 @@ import io.synguard.json.Json;
 import io.synguard.net.Prefix;
 import io.synguard.state.Journal;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -495,6 +496,65 @@ class PolicyTest {
         assertEquals(1, r.allows());
         assertTrue(kernel.has(BLOCK, "198.18.2.0/24"));
         assertTrue(kernel.has(ALLOW, "198.18.3.0/24"));
+    }
+
+    @Test
+    void aJournalInTheFormatOnDiskRestores() throws Exception {
+        // a snapshot and the segment after it, as the daemon writes them
+        Files.writeString(dir.resolve("snapshot.jsonl"), """
+                {"next_segment":1}
+                {"op":"config","config":{"mode":"monitor","rate_limit":{"syn_pps":100,"burst":200},\
+                "detection":{"interval_ms":1000,"min_threshold_pps":5000,"auto_block":true,"auto_block_ttl_s":600,\
+                "threshold_factor":3.0,"widen_v4_len":24,"widen_v6_len":64,"widen_min_sources":8}}}
+                {"op":"block","prefix":"198.18.1.0/24","origin":"operator","reason":"abuse ticket 42",\
+                "created":"2026-11-24T11:00:00Z","expires":"2026-11-24T13:00:00Z"}
+                {"op":"block","prefix":"198.18.2.0/24","origin":"operator","reason":null,\
+                "created":"2026-11-24T11:00:00Z","expires":null}
+                """);
+        Files.writeString(dir.resolve("journal.1.log"), """
+                {"op":"block","prefix":"198.18.3.7/32","origin":"auto","reason":"auto: 50000 SYN/s attack",\
+                "created":"2026-11-24T11:59:00Z","expires":"2026-11-24T12:09:00Z"}
+                {"op":"allow","prefix":"2001:2::/48","origin":"operator","reason":null,\
+                "created":"2026-11-24T11:59:00Z","expires":null}
+                {"op":"unblock","prefix":"198.18.2.0/24"}
+                {"op":"allow","prefix":"198.18.9.0/24","origin":"operator","reason":"lab",\
+                "created":"2026-11-24T11:59:00Z","expires":null}
+                {"op":"disallow","prefix":"198.18.9.0/24"}
+                """);
+
+        Policy.Restored r = restart(new FakeRuleStore());
+
+        assertEquals(Settings.Mode.MONITOR, r.settings().mode());
+        assertEquals(3, r.reinstated());
+        assertEquals(2, r.blocks());
+        assertEquals(1, r.allows());
+        assertEquals(new Entry(BLOCK, p("198.18.1.0/24"), Origin.OPERATOR, "abuse ticket 42",
+                Instant.parse("2026-11-24T11:00:00Z"), Instant.parse("2026-11-24T13:00:00Z")),
+                policy.get(BLOCK, p("198.18.1.0/24")).orElseThrow());
+        assertEquals(new Entry(BLOCK, p("198.18.3.7"), Origin.AUTO, "auto: 50000 SYN/s attack",
+                Instant.parse("2026-11-24T11:59:00Z"), Instant.parse("2026-11-24T12:09:00Z")),
+                policy.get(BLOCK, p("198.18.3.7")).orElseThrow());
+        assertTrue(kernel.get(BLOCK, "198.18.3.7/32").auto());
+        assertTrue(policy.get(BLOCK, p("198.18.2.0/24")).isEmpty());
+        assertTrue(policy.allowed(p("2001:2::1")));
+        assertFalse(policy.allowed(p("198.18.9.1")));
+    }
+
+    @Test
+    void changesAreJournaledInTheFormatOnDisk() throws Exception {
+        policy.put(BLOCK, p("198.18.3.7"), Duration.ofMinutes(10), "auto: 50000 SYN/s attack", Origin.AUTO);
+        policy.put(ALLOW, p("2001:2::/48"), null, null, Origin.OPERATOR);
+        policy.remove(BLOCK, p("198.18.3.7"));
+        policy.remove(ALLOW, p("2001:2::/48"));
+
+        assertEquals(List.of(
+                "{\"op\":\"block\",\"prefix\":\"198.18.3.7/32\",\"origin\":\"auto\",\"reason\":\"auto: 50000 SYN/s attack\","
+                        + "\"created\":\"2026-11-24T12:00:00Z\",\"expires\":\"2026-11-24T12:10:00Z\"}",
+                "{\"op\":\"allow\",\"prefix\":\"2001:2::/48\",\"origin\":\"operator\",\"reason\":null,"
+                        + "\"created\":\"2026-11-24T12:00:00Z\",\"expires\":null}",
+                "{\"op\":\"unblock\",\"prefix\":\"198.18.3.7/32\"}",
+                "{\"op\":\"disallow\",\"prefix\":\"2001:2::/48\"}"),
+                Files.readAllLines(dir.resolve("journal.1.log")));
     }
 
     @Test
