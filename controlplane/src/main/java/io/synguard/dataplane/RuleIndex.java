@@ -7,6 +7,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.NavigableSet;
+import java.util.TreeSet;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -18,8 +20,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * change goes in an order a reader can follow: an entry's fields before its serial, an entry
  * before the bits that lead to it, and the reverse when removing.
  *
- * <p>It keeps no object per rule: the table itself answers lookups, and a few counters per prefix
- * length and per /16 say which bits to set. Not thread-safe; its owner serializes calls.
+ * <p>The table itself answers lookups; a few counters per prefix length and per /16 say which bits
+ * to set, and the blocks in address order say which covers an allow changes. Not thread-safe; its
+ * owner serializes calls.
  */
 final class RuleIndex {
     static final int T16_ENTRIES = 1 << 16;
@@ -55,6 +58,8 @@ final class RuleIndex {
     private final int[] v6Lengths = new int[129];
     private final int[] v4AllowLengths = new int[33];
     private final int[] v6AllowLengths = new int[129];
+    /** Every block, in {@link Prefix}'s order: the blocks inside an allow are one range of it. */
+    private final NavigableSet<Prefix> blocks = new TreeSet<>();
 
     private RuleIndex(MemorySegment table, MemorySegment t16, MemorySegment config, int mask, int seed) {
         this.table = table;
@@ -121,6 +126,11 @@ final class RuleIndex {
         return slot < 0 ? Abi.RULE_EMPTY : serialAt(slot);
     }
 
+    /** The length of the longest rule of kind that contains prefix (or is prefix), or -1 for none. */
+    int longestContaining(Prefix prefix, RuleKind kind) {
+        return longest(prefix, kind, -1);
+    }
+
     /** Indexes a rule that is not indexed yet. */
     void insert(Prefix prefix, RuleKind kind, int serial) {
         if (serial == Abi.RULE_EMPTY || serial == Abi.RULE_TOMBSTONE) {
@@ -150,6 +160,8 @@ final class RuleIndex {
         if (kind == RuleKind.ALLOW) {
             allowLengths(prefix)[prefix.length()]++;
             recoverBlocksInside(prefix, -1);
+        } else {
+            blocks.add(prefix);
         }
         count(prefix, 1);
     }
@@ -164,6 +176,8 @@ final class RuleIndex {
         if (kind == RuleKind.ALLOW) {
             allowLengths(prefix)[prefix.length()]--;
             recoverBlocksInside(prefix, slot);
+        } else {
+            blocks.remove(prefix);
         }
         SERIAL.setRelease(table, slot * RULE_SIZE, Abi.RULE_TOMBSTONE);
         live--;
@@ -260,32 +274,39 @@ final class RuleIndex {
 
     /** 1 + the length of the longest allow containing prefix, ignoring slot skip; 0 for none. */
     private int coverOf(Prefix prefix, int skip) {
-        int[] allows = allowLengths(prefix);
-        for (int length = prefix.length(); length >= 0; length--) {
-            if (allows[length] > 0 && probe(abiFamily(prefix), length, keyOf(prefix.truncate(length)),
-                    Abi.KIND_ALLOW, skip) >= 0) {
-                return length + 1;
-            }
-        }
-        return 0;
+        return longest(prefix, RuleKind.ALLOW, skip) + 1;
     }
 
-    /** Recomputes the cover of every block inside allow, ignoring slot skip (an allow going away). */
-    private void recoverBlocksInside(Prefix allow, int skip) {
-        int family = abiFamily(allow);
-        for (int slot = 0; slot <= mask; slot++) {
-            int serial = serialAt(slot);
-            long base = slot * RULE_SIZE;
-            if (serial == Abi.RULE_EMPTY || serial == Abi.RULE_TOMBSTONE
-                    || (byte) KIND.get(table, base) != Abi.KIND_BLOCK || (byte) FAMILY.get(table, base) != family
-                    || ((byte) PLEN.get(table, base) & 0xff) < allow.length()) {
-                continue;
-            }
-            Prefix block = prefixAt(slot);
-            if (allow.contains(block)) {
-                COVER.setRelease(table, base, (byte) coverOf(block, skip));
+    /** The length of the longest rule of kind containing prefix, ignoring slot skip; -1 for none. */
+    private int longest(Prefix prefix, RuleKind kind, int skip) {
+        int[] lengths = kind == RuleKind.ALLOW ? allowLengths(prefix) : lengths(prefix);
+        for (int length = prefix.length(); length >= 0; length--) {
+            if (lengths[length] > 0
+                    && probe(abiFamily(prefix), length, keyOf(prefix.truncate(length)), kind.abi, skip) >= 0) {
+                return length;
             }
         }
+        return -1;
+    }
+
+    /**
+     * Recomputes the cover of every block inside allow, ignoring slot skip (an allow going away):
+     * they run from the allow itself to its last address as a full-length prefix, and no other
+     * block sorts between those two.
+     */
+    private void recoverBlocksInside(Prefix allow, int skip) {
+        for (Prefix block : blocks.subSet(allow, true, lastAddressOf(allow), true)) {
+            COVER.setRelease(table, find(block, RuleKind.BLOCK) * RULE_SIZE, (byte) coverOf(block, skip));
+        }
+    }
+
+    /** The last address inside prefix, as a /32 or /128. */
+    private static Prefix lastAddressOf(Prefix prefix) {
+        byte[] address = prefix.address();
+        for (int bit = prefix.length(); bit < address.length * 8; bit++) {
+            address[bit / 8] |= (byte) (0x80 >>> (bit % 8));
+        }
+        return Prefix.of(prefix.family(), address, address.length * 8);
     }
 
     // ---- the bits that lead to rules: sg_t16 and v6_lens --------------------------------------
@@ -358,6 +379,8 @@ final class RuleIndex {
                 Prefix prefix = prefixAt(slot);
                 if (kindAt(slot * RULE_SIZE) == RuleKind.ALLOW) {
                     allowLengths(prefix)[prefix.length()]++;
+                } else {
+                    blocks.add(prefix);
                 }
                 countQuietly(prefix);
             }
@@ -403,6 +426,10 @@ final class RuleIndex {
 
     private int[] allowLengths(Prefix prefix) {
         return prefix.family() == Family.V4 ? v4AllowLengths : v6AllowLengths;
+    }
+
+    private int[] lengths(Prefix prefix) {
+        return prefix.family() == Family.V4 ? v4Lengths : v6Lengths;
     }
 
     /** The 16 address bytes as the table stores them: IPv4 first, zeros after. */
