@@ -1,6 +1,5 @@
 package io.synguard.cli;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import io.synguard.bpf.XdpMode;
 import io.synguard.config.Settings;
 import io.synguard.daemon.Daemon;
@@ -76,7 +75,7 @@ final class RunCommand implements Callable<Integer> {
         Daemon.Options options = new Daemon.Options(iface, xdpMode(attach), mode == null ? null : mode(mode),
                 Listen.parse(listen), stateDir, tokenFile != null ? tokenFile : stateDir.resolve("token"), config,
                 detachOnExit, metricsPublic, pinDir != null ? pinDir : Dataplane.pinDirectory(iface), maxRules);
-        Daemon daemon = Daemon.start(options, InstantSource.system(), Ticker.systemTicker());
+        Daemon daemon = Daemon.start(options, InstantSource.system());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             daemon.close();

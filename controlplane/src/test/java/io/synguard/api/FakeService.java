@@ -1,7 +1,6 @@
 package io.synguard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.benmanes.caffeine.cache.Ticker;
 import io.synguard.config.Settings;
 import io.synguard.dataplane.Rule;
 import io.synguard.dataplane.RuleKind;
@@ -22,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -53,7 +53,7 @@ final class FakeService implements Service, AutoCloseable {
 
     FakeService(Path dir) {
         journal = Journal.open(dir.resolve("journal"), Json.mapper());
-        policy = new Policy(store, journal, InstantSource.fixed(NOW), Ticker.systemTicker(), Runnable::run);
+        policy = new Policy(store, journal, InstantSource.fixed(NOW), Runnable::run);
     }
 
     static SourceRates.SourceRate source(String address, double synPps, double droppedPps) {
@@ -134,6 +134,11 @@ final class FakeService implements Service, AutoCloseable {
         @Override
         public long hits(RuleKind kind, Prefix prefix) {
             return hits.getOrDefault(prefix, 0L);
+        }
+
+        @Override
+        public Optional<Prefix> longestContaining(RuleKind kind, Prefix prefix) {
+            return Optional.empty();
         }
     }
 }

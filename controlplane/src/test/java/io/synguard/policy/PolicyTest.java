@@ -53,7 +53,7 @@ class PolicyTest {
     private Policy newPolicy(RuleStore store) {
         Journal journal = Journal.open(dir, Json.mapper());
         journals.add(journal);
-        return new Policy(store, journal, time, time, Runnable::run);
+        return new Policy(store, journal, time, Runnable::run);
     }
 
     /** A new daemon on the same state directory, the old one gone without closing anything (kill -9). */
@@ -61,6 +61,11 @@ class PolicyTest {
         kernel = kernelAfter;
         policy = newPolicy(kernelAfter);
         return policy.restore(Settings.DEFAULTS);
+    }
+
+    /** The journal the current policy writes. */
+    private Journal journal() {
+        return journals.getLast();
     }
 
     private static Prefix p(String text) {
@@ -152,6 +157,44 @@ class PolicyTest {
         assertEquals(time.instant().plus(HOUR), kernel.get(BLOCK, "198.18.1.0/24").expires());
         assertNull(kernel.get(BLOCK, "2001:2::/48").expires());
         assertEquals("b", policy.get(BLOCK, p("2001:2::/48")).orElseThrow().reason());
+    }
+
+    @Test
+    void aDetectorsTenThousandBlocksOfOneIntervalAreForcedToDiskOnce() {
+        List<Policy.Request> tick = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            tick.add(new Policy.Request(p("198.18." + i / 256 + "." + i % 256), Duration.ofSeconds(600), "auto"));
+        }
+        long syncs = journal().syncs();
+
+        assertEquals(10_000, policy.putAll(BLOCK, tick, Origin.AUTO));
+
+        assertEquals(1, journal().syncs() - syncs);
+        assertEquals(10_000, kernel.size(BLOCK));
+        assertTrue(kernel.get(BLOCK, "198.18.39.15/32").auto());
+        assertEquals(10_000, restart(new FakeRuleStore()).blocks());
+    }
+
+    @Test
+    void everyOperatorPutIsForcedToDiskBeforeItReturns() {
+        long syncs = journal().syncs();
+        policy.put(BLOCK, p("198.18.1.0/24"), null, null, Origin.OPERATOR);
+        assertEquals(1, journal().syncs() - syncs);
+        policy.put(ALLOW, p("198.18.2.0/24"), null, null, Origin.OPERATOR);
+        assertEquals(2, journal().syncs() - syncs);
+    }
+
+    @Test
+    void aBatchOfAutoBlocksLeavesOutTheAllowedOnes() {
+        policy.put(ALLOW, p("198.18.0.0/16"), null, null, Origin.OPERATOR);
+
+        int added = policy.putAll(BLOCK, List.of(new Policy.Request(p("198.18.1.7"), HOUR, "auto"),
+                new Policy.Request(p("198.19.1.7"), HOUR, "auto")), Origin.AUTO);
+
+        assertEquals(1, added);
+        assertFalse(kernel.has(BLOCK, "198.18.1.7/32"));
+        assertTrue(kernel.has(BLOCK, "198.19.1.7/32"));
+        assertEquals(1, restart(kernel).blocks());
     }
 
     @Test
@@ -285,6 +328,25 @@ class PolicyTest {
         assertTrue(kernel.has(BLOCK, "198.18.1.8/32"));
     }
 
+    @Test
+    void questionsDoNotSeeALapsedEntryNorTakeItOutOfTheDataPlane() {
+        policy.put(BLOCK, p("198.18.1.7"), Duration.ofSeconds(10), null, Origin.AUTO);
+        policy.put(ALLOW, p("198.18.9.0/24"), Duration.ofSeconds(10), null, Origin.OPERATOR);
+        time.advance(Duration.ofSeconds(10)); // lapsed, the sweep has not run yet
+
+        assertTrue(policy.get(BLOCK, p("198.18.1.7")).isEmpty());
+        assertFalse(policy.blocked(p("198.18.1.7")));
+        assertFalse(policy.allowed(p("198.18.9.1")));
+        assertEquals(List.of(), policy.list(BLOCK));
+        assertEquals(0L, policy.countByOrigin(BLOCK).get(Origin.AUTO));
+        assertTrue(kernel.has(BLOCK, "198.18.1.7/32"));
+        assertTrue(kernel.has(ALLOW, "198.18.9.0/24"));
+
+        assertEquals(2, policy.expire());
+        assertFalse(kernel.has(BLOCK, "198.18.1.7/32"));
+        assertFalse(kernel.has(ALLOW, "198.18.9.0/24"));
+    }
+
     // ---- questions -----------------------------------------------------------------------------
 
     @Test
@@ -313,6 +375,17 @@ class PolicyTest {
 
         assertFalse(policy.allowed(p("198.18.1.7")));
         assertFalse(policy.allowed(p("198.19.1.7")));
+    }
+
+    @Test
+    void aLapsedAllowYieldsToAShorterOneThatHolds() {
+        policy.put(ALLOW, p("198.18.0.0/16"), null, null, Origin.OPERATOR);
+        policy.put(ALLOW, p("198.18.1.0/24"), Duration.ofSeconds(10), null, Origin.OPERATOR);
+        time.advance(Duration.ofSeconds(10)); // the /24 lapsed, the sweep has not run yet
+
+        assertTrue(policy.allowed(p("198.18.1.7")));
+        policy.remove(ALLOW, p("198.18.0.0/16"));
+        assertFalse(policy.allowed(p("198.18.1.7")));
     }
 
     @Test
