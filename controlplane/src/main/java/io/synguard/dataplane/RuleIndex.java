@@ -5,13 +5,10 @@ import io.synguard.net.Prefix;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.NavigableSet;
 import java.util.TreeSet;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * Writes the data plane's index of the allow- and blocklists (rules.h and the ABI header explain
@@ -20,13 +17,11 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * change goes in an order a reader can follow: an entry's fields before its serial, an entry
  * before the bits that lead to it, and the reverse when removing.
  *
- * <p>The table itself answers lookups; a few counters per prefix length and per /16 say which bits
- * to set, and the blocks in address order say which covers an allow changes. Not thread-safe; its
- * owner serializes calls.
+ * <p>The table itself answers lookups; {@link LengthBits} keeps the bits that lead to rules, and
+ * the blocks in address order say which covers an allow changes. Not thread-safe; its owner
+ * serializes calls.
  */
 final class RuleIndex {
-    static final int T16_ENTRIES = 1 << 16;
-
     private static final long RULE_SIZE = Abi.RULE.byteSize();
     private static final long ADDR = Abi.offset(Abi.RULE, "addr");
     private static final VarHandle HITS = Abi.field(Abi.RULE, "hits");
@@ -37,25 +32,16 @@ final class RuleIndex {
     private static final VarHandle COVER = Abi.field(Abi.RULE, "cover");
     private static final VarHandle RULES_MASK = Abi.field(Abi.CONFIG, "rules_mask");
     private static final VarHandle RULES_SEED = Abi.field(Abi.CONFIG, "rules_seed");
-    private static final long V6_LENS = Abi.offset(Abi.CONFIG, "v6_lens");
-    private static final VarHandle LONG = JAVA_LONG.varHandle();
 
     private final MemorySegment table;
-    private final MemorySegment t16;
-    private final MemorySegment config;
+    private final LengthBits bits;
     private final int mask;
     private final int seed;
     private final int capacity;
 
     private int live;
     private int tombstones;
-    /** IPv4 rules of each length 17..32 inside each /16, at (/16 << 4) | (32 - length). */
-    private final int[] longCounts = new int[T16_ENTRIES * 16];
-    /** IPv4 rules of length <= 16, by length << 16 | their top bits. */
-    private final Map<Integer, Integer> shortCounts = new HashMap<>();
-    /** Rules of each length, all and allows only, per family. */
-    private final int[] v4Lengths = new int[33];
-    private final int[] v6Lengths = new int[129];
+    /** Allows of each length, per family. */
     private final int[] v4AllowLengths = new int[33];
     private final int[] v6AllowLengths = new int[129];
     /** Every block, in {@link Prefix}'s order: the blocks inside an allow are one range of it. */
@@ -63,8 +49,7 @@ final class RuleIndex {
 
     private RuleIndex(MemorySegment table, MemorySegment t16, MemorySegment config, int mask, int seed) {
         this.table = table;
-        this.t16 = t16;
-        this.config = config;
+        this.bits = new LengthBits(t16, config);
         this.mask = mask;
         this.seed = seed;
         this.capacity = (mask + 1) / 2;
@@ -163,7 +148,7 @@ final class RuleIndex {
         } else {
             blocks.add(prefix);
         }
-        count(prefix, 1);
+        bits.count(prefix, 1);
     }
 
     /** Takes a rule out; false if it was not indexed. */
@@ -172,7 +157,7 @@ final class RuleIndex {
         if (slot < 0) {
             return false;
         }
-        count(prefix, -1);
+        bits.count(prefix, -1);
         if (kind == RuleKind.ALLOW) {
             allowLengths(prefix)[prefix.length()]--;
             recoverBlocksInside(prefix, slot);
@@ -279,9 +264,9 @@ final class RuleIndex {
 
     /** The length of the longest rule of kind containing prefix, ignoring slot skip; -1 for none. */
     private int longest(Prefix prefix, RuleKind kind, int skip) {
-        int[] lengths = kind == RuleKind.ALLOW ? allowLengths(prefix) : lengths(prefix);
+        int[] allows = allowLengths(prefix);
         for (int length = prefix.length(); length >= 0; length--) {
-            if (lengths[length] > 0
+            if ((kind == RuleKind.ALLOW ? allows[length] > 0 : bits.inUse(prefix.family(), length))
                     && probe(abiFamily(prefix), length, keyOf(prefix.truncate(length)), kind.abi, skip) >= 0) {
                 return length;
             }
@@ -295,7 +280,12 @@ final class RuleIndex {
      * block sorts between those two.
      */
     private void recoverBlocksInside(Prefix allow, int skip) {
-        for (Prefix block : blocks.subSet(allow, true, lastAddressOf(allow), true)) {
+        recover(blocks.subSet(allow, true, lastAddressOf(allow), true), skip);
+    }
+
+    /** Recomputes the cover of each of these blocks, ignoring slot skip. */
+    private void recover(Iterable<Prefix> blocks, int skip) {
+        for (Prefix block : blocks) {
             COVER.setRelease(table, find(block, RuleKind.BLOCK) * RULE_SIZE, (byte) coverOf(block, skip));
         }
     }
@@ -309,63 +299,7 @@ final class RuleIndex {
         return Prefix.of(prefix.family(), address, address.length * 8);
     }
 
-    // ---- the bits that lead to rules: sg_t16 and v6_lens --------------------------------------
-
-    private void count(Prefix prefix, int delta) {
-        int length = prefix.length();
-        if (prefix.family() == Family.V6) {
-            v6Lengths[length] += delta;
-            if (v6Lengths[length] == (delta > 0 ? 1 : 0)) {
-                writeV6Length(length, delta > 0);
-            }
-            return;
-        }
-        v4Lengths[length] += delta;
-        int slash16 = slash16(prefix);
-        if (length > 16) {
-            int at = slash16 << 4 | (32 - length);
-            longCounts[at] += delta;
-            if (longCounts[at] == (delta > 0 ? 1 : 0)) {
-                writeT16(slash16);
-            }
-            return;
-        }
-        int top = slash16 >>> (16 - length);
-        int n = shortCounts.merge(length << 16 | top, delta, Integer::sum);
-        if (n == 0) {
-            shortCounts.remove(length << 16 | top);
-        }
-        if (n == (delta > 0 ? 1 : 0)) {
-            int first = top << (16 - length);
-            for (int i = 0; i < 1 << (16 - length); i++) {
-                writeT16(first + i);
-            }
-        }
-    }
-
-    private void writeT16(int slash16) {
-        int longs = 0;
-        for (int i = 0; i < 16; i++) {
-            if (longCounts[slash16 << 4 | i] > 0) {
-                longs |= 1 << i;
-            }
-        }
-        int shortest = 0;
-        for (int length = 16; length >= 0; length--) {
-            if (v4Lengths[length] > 0 && shortCounts.containsKey(length << 16 | slash16 >>> (16 - length))) {
-                shortest = length + 1;
-                break;
-            }
-        }
-        LONG.setRelease(t16, slash16 * 8L, (long) (shortest << Abi.T16_SHORT_SHIFT | longs));
-    }
-
-    private void writeV6Length(int length, boolean present) {
-        int bit = 128 - length;
-        long offset = V6_LENS + (bit / 64) * 8L;
-        long word = (long) LONG.getAcquire(config, offset);
-        LONG.setRelease(config, offset, present ? word | 1L << (bit % 64) : word & ~(1L << (bit % 64)));
-    }
+    // ---- reopening ----------------------------------------------------------------------------
 
     private void recount() {
         live = 0;
@@ -382,54 +316,17 @@ final class RuleIndex {
                 } else {
                     blocks.add(prefix);
                 }
-                countQuietly(prefix);
+                bits.countQuietly(prefix);
             }
         }
-        for (int i = 0; i < T16_ENTRIES; i++) {
-            writeT16(i);
-        }
-        for (int w = 0; w < 3; w++) {
-            LONG.setRelease(config, V6_LENS + w * 8L, 0L);
-        }
-        for (int length = 0; length <= 128; length++) {
-            if (v6Lengths[length] > 0) {
-                writeV6Length(length, true);
-            }
-        }
-        for (int slot = 0; slot <= mask; slot++) {
-            int serial = serialAt(slot);
-            long base = slot * RULE_SIZE;
-            if (serial != Abi.RULE_EMPTY && serial != Abi.RULE_TOMBSTONE
-                    && (byte) KIND.get(table, base) == Abi.KIND_BLOCK) {
-                COVER.setRelease(table, base, (byte) coverOf(prefixAt(slot), -1));
-            }
-        }
-    }
-
-    /** count() without writing: recount() rewrites everything once at the end. */
-    private void countQuietly(Prefix prefix) {
-        int length = prefix.length();
-        if (prefix.family() == Family.V6) {
-            v6Lengths[length]++;
-            return;
-        }
-        v4Lengths[length]++;
-        int slash16 = slash16(prefix);
-        if (length > 16) {
-            longCounts[slash16 << 4 | (32 - length)]++;
-        } else {
-            shortCounts.merge(length << 16 | slash16 >>> (16 - length), 1, Integer::sum);
-        }
+        bits.rewrite();
+        recover(blocks, -1);
     }
 
     // ---- keys ---------------------------------------------------------------------------------
 
     private int[] allowLengths(Prefix prefix) {
         return prefix.family() == Family.V4 ? v4AllowLengths : v6AllowLengths;
-    }
-
-    private int[] lengths(Prefix prefix) {
-        return prefix.family() == Family.V4 ? v4Lengths : v6Lengths;
     }
 
     /** The 16 address bytes as the table stores them: IPv4 first, zeros after. */
@@ -442,10 +339,5 @@ final class RuleIndex {
 
     private static int abiFamily(Prefix prefix) {
         return prefix.family() == Family.V4 ? Abi.FAMILY_V4 : Abi.FAMILY_V6;
-    }
-
-    private static int slash16(Prefix prefix) {
-        byte[] a = prefix.address();
-        return (a[0] & 0xff) << 8 | (a[1] & 0xff);
     }
 }

@@ -41,7 +41,7 @@ class RuleIndexTest {
     void create() {
         arena = Arena.ofConfined();
         table = arena.allocate(RULE * 1024, 8);
-        t16 = arena.allocate(8L * RuleIndex.T16_ENTRIES, 8);
+        t16 = arena.allocate(8L * LengthBits.T16_ENTRIES, 8);
         config = arena.allocate(Abi.CONFIG);
         index = RuleIndex.create(table, t16, config, 0x5eed);
     }
