@@ -221,7 +221,7 @@ public final class Policy {
 
     /**
      * Whether some allow contains prefix: detection never blocks such a prefix by itself. The data
-     * plane's index finds the longest allow; should it have lapsed, the next longer one is asked for.
+     * plane's index finds the longest allow; should that one have lapsed, the next shorter is asked for.
      */
     public synchronized boolean allowed(Prefix prefix) {
         Instant now = clock.instant();
@@ -231,7 +231,8 @@ public final class Policy {
             if (live(RuleKind.ALLOW, a, now) != null) {
                 return true;
             }
-            allow = a.length() == 0 ? Optional.empty() : store.longestContaining(RuleKind.ALLOW, a.truncate(a.length() - 1));
+            allow = a.length() == 0 ? Optional.empty()
+                    : store.longestContaining(RuleKind.ALLOW, a.truncate(a.length() - 1));
         }
         return false;
     }

@@ -53,7 +53,8 @@ final class FakeRuleStore implements RuleStore {
 
     @Override
     public synchronized Optional<Prefix> longestContaining(RuleKind kind, Prefix prefix) {
-        return lists.get(kind).keySet().stream().filter(p -> p.contains(prefix)).max(Comparator.comparingInt(Prefix::length));
+        return lists.get(kind).keySet().stream().filter(p -> p.contains(prefix))
+                .max(Comparator.comparingInt(Prefix::length));
     }
 
     // ---- for tests -----------------------------------------------------------------------------

@@ -620,14 +620,14 @@ class PolicyTest {
         policy.remove(BLOCK, p("198.18.3.7"));
         policy.remove(ALLOW, p("2001:2::/48"));
 
-        assertEquals(List.of(
-                "{\"op\":\"block\",\"prefix\":\"198.18.3.7/32\",\"origin\":\"auto\",\"reason\":\"auto: 50000 SYN/s attack\","
-                        + "\"created\":\"2026-11-24T12:00:00Z\",\"expires\":\"2026-11-24T12:10:00Z\"}",
-                "{\"op\":\"allow\",\"prefix\":\"2001:2::/48\",\"origin\":\"operator\",\"reason\":null,"
-                        + "\"created\":\"2026-11-24T12:00:00Z\",\"expires\":null}",
-                "{\"op\":\"unblock\",\"prefix\":\"198.18.3.7/32\"}",
-                "{\"op\":\"disallow\",\"prefix\":\"2001:2::/48\"}"),
-                Files.readAllLines(dir.resolve("journal.1.log")));
+        assertEquals("""
+                {"op":"block","prefix":"198.18.3.7/32","origin":"auto","reason":"auto: 50000 SYN/s attack",\
+                "created":"2026-11-24T12:00:00Z","expires":"2026-11-24T12:10:00Z"}
+                {"op":"allow","prefix":"2001:2::/48","origin":"operator","reason":null,\
+                "created":"2026-11-24T12:00:00Z","expires":null}
+                {"op":"unblock","prefix":"198.18.3.7/32"}
+                {"op":"disallow","prefix":"2001:2::/48"}
+                """, Files.readString(dir.resolve("journal.1.log")));
     }
 
     @Test
