@@ -1,6 +1,5 @@
 package io.synguard.bench;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import io.synguard.bpf.BpfMap;
 import io.synguard.bpf.Cpus;
 import io.synguard.config.Settings;
@@ -117,7 +116,7 @@ public class DetectorBench extends SingleShotBench {
         before = after.stream().map(s -> new RateTable.Source(s.address(), SYNS_BEFORE, DROPS_BEFORE, 1)).toList();
         journalDir = Files.createTempDirectory("synguard-bench-journal-");
         journal = Journal.open(journalDir, Json.mapper());
-        policy = new Policy(new KernelRules(dataplane), journal, InstantSource.system(), Ticker.systemTicker(), Runnable::run);
+        policy = new Policy(new KernelRules(dataplane), journal, InstantSource.system(), Runnable::run);
         arena = Arena.ofShared();
         rate = dataplane.map("sg_rate");
         rawKeys = arena.allocate(4L * BATCH_SETS, 8);

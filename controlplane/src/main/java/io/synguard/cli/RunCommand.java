@@ -1,6 +1,5 @@
 package io.synguard.cli;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import io.synguard.bpf.Libbpf;
 import io.synguard.bpf.XdpMode;
 import io.synguard.config.Settings;
@@ -70,7 +69,7 @@ final class RunCommand implements Callable<Integer> {
         Daemon.Options options = new Daemon.Options(iface, xdpMode(attach), mode == null ? null : mode(mode),
                 Listen.parse(daemon.listen), daemon.stateDir, daemon.token(), config,
                 detachOnExit, metricsPublic, pinDir != null ? pinDir : Dataplane.pinDirectory(iface), maxRules);
-        Daemon running = Daemon.start(options, InstantSource.system(), Ticker.systemTicker());
+        Daemon running = Daemon.start(options, InstantSource.system());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.close();

@@ -1,7 +1,6 @@
 package io.synguard.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.benmanes.caffeine.cache.Ticker;
 import io.synguard.api.ApiServer;
 import io.synguard.api.Audit;
 import io.synguard.api.OperatorLists;
@@ -83,7 +82,7 @@ public final class Daemon implements Service, AutoCloseable {
                           Path tokenFile, Path configFile, boolean detachOnExit, boolean metricsPublic,
                           Path pinDirectory, int maxRules) {}
 
-    private Daemon(Options options, InstantSource clock, Ticker ticker) throws InterruptedException {
+    private Daemon(Options options, InstantSource clock) throws InterruptedException {
         this.options = options;
         prepareStateDir(options.stateDir());
         Tokens tokens = new Tokens(TokenFile.loadOrCreate(options.tokenFile()));
@@ -92,7 +91,7 @@ public final class Daemon implements Service, AutoCloseable {
                 .withPinDirectory(options.pinDirectory()));
         this.scheduler = Executors.newScheduledThreadPool(1, Thread.ofPlatform().name("synguard-loop").daemon().factory());
         this.journal = Journal.open(options.stateDir().resolve("journal"), Json.mapper());
-        this.policy = new Policy(new KernelRules(dataplane), journal, clock, ticker, scheduler);
+        this.policy = new Policy(new KernelRules(dataplane), journal, clock, scheduler);
         Policy.Restored restored = policy.restore(Settings.DEFAULTS);
         LOG.info("restored {} blocks and {} allows ({} reinstated in the kernel, {} adopted from it, {} lapsed)",
                 restored.blocks(), restored.allows(), restored.reinstated(), restored.adopted(), restored.lapsed());
@@ -114,8 +113,8 @@ public final class Daemon implements Service, AutoCloseable {
     }
 
     /** Starts synguard; throws with a reason if anything is in the way, leaving nothing half-made. */
-    public static Daemon start(Options options, InstantSource clock, Ticker ticker) throws InterruptedException {
-        return new Daemon(options, clock, ticker);
+    public static Daemon start(Options options, InstantSource clock) throws InterruptedException {
+        return new Daemon(options, clock);
     }
 
     public InetSocketAddress apiAddress() {

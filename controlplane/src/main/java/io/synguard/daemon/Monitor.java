@@ -144,9 +144,10 @@ final class Monitor {
         }
         Duration ttl = Duration.ofSeconds(s.detection().autoBlockTtlS());
         String reason = "auto: " + Math.round(step.rates().synPps()) + " SYN/s attack";
+        policy.putAll(RuleKind.BLOCK, plan.blocks().stream().map(p -> new Policy.Request(p, ttl,
+                plan.widened().contains(p) ? reason + ", many offenders in this prefix" : reason)).toList(), Origin.AUTO);
         for (Prefix p : plan.blocks()) {
             boolean wide = plan.widened().contains(p);
-            policy.put(RuleKind.BLOCK, p, ttl, wide ? reason + ", many offenders in this prefix" : reason, Origin.AUTO);
             if (wide) {
                 for (Prefix host : autoHosts.getOrDefault(p, Set.of())) {
                     policy.remove(RuleKind.BLOCK, host);

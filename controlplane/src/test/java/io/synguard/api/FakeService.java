@@ -1,7 +1,6 @@
 package io.synguard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.benmanes.caffeine.cache.Ticker;
 import io.synguard.config.Settings;
 import io.synguard.dataplane.Abi.Counter;
 import io.synguard.dataplane.CounterValues;
@@ -26,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -59,7 +59,7 @@ final class FakeService implements Service, AutoCloseable {
 
     FakeService(Path dir) {
         journal = Journal.open(dir.resolve("journal"), Json.mapper());
-        policy = new Policy(store, journal, InstantSource.fixed(NOW), Ticker.systemTicker(), Runnable::run);
+        policy = new Policy(store, journal, InstantSource.fixed(NOW), Runnable::run);
     }
 
     static SourceRates.SourceRate source(String address, double synPps, double droppedPps) {
@@ -149,6 +149,11 @@ final class FakeService implements Service, AutoCloseable {
         @Override
         public long hits(RuleKind kind, Prefix prefix) {
             return hits.getOrDefault(prefix, 0L);
+        }
+
+        @Override
+        public Optional<Prefix> longestContaining(RuleKind kind, Prefix prefix) {
+            return Optional.empty();
         }
     }
 }

@@ -7,10 +7,12 @@ import io.synguard.net.Prefix;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The data plane's lists in memory: what the policy put there, as the kernel would hold it. */
 final class FakeRuleStore implements RuleStore {
@@ -47,6 +49,12 @@ final class FakeRuleStore implements RuleStore {
     public synchronized long hits(RuleKind kind, Prefix prefix) {
         Rule r = lists.get(kind).get(prefix);
         return r == null ? 0 : r.hits();
+    }
+
+    @Override
+    public synchronized Optional<Prefix> longestContaining(RuleKind kind, Prefix prefix) {
+        return lists.get(kind).keySet().stream().filter(p -> p.contains(prefix))
+                .max(Comparator.comparingInt(Prefix::length));
     }
 
     // ---- for tests -----------------------------------------------------------------------------

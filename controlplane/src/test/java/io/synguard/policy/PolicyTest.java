@@ -6,6 +6,7 @@ import io.synguard.json.Json;
 import io.synguard.net.Prefix;
 import io.synguard.state.Journal;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,7 +53,7 @@ class PolicyTest {
     private Policy newPolicy(RuleStore store) {
         Journal journal = Journal.open(dir, Json.mapper());
         journals.add(journal);
-        return new Policy(store, journal, time, time, Runnable::run);
+        return new Policy(store, journal, time, Runnable::run);
     }
 
     /** A new daemon on the same state directory, the old one gone without closing anything (kill -9). */
@@ -60,6 +61,11 @@ class PolicyTest {
         kernel = kernelAfter;
         policy = newPolicy(kernelAfter);
         return policy.restore(Settings.DEFAULTS);
+    }
+
+    /** The journal the current policy writes. */
+    private Journal journal() {
+        return journals.getLast();
     }
 
     private static Prefix p(String text) {
@@ -151,6 +157,44 @@ class PolicyTest {
         assertEquals(time.instant().plus(HOUR), kernel.get(BLOCK, "198.18.1.0/24").expires());
         assertNull(kernel.get(BLOCK, "2001:2::/48").expires());
         assertEquals("b", policy.get(BLOCK, p("2001:2::/48")).orElseThrow().reason());
+    }
+
+    @Test
+    void aDetectorsTenThousandBlocksOfOneIntervalAreForcedToDiskOnce() {
+        List<Policy.Request> tick = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            tick.add(new Policy.Request(p("198.18." + i / 256 + "." + i % 256), Duration.ofSeconds(600), "auto"));
+        }
+        long syncs = journal().syncs();
+
+        assertEquals(10_000, policy.putAll(BLOCK, tick, Origin.AUTO));
+
+        assertEquals(1, journal().syncs() - syncs);
+        assertEquals(10_000, kernel.size(BLOCK));
+        assertTrue(kernel.get(BLOCK, "198.18.39.15/32").auto());
+        assertEquals(10_000, restart(new FakeRuleStore()).blocks());
+    }
+
+    @Test
+    void everyOperatorPutIsForcedToDiskBeforeItReturns() {
+        long syncs = journal().syncs();
+        policy.put(BLOCK, p("198.18.1.0/24"), null, null, Origin.OPERATOR);
+        assertEquals(1, journal().syncs() - syncs);
+        policy.put(ALLOW, p("198.18.2.0/24"), null, null, Origin.OPERATOR);
+        assertEquals(2, journal().syncs() - syncs);
+    }
+
+    @Test
+    void aBatchOfAutoBlocksLeavesOutTheAllowedOnes() {
+        policy.put(ALLOW, p("198.18.0.0/16"), null, null, Origin.OPERATOR);
+
+        int added = policy.putAll(BLOCK, List.of(new Policy.Request(p("198.18.1.7"), HOUR, "auto"),
+                new Policy.Request(p("198.19.1.7"), HOUR, "auto")), Origin.AUTO);
+
+        assertEquals(1, added);
+        assertFalse(kernel.has(BLOCK, "198.18.1.7/32"));
+        assertTrue(kernel.has(BLOCK, "198.19.1.7/32"));
+        assertEquals(1, restart(kernel).blocks());
     }
 
     @Test
@@ -284,6 +328,25 @@ class PolicyTest {
         assertTrue(kernel.has(BLOCK, "198.18.1.8/32"));
     }
 
+    @Test
+    void questionsDoNotSeeALapsedEntryNorTakeItOutOfTheDataPlane() {
+        policy.put(BLOCK, p("198.18.1.7"), Duration.ofSeconds(10), null, Origin.AUTO);
+        policy.put(ALLOW, p("198.18.9.0/24"), Duration.ofSeconds(10), null, Origin.OPERATOR);
+        time.advance(Duration.ofSeconds(10)); // lapsed, the sweep has not run yet
+
+        assertTrue(policy.get(BLOCK, p("198.18.1.7")).isEmpty());
+        assertFalse(policy.blocked(p("198.18.1.7")));
+        assertFalse(policy.allowed(p("198.18.9.1")));
+        assertEquals(List.of(), policy.list(BLOCK));
+        assertEquals(0L, policy.countByOrigin(BLOCK).get(Origin.AUTO));
+        assertTrue(kernel.has(BLOCK, "198.18.1.7/32"));
+        assertTrue(kernel.has(ALLOW, "198.18.9.0/24"));
+
+        assertEquals(2, policy.expire());
+        assertFalse(kernel.has(BLOCK, "198.18.1.7/32"));
+        assertFalse(kernel.has(ALLOW, "198.18.9.0/24"));
+    }
+
     // ---- questions -----------------------------------------------------------------------------
 
     @Test
@@ -312,6 +375,17 @@ class PolicyTest {
 
         assertFalse(policy.allowed(p("198.18.1.7")));
         assertFalse(policy.allowed(p("198.19.1.7")));
+    }
+
+    @Test
+    void aLapsedAllowYieldsToAShorterOneThatHolds() {
+        policy.put(ALLOW, p("198.18.0.0/16"), null, null, Origin.OPERATOR);
+        policy.put(ALLOW, p("198.18.1.0/24"), Duration.ofSeconds(10), null, Origin.OPERATOR);
+        time.advance(Duration.ofSeconds(10)); // the /24 lapsed, the sweep has not run yet
+
+        assertTrue(policy.allowed(p("198.18.1.7")));
+        policy.remove(ALLOW, p("198.18.0.0/16"));
+        assertFalse(policy.allowed(p("198.18.1.7")));
     }
 
     @Test
@@ -495,6 +569,65 @@ class PolicyTest {
         assertEquals(1, r.allows());
         assertTrue(kernel.has(BLOCK, "198.18.2.0/24"));
         assertTrue(kernel.has(ALLOW, "198.18.3.0/24"));
+    }
+
+    @Test
+    void aJournalInTheFormatOnDiskRestores() throws Exception {
+        // a snapshot and the segment after it, as the daemon writes them
+        Files.writeString(dir.resolve("snapshot.jsonl"), """
+                {"next_segment":1}
+                {"op":"config","config":{"mode":"monitor","rate_limit":{"syn_pps":100,"burst":200},\
+                "detection":{"interval_ms":1000,"min_threshold_pps":5000,"auto_block":true,"auto_block_ttl_s":600,\
+                "threshold_factor":3.0,"widen_v4_len":24,"widen_v6_len":64,"widen_min_sources":8}}}
+                {"op":"block","prefix":"198.18.1.0/24","origin":"operator","reason":"abuse ticket 42",\
+                "created":"2026-11-24T11:00:00Z","expires":"2026-11-24T13:00:00Z"}
+                {"op":"block","prefix":"198.18.2.0/24","origin":"operator","reason":null,\
+                "created":"2026-11-24T11:00:00Z","expires":null}
+                """);
+        Files.writeString(dir.resolve("journal.1.log"), """
+                {"op":"block","prefix":"198.18.3.7/32","origin":"auto","reason":"auto: 50000 SYN/s attack",\
+                "created":"2026-11-24T11:59:00Z","expires":"2026-11-24T12:09:00Z"}
+                {"op":"allow","prefix":"2001:2::/48","origin":"operator","reason":null,\
+                "created":"2026-11-24T11:59:00Z","expires":null}
+                {"op":"unblock","prefix":"198.18.2.0/24"}
+                {"op":"allow","prefix":"198.18.9.0/24","origin":"operator","reason":"lab",\
+                "created":"2026-11-24T11:59:00Z","expires":null}
+                {"op":"disallow","prefix":"198.18.9.0/24"}
+                """);
+
+        Policy.Restored r = restart(new FakeRuleStore());
+
+        assertEquals(Settings.Mode.MONITOR, r.settings().mode());
+        assertEquals(3, r.reinstated());
+        assertEquals(2, r.blocks());
+        assertEquals(1, r.allows());
+        assertEquals(new Entry(BLOCK, p("198.18.1.0/24"), Origin.OPERATOR, "abuse ticket 42",
+                Instant.parse("2026-11-24T11:00:00Z"), Instant.parse("2026-11-24T13:00:00Z")),
+                policy.get(BLOCK, p("198.18.1.0/24")).orElseThrow());
+        assertEquals(new Entry(BLOCK, p("198.18.3.7"), Origin.AUTO, "auto: 50000 SYN/s attack",
+                Instant.parse("2026-11-24T11:59:00Z"), Instant.parse("2026-11-24T12:09:00Z")),
+                policy.get(BLOCK, p("198.18.3.7")).orElseThrow());
+        assertTrue(kernel.get(BLOCK, "198.18.3.7/32").auto());
+        assertTrue(policy.get(BLOCK, p("198.18.2.0/24")).isEmpty());
+        assertTrue(policy.allowed(p("2001:2::1")));
+        assertFalse(policy.allowed(p("198.18.9.1")));
+    }
+
+    @Test
+    void changesAreJournaledInTheFormatOnDisk() throws Exception {
+        policy.put(BLOCK, p("198.18.3.7"), Duration.ofMinutes(10), "auto: 50000 SYN/s attack", Origin.AUTO);
+        policy.put(ALLOW, p("2001:2::/48"), null, null, Origin.OPERATOR);
+        policy.remove(BLOCK, p("198.18.3.7"));
+        policy.remove(ALLOW, p("2001:2::/48"));
+
+        assertEquals("""
+                {"op":"block","prefix":"198.18.3.7/32","origin":"auto","reason":"auto: 50000 SYN/s attack",\
+                "created":"2026-11-24T12:00:00Z","expires":"2026-11-24T12:10:00Z"}
+                {"op":"allow","prefix":"2001:2::/48","origin":"operator","reason":null,\
+                "created":"2026-11-24T12:00:00Z","expires":null}
+                {"op":"unblock","prefix":"198.18.3.7/32"}
+                {"op":"disallow","prefix":"2001:2::/48"}
+                """, Files.readString(dir.resolve("journal.1.log")));
     }
 
     @Test
