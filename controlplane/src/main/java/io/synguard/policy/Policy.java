@@ -3,6 +3,7 @@ package io.synguard.policy;
 import io.synguard.config.Settings;
 import io.synguard.dataplane.RuleKind;
 import io.synguard.dataplane.RuleSpec;
+import io.synguard.dataplane.RuleTableFullException;
 import io.synguard.net.Prefix;
 import io.synguard.state.Journal;
 
@@ -130,13 +131,41 @@ public final class Policy {
                     specs.add(new RuleSpec(e.prefix(), origin == Origin.AUTO, e.expires()));
                 }
             }
-            store.putAll(kind, specs);
-            batch.forEach(entries::put);
-            journal.append(batch.stream().map(JournalCodec::put).toList());
+            try {
+                store.putAll(kind, specs);
+            } catch (RuleTableFullException full) {
+                if (origin != Origin.AUTO) {
+                    throw full;
+                }
+                record(batch.subList(0, putWhileRoom(kind, specs)));
+                throw full;
+            }
+            record(batch);
             added += batch.size();
         }
         compactIfDue();
         return added;
+    }
+
+    /**
+     * A detector's blocks that do not all fit go in one by one, in order, until the table is full,
+     * as they did before they were batched; how many went in.
+     */
+    private int putWhileRoom(RuleKind kind, List<RuleSpec> specs) {
+        for (int i = 0; i < specs.size(); i++) {
+            RuleSpec s = specs.get(i);
+            try {
+                store.put(kind, s.prefix(), s.auto(), s.expires());
+            } catch (RuleTableFullException full) {
+                return i;
+            }
+        }
+        return specs.size();
+    }
+
+    private void record(List<Entry> batch) {
+        batch.forEach(entries::put);
+        journal.append(batch.stream().map(JournalCodec::put).toList());
     }
 
     /** One entry of a batch. */

@@ -2,6 +2,7 @@ package io.synguard.policy;
 
 import io.synguard.config.Settings;
 import io.synguard.dataplane.Rule;
+import io.synguard.dataplane.RuleTableFullException;
 import io.synguard.json.Json;
 import io.synguard.net.Prefix;
 import io.synguard.state.Journal;
@@ -24,6 +25,7 @@ import static io.synguard.dataplane.RuleKind.BLOCK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PolicyTest {
@@ -173,6 +175,35 @@ class PolicyTest {
         assertEquals(10_000, kernel.size(BLOCK));
         assertTrue(kernel.get(BLOCK, "198.18.39.15/32").auto());
         assertEquals(10_000, restart(new FakeRuleStore()).blocks());
+    }
+
+    @Test
+    void aDetectorsBlocksThatDoNotAllFitGoInUntilTheTableIsFull() {
+        restart(new FakeRuleStore(3));
+        List<Policy.Request> tick = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            tick.add(new Policy.Request(p("198.18.0." + i), HOUR, "auto"));
+        }
+
+        assertThrows(RuleTableFullException.class, () -> policy.putAll(BLOCK, tick, Origin.AUTO));
+
+        assertEquals(List.of(p("198.18.0.1"), p("198.18.0.2"), p("198.18.0.3")),
+                policy.list(BLOCK).stream().map(l -> l.entry().prefix()).sorted().toList());
+        assertEquals(3, restart(new FakeRuleStore()).blocks());
+    }
+
+    @Test
+    void anOperatorsBulkImportThatDoesNotFitChangesNothing() {
+        restart(new FakeRuleStore(3));
+        List<Policy.Request> many = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            many.add(new Policy.Request(p("198.18.0." + i), HOUR, "import"));
+        }
+
+        assertThrows(RuleTableFullException.class, () -> policy.putAll(BLOCK, many, Origin.OPERATOR));
+
+        assertEquals(0, policy.size(BLOCK));
+        assertEquals(0, restart(new FakeRuleStore()).blocks());
     }
 
     @Test
