@@ -34,7 +34,6 @@ public final class BpfProgram {
     private static final long BATCH_SIZE = opt("batch_size");
     private static final long CTX_DATA_END = Structs.offset(Structs.XDP_MD, "data_end");
     private static final long CTX_INGRESS_IFINDEX = Structs.offset(Structs.XDP_MD, "ingress_ifindex");
-    private static final long PROG_ID = Structs.offset(Structs.PROG_INFO, "id");
     /** {@code BPF_F_TEST_XDP_LIVE_FRAMES}. */
     static final int TEST_XDP_LIVE_FRAMES = 1 << 1;
     /** Room for a frame the program grows (bpf_xdp_adjust_head/tail). */
@@ -59,7 +58,7 @@ public final class BpfProgram {
     /** The kernel's id for this program. */
     public int id() {
         try (Arena arena = Arena.ofConfined()) {
-            return Fd.info(fd, arena, Structs.PROG_INFO, "program " + name).get(JAVA_INT, PROG_ID);
+            return Structs.u32(Fd.info(fd, arena, Structs.PROG_INFO, "program " + name), Structs.PROG_INFO, "id");
         }
     }
 

@@ -3,8 +3,6 @@ package io.synguard.bpf;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-
 /**
  * What the kernel says of a map ({@code struct bpf_map_info}).
  *
@@ -44,6 +42,6 @@ public record MapInfo(int type, int id, int keySize, int valueSize, int maxEntri
     }
 
     private static int u32(MemorySegment info, String member) {
-        return info.get(JAVA_INT, Structs.offset(Structs.MAP_INFO, member));
+        return Structs.u32(info, Structs.MAP_INFO, member);
     }
 }

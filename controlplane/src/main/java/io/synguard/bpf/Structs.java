@@ -86,6 +86,11 @@ final class Structs {
                 .map(MemoryLayout.PathElement::groupElement).toArray(MemoryLayout.PathElement[]::new));
     }
 
+    /** The u32 member (dotted for a nested one) of a struct laid out as layout. */
+    static int u32(MemorySegment struct, StructLayout layout, String member) {
+        return struct.get(JAVA_INT, offset(layout, member));
+    }
+
     /** A zeroed opts struct whose {@code sz} says its size: how libbpf learns which fields the caller knows. */
     static MemorySegment opts(Arena arena, StructLayout opts) {
         MemorySegment struct = arena.allocate(opts);

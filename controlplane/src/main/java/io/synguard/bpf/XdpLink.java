@@ -31,10 +31,6 @@ public final class XdpLink implements AutoCloseable {
     /** {@code BPF_LINK_TYPE_XDP} of {@code enum bpf_link_type}. */
     static final int BPF_LINK_TYPE_XDP = 6;
     private static final long CREATE_FLAGS = Structs.offset(Structs.LINK_CREATE_OPTS, "flags");
-    private static final long INFO_TYPE = Structs.offset(Structs.LINK_INFO, "type");
-    private static final long INFO_ID = Structs.offset(Structs.LINK_INFO, "id");
-    private static final long INFO_PROG_ID = Structs.offset(Structs.LINK_INFO, "prog_id");
-    private static final long INFO_IFINDEX = Structs.offset(Structs.LINK_INFO, "xdp.ifindex");
 
     private final int fd;
     private boolean closed;
@@ -89,11 +85,13 @@ public final class XdpLink implements AutoCloseable {
     public Info info() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment info = Fd.info(fd, arena, Structs.LINK_INFO, "link");
-            if (info.get(JAVA_INT, INFO_TYPE) != BPF_LINK_TYPE_XDP) {
+            int type = Structs.u32(info, Structs.LINK_INFO, "type");
+            if (type != BPF_LINK_TYPE_XDP) {
                 throw new BpfException("bpf_obj_get_info_by_fd", Errno.EINVAL,
-                        "link of type " + info.get(JAVA_INT, INFO_TYPE) + " is not an XDP link");
+                        "link of type " + type + " is not an XDP link");
             }
-            return new Info(info.get(JAVA_INT, INFO_ID), info.get(JAVA_INT, INFO_PROG_ID), info.get(JAVA_INT, INFO_IFINDEX));
+            return new Info(Structs.u32(info, Structs.LINK_INFO, "id"), Structs.u32(info, Structs.LINK_INFO, "prog_id"),
+                    Structs.u32(info, Structs.LINK_INFO, "xdp.ifindex"));
         }
     }
 

@@ -2,6 +2,7 @@ package io.synguard.flood;
 
 import io.synguard.host.NamespaceNetwork;
 import io.synguard.net.Prefix;
+import io.synguard.packet.Checksum;
 import io.synguard.testing.BpfTest;
 import io.synguard.testing.TestNetwork;
 
@@ -223,7 +224,7 @@ class FloodGeneratorTest {
         int l4;
         byte[] pseudo;
         if (ipv4(frame)) {
-            assertEquals(0xffff, Template.sum(Arrays.copyOfRange(frame, l3, l3 + 20)), "IPv4 header checksum");
+            assertEquals(0xffff, Checksum.sum(Arrays.copyOfRange(frame, l3, l3 + 20)), "IPv4 header checksum");
             l4 = l3 + 20;
             int length = ((frame[l3 + 2] & 0xff) << 8 | frame[l3 + 3] & 0xff) - 20;
             pseudo = ByteBuffer.allocate(12 + length).put(frame, l3 + 12, 8).put((byte) 0).put((byte) 6)
@@ -234,7 +235,7 @@ class FloodGeneratorTest {
             pseudo = ByteBuffer.allocate(40 + length).put(frame, l3 + 8, 32).putInt(length).putInt(6)
                     .put(frame, l4, length).array();
         }
-        assertEquals(0xffff, Template.sum(pseudo), "TCP checksum");
+        assertEquals(0xffff, Checksum.sum(pseudo), "TCP checksum");
         assertEquals(0x02, frame[l4 + 13], "a bare SYN");
     }
 }

@@ -70,6 +70,12 @@ class PolicyTest {
         return journals.getLast();
     }
 
+    /** The clock moves on by wait and the sweep runs; what it expired. */
+    private int sweepAfter(Duration wait) {
+        time.advance(wait);
+        return policy.expire();
+    }
+
     private static Prefix p(String text) {
         return Prefix.parse(text);
     }
@@ -116,8 +122,7 @@ class PolicyTest {
     void replacingATtlWithNoneMakesTheEntryPermanent() {
         policy.put(BLOCK, p("198.18.1.0/24"), HOUR, null, Origin.OPERATOR);
         policy.put(BLOCK, p("198.18.1.0/24"), null, null, Origin.OPERATOR);
-        time.advance(HOUR.plusMinutes(1));
-        policy.expire();
+        sweepAfter(HOUR.plusMinutes(1));
         assertTrue(kernel.has(BLOCK, "198.18.1.0/24"));
         assertNull(kernel.get(BLOCK, "198.18.1.0/24").expires());
     }
@@ -248,13 +253,11 @@ class PolicyTest {
     void anEntryLeavesTheDataPlaneOnceItsTtlHasPassed() {
         policy.put(BLOCK, p("198.18.1.7"), Duration.ofSeconds(600), "auto", Origin.AUTO);
 
-        time.advance(Duration.ofSeconds(599));
-        policy.expire();
+        sweepAfter(Duration.ofSeconds(599));
         assertTrue(kernel.has(BLOCK, "198.18.1.7/32"));
         assertTrue(policy.blocked(p("198.18.1.7")));
 
-        time.advance(Duration.ofSeconds(1));
-        policy.expire();
+        sweepAfter(Duration.ofSeconds(1));
         assertFalse(kernel.has(BLOCK, "198.18.1.7/32"));
         assertFalse(policy.blocked(p("198.18.1.7")));
         assertEquals(0, policy.size(BLOCK));
@@ -267,8 +270,7 @@ class PolicyTest {
         policy.put(ALLOW, p("198.18.9.0/24"), Duration.ofSeconds(5), null, Origin.OPERATOR);
         policy.put(BLOCK, p("198.18.1.9"), Duration.ofSeconds(30), null, Origin.AUTO);
 
-        time.advance(Duration.ofSeconds(10));
-        assertEquals(3, policy.expire());
+        assertEquals(3, sweepAfter(Duration.ofSeconds(10)));
         assertEquals(0, policy.expire());
         assertEquals(1, kernel.size(BLOCK));
         assertEquals(0, kernel.size(ALLOW));
@@ -280,8 +282,7 @@ class PolicyTest {
             policy.put(BLOCK, p("198.18.1." + i), Duration.ofSeconds(i), null, Origin.AUTO);
         }
         for (int s = 1; s <= 60; s++) {
-            time.advance(Duration.ofSeconds(1));
-            policy.expire();
+            sweepAfter(Duration.ofSeconds(1));
             assertEquals(60 - s, kernel.size(BLOCK), "after " + s + "s");
         }
     }
@@ -291,8 +292,7 @@ class PolicyTest {
         policy.put(BLOCK, p("198.18.1.0/24"), null, null, Origin.OPERATOR);
         policy.put(ALLOW, p("198.18.2.0/24"), null, null, Origin.OPERATOR);
 
-        time.advance(Duration.ofDays(3650));
-        policy.expire();
+        sweepAfter(Duration.ofDays(3650));
 
         assertTrue(kernel.has(BLOCK, "198.18.1.0/24"));
         assertTrue(kernel.has(ALLOW, "198.18.2.0/24"));
@@ -333,15 +333,15 @@ class PolicyTest {
         policy.put(BLOCK, p("198.18.1.30"), Duration.ofSeconds(29), null, Origin.AUTO);
         policy.put(BLOCK, p("198.18.1.10"), Duration.ofSeconds(9), null, Origin.AUTO);
 
-        time.advance(Duration.ofSeconds(9));
-        assertEquals(1, policy.expire());
-        assertFalse(kernel.has(BLOCK, "198.18.1.10/32"));
-        assertTrue(kernel.has(BLOCK, "198.18.1.30/32"));
+        assertSweptAfter(Duration.ofSeconds(9), "198.18.1.10/32", "198.18.1.30/32");
+        assertSweptAfter(Duration.ofSeconds(20), "198.18.1.30/32", "198.18.1.40/32");
+    }
 
-        time.advance(Duration.ofSeconds(20));
-        assertEquals(1, policy.expire());
-        assertFalse(kernel.has(BLOCK, "198.18.1.30/32"));
-        assertTrue(kernel.has(BLOCK, "198.18.1.40/32"));
+    /** After wait, the sweep takes out the block on gone, alone, and leaves the one on stays. */
+    private void assertSweptAfter(Duration wait, String gone, String stays) {
+        assertEquals(1, sweepAfter(wait));
+        assertFalse(kernel.has(BLOCK, gone));
+        assertTrue(kernel.has(BLOCK, stays));
     }
 
     @Test
@@ -401,8 +401,7 @@ class PolicyTest {
         policy.put(ALLOW, p("198.19.0.0/16"), Duration.ofSeconds(60), null, Origin.OPERATOR);
 
         policy.remove(ALLOW, p("198.18.0.0/16"));
-        time.advance(Duration.ofSeconds(60));
-        policy.expire();
+        sweepAfter(Duration.ofSeconds(60));
 
         assertFalse(policy.allowed(p("198.18.1.7")));
         assertFalse(policy.allowed(p("198.19.1.7")));
@@ -549,8 +548,7 @@ class PolicyTest {
         assertTrue(policy.allowed(p("198.18.6.1")));
         assertTrue(kernel.has(BLOCK, "198.18.5.0/24"));
 
-        time.advance(HOUR);
-        policy.expire();
+        sweepAfter(HOUR);
         assertFalse(kernel.has(BLOCK, "198.18.5.0/24"));
     }
 
@@ -686,8 +684,7 @@ class PolicyTest {
         Entry e = policy.get(BLOCK, p("198.18.1.0/24")).orElseThrow();
         assertEquals(created, e.created());
         assertEquals(created.plusSeconds(90), e.expires());
-        time.advance(Duration.ofSeconds(60));
-        policy.expire();
+        sweepAfter(Duration.ofSeconds(60));
         assertFalse(kernel.has(BLOCK, "198.18.1.0/24"));
     }
 }
