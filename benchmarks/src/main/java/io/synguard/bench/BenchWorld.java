@@ -1,10 +1,13 @@
 package io.synguard.bench;
 
+import io.synguard.host.HostCommand;
+import io.synguard.host.NamespaceNetwork;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -24,32 +27,29 @@ final class BenchWorld implements AutoCloseable {
     static final String SERVER = "198.18.0.1";
     /** The next hop towards the attack ranges, once {@link #floodReady}: the client side's veth. */
     static final String GATEWAY = "198.18.0.254";
+    /** How long a tool may take: loading a million-element set into nft or ipset takes a while. */
+    private static final Duration LIMIT = Duration.ofSeconds(180);
 
     final String srv;
     final String net;
     final Path bpffs;
     final Path stateDir;
+    private final NamespaceNetwork network;
     private final List<Process> processes = new ArrayList<>();
     private final Thread hook = new Thread(this::cleanUp, "bench-cleanup");
     private boolean closed;
 
     BenchWorld(String tag) {
-        String base = "sgb-" + ProcessHandle.current().pid() + "-" + tag;
-        srv = base + "-srv";
-        net = base + "-net";
+        network = new NamespaceNetwork("sgb-" + ProcessHandle.current().pid() + "-" + tag + "-");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             bpffs = Files.createTempDirectory("synguard-bench-bpffs-");
             stateDir = Files.createTempDirectory("synguard-bench-state-");
-            run("mount", "-t", "bpf", "bpf", bpffs.toString());
-            run("ip", "netns", "add", srv);
-            run("ip", "netns", "add", net);
-            in(srv, "ip", "link", "set", "lo", "up");
-            in(net, "ip", "link", "set", "lo", "up");
-            in(srv, "ip", "link", "add", IFACE, "type", "veth", "peer", "name", "sgc0", "netns", net);
-            in(srv, "ip", "link", "set", IFACE, "up");
-            in(net, "ip", "link", "set", "sgc0", "up");
-            in(srv, "ip", "addr", "add", SERVER + "/15", "dev", IFACE);
+            HostCommand.run("mount", "-t", "bpf", "bpf", bpffs.toString());
+            srv = network.namespace("srv");
+            net = network.namespace("net");
+            network.veth(srv, IFACE, net, "sgc0");
+            network.address(srv, IFACE, SERVER + "/15");
         } catch (IOException | RuntimeException e) {
             close();
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
@@ -58,7 +58,7 @@ final class BenchWorld implements AutoCloseable {
 
     /** Gives the client side another address (a source to send from). */
     void address(String address) {
-        in(net, "ip", "addr", "add", address + "/15", "dev", "sgc0");
+        network.address(net, "sgc0", address + "/15");
     }
 
     /**
@@ -70,7 +70,7 @@ final class BenchWorld implements AutoCloseable {
     void floodReady() {
         in(srv, "ethtool", "-K", IFACE, "gro", "on");
         in(srv, "ip", "addr", "flush", "dev", IFACE);
-        in(srv, "ip", "addr", "add", SERVER + "/24", "dev", IFACE);
+        network.address(srv, IFACE, SERVER + "/24");
         in(srv, "ip", "neigh", "add", GATEWAY, "lladdr", mac(net, "sgc0"), "dev", IFACE, "nud", "permanent");
         in(srv, "ip", "route", "add", "198.18.0.0/15", "via", GATEWAY);
     }
@@ -90,10 +90,10 @@ final class BenchWorld implements AutoCloseable {
             throw new IllegalStateException("expected one new NAPI thread for " + IFACE + ", found " + created);
         }
         long pid = created.iterator().next();
-        run("taskset", "-pc", Integer.toString(cpu), Long.toString(pid));
+        HostCommand.run("taskset", "-pc", Integer.toString(cpu), Long.toString(pid));
         // softirq work preempts processes; a NAPI thread at normal priority shares its CPU with
         // whatever else runs there and would measure the machine's load, not the filter
-        run("chrt", "-f", "-p", "50", Long.toString(pid));
+        HostCommand.run("chrt", "-f", "-p", "50", Long.toString(pid));
         return pid;
     }
 
@@ -145,8 +145,17 @@ final class BenchWorld implements AutoCloseable {
         return pids;
     }
 
+    /** A directory on the world's bpffs for a filter's pins, made if missing. */
+    Path pinDirectory(String name) {
+        try {
+            return Files.createDirectories(bpffs.resolve(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     Path namespace(String name) {
-        return Path.of("/run/netns", name);
+        return NamespaceNetwork.path(name);
     }
 
     /** Starts a process this world stops on close. */
@@ -161,30 +170,9 @@ final class BenchWorld implements AutoCloseable {
         }
     }
 
+    /** Runs a command inside namespace to its end; its output. */
     String in(String namespace, String... command) {
-        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
-        full.addAll(List.of(command));
-        return run(full.toArray(String[]::new));
-    }
-
-    static String run(String... command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            if (!p.waitFor(180, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + ": timed out");
-            }
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (p.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " exited " + p.exitValue() + ": " + out);
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return network.exec(LIMIT, namespace, command);
     }
 
     @Override
@@ -210,10 +198,17 @@ final class BenchWorld implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        quietly("ip", "netns", "del", net);
-        quietly("ip", "netns", "del", srv);
+        try {
+            network.close();
+        } catch (RuntimeException e) {
+            System.err.println(e.getMessage());
+        }
         if (bpffs != null) {
-            quietly("umount", bpffs.toString());
+            try {
+                HostCommand.run("umount", bpffs.toString());
+            } catch (RuntimeException e) {
+                System.err.println(e.getMessage());
+            }
         }
         for (Path dir : new Path[]{bpffs, stateDir}) {
             if (dir != null && Files.exists(dir)) {
@@ -225,14 +220,6 @@ final class BenchWorld implements AutoCloseable {
                     System.err.println("could not remove " + dir + ": " + e);
                 }
             }
-        }
-    }
-
-    private static void quietly(String... command) {
-        try {
-            run(command);
-        } catch (RuntimeException e) {
-            System.err.println(e.getMessage());
         }
     }
 }

@@ -9,19 +9,11 @@ import io.synguard.policy.Policy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Decoding the body of a {@value #ENTRIES}-prefix bulk import, from the bytes the server read to the
@@ -31,14 +23,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * floor of any JSON decoding), and {@link Prefix#parse} alone on the same prefixes as strings.
  * Milliseconds per body.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.SingleShotTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
         "-Xms2g", "-Xmx2g"})
-@Warmup(iterations = 5)
-@Measurement(iterations = 5)
-public class BulkDecodeBench {
+public class BulkDecodeBench extends SingleShotBench {
     static final int ENTRIES = 1_000_000;
 
     private byte[] body;

@@ -27,6 +27,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import picocli.CommandLine.Command;
+
 /**
  * The control plane as BENCHMARKS.md §4 and the control-plane issue ask: the daemon started by the
  * {@code synguard} launcher in a namespace, measured from outside through its API.
@@ -39,48 +41,30 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * into a fresh data plane's maps in the same run (the batched map update's floor);</li>
  * <li>the daemon's resident memory idle and holding those 1M blocks.</li>
  * </ul>
- *
- * <p>{@code Suite controlplane [--rounds N] [--quick] [--json FILE]}
  */
-final class ControlplaneBench {
+@Command(name = "controlplane", description = {
+        "The daemon in namespaces: flood-to-detection and to first block, REST latency, a 1M-prefix bulk import, "
+                + "resident memory idle and with 1M blocks.",
+        "Full: 5 detection rounds and 5 REST rounds of 2000 requests each. --quick: 3 rounds, of 500 requests."})
+final class ControlplaneBench extends RoundsSuite {
     private static final int BULK = 1_000_000;
 
-    private final Path root;
-    private final int rounds;
-    private final int requests;
+    private final Path root = Suite.root();
     private final Map<String, double[]> figures = new LinkedHashMap<>();
     private final List<String> notes = new ArrayList<>();
+    private int requests;
 
-    private ControlplaneBench(Path root, int rounds, boolean quick) {
-        this.root = root;
-        this.rounds = rounds;
-        this.requests = quick ? 500 : 2000;
+    ControlplaneBench() {
+        super(5, 3);
     }
 
-    static void main(List<String> args) throws Exception {
-        int rounds = 5;
-        boolean quick = false;
-        Path json = null;
-        for (int i = 0; i < args.size(); i++) {
-            switch (args.get(i)) {
-                case "--quick" -> quick = true;
-                case "--rounds" -> rounds = Integer.parseInt(args.get(++i));
-                case "--json" -> json = Path.of(args.get(++i));
-                default -> throw new IllegalArgumentException("unknown option " + args.get(i));
-            }
-        }
-        if (quick && rounds == 5) {
-            rounds = 3;
-        }
-        Path root = Path.of(System.getProperty("synguard.root", ".")).toAbsolutePath().normalize();
-        ControlplaneBench bench = new ControlplaneBench(root, rounds, quick);
+    @Override
+    Report measure() throws Exception {
+        requests = options.quick ? 500 : 2000;
         try (BenchWorld world = new BenchWorld("cp")) {
-            bench.run(world);
+            run(world);
         }
-        System.out.println(bench.markdown(String.join(" ", args)));
-        if (json != null) {
-            Files.writeString(json, bench.json(String.join(" ", args)));
-        }
+        return new Report(markdown(), new Result(options.command()).with("figures", figures()));
     }
 
     private void run(BenchWorld world) throws Exception {
@@ -88,12 +72,12 @@ final class ControlplaneBench {
         try (DaemonUnderTest daemon = DaemonUnderTest.start(world, root, world.stateDir,
                 world.bpffs.resolve(BenchWorld.IFACE))) {
             KeepAliveClient api = daemon.api();
-            sleep(3_000);
+            Thread.sleep(3_000);
             record("rss_idle_mb", rssMb(daemon.process()));
             detection(world, api);
             rest(api);
             bulk(api);
-            sleep(3_000);
+            Thread.sleep(3_000);
             record("rss_1m_blocks_mb", rssMb(daemon.process()));
         }
         bulkFloor();
@@ -120,7 +104,7 @@ final class ControlplaneBench {
                         () -> flood(world.namespace(world.net), attacker, stop, Duration.ofSeconds(8)), flooder);
                 long deadline = System.nanoTime() + Duration.ofSeconds(8).toNanos();
                 while (System.nanoTime() < deadline && (since == null || blocked == null)) {
-                    sleep(20);
+                    Thread.sleep(20);
                     JsonNode status = json(api.send("GET", "/v1/status", new byte[0]));
                     Instant seen = Instant.now();
                     if (since == null && status.at("/attack/active").asBoolean()) {
@@ -150,13 +134,13 @@ final class ControlplaneBench {
         figures.put("flood_syn_pps", rates);
     }
 
-    private static void awaitCalm(KeepAliveClient api) {
+    private static void awaitCalm(KeepAliveClient api) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (json(api.send("GET", "/v1/status", new byte[0])).at("/attack/active").asBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the attack did not end within 30 s of the flood");
             }
-            sleep(200);
+            Thread.sleep(200);
         }
     }
 
@@ -268,10 +252,7 @@ final class ControlplaneBench {
     }
 
     private void record(String name, double value) {
-        double[] v = figures.getOrDefault(name, new double[0]);
-        v = Arrays.copyOf(v, v.length + 1);
-        v[v.length - 1] = value;
-        figures.put(name, v);
+        figures.put(name, Stats.append(figures.getOrDefault(name, new double[0]), value));
     }
 
     private double last(String name) {
@@ -279,33 +260,23 @@ final class ControlplaneBench {
         return v[v.length - 1];
     }
 
-    static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
-
-    private String markdown(String args) {
+    private String markdown() {
         StringBuilder sb = new StringBuilder("| figure | median | all |\n|---|---|---|\n");
-        figures.forEach((k, v) -> sb.append("| ").append(k).append(" | ").append(fmt(median(v))).append(" | ")
+        figures.forEach((k, v) -> sb.append("| ").append(k).append(" | ").append(fmt(Stats.median(v))).append(" | ")
                 .append(String.join(" ", Arrays.stream(v).mapToObj(ControlplaneBench::fmt).toList())).append(" |\n"));
         notes.forEach(n -> sb.append("\n").append(n));
-        return sb.append("\n\n").append(Suite.Machine.describe()).append("\ncommand: benchmarks/run controlplane ")
-                .append(args).append('\n').toString();
+        return sb.append("\n\n").append(Machine.current().describe()).append("\ncommand: ").append(options.command())
+                .append('\n').toString();
     }
 
-    private String json(String args) {
-        StringBuilder sb = new StringBuilder("{\n  \"machine\": ").append(Suite.Machine.json())
-                .append(",\n  \"command\": \"benchmarks/run controlplane ").append(args).append("\",\n  \"figures\": {");
-        String sep = "\n";
-        for (var e : figures.entrySet()) {
-            sb.append(sep).append("    \"").append(e.getKey()).append("\": {\"median\": ").append(fmt(median(e.getValue())))
-                    .append(", \"all\": [").append(String.join(", ", Arrays.stream(e.getValue())
-                            .mapToObj(ControlplaneBench::fmt).toList())).append("]}");
-            sep = ",\n";
-        }
-        return sb.append("\n  }\n}\n").toString();
+    /** Each figure in the JSON: its median and every measurement. */
+    private Map<String, Figure> figures() {
+        Map<String, Figure> out = new LinkedHashMap<>();
+        figures.forEach((name, all) -> out.put(name, new Figure(Stats.median(all), all)));
+        return out;
     }
+
+    record Figure(double median, double[] all) {}
 
     private static String fmt(double v) {
         return String.format(Locale.ROOT, v >= 100 ? "%.0f" : v >= 1 ? "%.2f" : "%.3f", v);
@@ -321,14 +292,5 @@ final class ControlplaneBench {
 
     private static void step(String what) {
         System.err.println(what);
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

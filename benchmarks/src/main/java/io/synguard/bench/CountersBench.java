@@ -7,20 +7,11 @@ import io.synguard.dataplane.Dataplane;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
@@ -29,13 +20,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * ({@link Counters#read}: an arena, one {@code bpf_map_lookup_elem} of {@code sg_counters}, the sum
  * over CPUs), beside the bare lookup into a buffer allocated once: the system call's floor.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"})
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
-public class CountersBench {
+public class CountersBench extends NanosBench {
     private Dataplane dataplane;
     private Counters counters;
     private Arena arena;

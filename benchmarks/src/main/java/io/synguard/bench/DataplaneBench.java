@@ -7,35 +7,19 @@ import io.synguard.bpf.TestRun;
 import io.synguard.dataplane.Counters;
 import io.synguard.dataplane.Dataplane;
 
-import java.util.concurrent.TimeUnit;
-
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Nanoseconds a packet through the XDP program, in the kernel: each invocation is one
  * BPF_PROG_TEST_RUN that runs the program {@link #REPEAT} times over the scenario's frame. The
  * trivial drop program, measured in the same run, is the floor every ratio is taken against.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"})
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
-public class DataplaneBench {
+public class DataplaneBench extends NanosBench {
     public static final int REPEAT = 1_000_000;
     static final String OBJECT = "/io/synguard/bench/bench.bpf.o";
 

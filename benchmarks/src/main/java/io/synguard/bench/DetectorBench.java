@@ -1,6 +1,5 @@
 package io.synguard.bench;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import io.synguard.bpf.BpfMap;
 import io.synguard.bpf.Cpus;
 import io.synguard.config.Settings;
@@ -31,21 +30,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -73,14 +64,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * <li>sourceRatesUpdate and plan: the two parts of it that grow with the sources, alone.</li>
  * </ul>
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.SingleShotTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
         "-Xms3g", "-Xmx3g"})
-@Warmup(iterations = 5)
-@Measurement(iterations = 5)
-public class DetectorBench {
+public class DetectorBench extends SingleShotBench {
     static final int SOURCES = 1 << 20;
     static final int RATE_SETS = 1 << 18;
     /** What RateTable reads at once. */
@@ -130,7 +116,7 @@ public class DetectorBench {
         before = after.stream().map(s -> new RateTable.Source(s.address(), SYNS_BEFORE, DROPS_BEFORE, 1)).toList();
         journalDir = Files.createTempDirectory("synguard-bench-journal-");
         journal = Journal.open(journalDir, Json.mapper());
-        policy = new Policy(new KernelRules(dataplane), journal, InstantSource.system(), Ticker.systemTicker(), Runnable::run);
+        policy = new Policy(new KernelRules(dataplane), journal, InstantSource.system(), Runnable::run);
         arena = Arena.ofShared();
         rate = dataplane.map("sg_rate");
         rawKeys = arena.allocate(4L * BATCH_SETS, 8);

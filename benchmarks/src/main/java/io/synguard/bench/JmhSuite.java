@@ -1,8 +1,5 @@
 package io.synguard.bench;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -19,6 +16,9 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
 /**
  * The control plane's in-process costs, BENCHMARKS.md §4, by JMH: map calls through FFM one element
  * at a time against batched ({@link MapCallBench}, {@link RuleListBench}) over the bare downcalls
@@ -27,10 +27,14 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * the decoding of a 1M-prefix bulk import ({@link BulkDecodeBench}). Every benchmark runs once a
  * round, its baseline in the same round; a figure is the median over rounds, and a ratio is taken
  * within each round before its median.
- *
- * <p>{@code Suite jmh [--quick] [--rounds N] [--only REGEX] [--json FILE]}
  */
-final class JmhSuite {
+@Command(name = "jmh", description = {
+        "The control plane in-process (JMH): map calls through FFM single vs batched, per element; one counter sample; "
+                + "the detector step with 2^20 tracked sources; decoding a 1M-prefix bulk import body; each beside its "
+                + "baseline in the same round.",
+        "Full: 5 rounds; ns benchmarks 2 warm-up and 3 measured one-second iterations, single-shot ones 5 and 5 calls. "
+                + "--quick: 3 rounds; 1 warm-up second and 2 measured half-seconds, single-shot 2 and 3 calls."})
+final class JmhSuite extends RoundsSuite {
     /** Benchmarks timed over many calls (ns/op), and those where one call is the operation. */
     private static final List<Class<?>> TIMED = List.of(DowncallBench.class, MapCallBench.class, RuleListBench.class,
             CountersBench.class);
@@ -55,60 +59,50 @@ final class JmhSuite {
             new String[]{"bulk decode / tokens only", "BulkDecodeBench.decode", "BulkDecodeBench.tokens"},
             new String[]{"Prefix.parse only / bulk decode", "BulkDecodeBench.parsePrefixes", "BulkDecodeBench.decode"});
 
-    private JmhSuite() {}
+    @Mixin
+    private OnlyOption only;
 
-    static void main(List<String> args) throws Exception {
-        boolean quick = false;
-        int rounds = 5;
-        String only = null;
-        Path json = null;
-        for (int i = 0; i < args.size(); i++) {
-            switch (args.get(i)) {
-                case "--quick" -> quick = true;
-                case "--rounds" -> rounds = Integer.parseInt(args.get(++i));
-                case "--only" -> only = args.get(++i);
-                case "--json" -> json = Path.of(args.get(++i));
-                default -> throw new IllegalArgumentException("unknown option " + args.get(i)
-                        + "; usage: Suite jmh [--quick] [--rounds N] [--only REGEX] [--json FILE]");
-            }
-        }
-        if (quick && rounds == 5) {
-            rounds = 3;
-        }
+    JmhSuite() {
+        super(5, 3);
+    }
+
+    @Override
+    Report measure() throws RunnerException {
         Map<String, double[]> scores = new LinkedHashMap<>();
         Map<String, String> units = new LinkedHashMap<>();
         for (int round = 1; round <= rounds; round++) {
             System.err.printf("jmh round %d of %d%n", round, rounds);
-            for (RunResult r : round(TIMED, only, quick, false)) {
+            for (RunResult r : round(TIMED, false)) {
                 add(scores, units, r);
             }
-            for (RunResult r : round(SINGLE_SHOT, only, quick, true)) {
+            for (RunResult r : round(SINGLE_SHOT, true)) {
                 add(scores, units, r);
             }
         }
-        String command = "benchmarks/run jmh " + String.join(" ", args);
-        System.out.println(markdown(scores, units, rounds, command.strip()));
-        if (json != null) {
-            Files.writeString(json, json(scores, units, rounds, command.strip()));
-        }
+        return new Report(markdown(scores, units, rounds, options.command()), result(scores, units, rounds, options.command()));
     }
 
-    private static List<RunResult> round(List<Class<?>> classes, String only, boolean quick, boolean singleShot)
-            throws RunnerException {
-        String names = classes.stream().map(Class::getName).map(n -> n.replace(".", "\\."))
-                .collect(Collectors.joining("|", "^(", ")\\."));
-        ChainedOptionsBuilder options = new OptionsBuilder()
-                .include(only == null ? names : "(?=.*(" + only + "))" + names)
-                .forks(1)
-                .shouldFailOnError(true);
+    /**
+     * JMH's options for one round of the benchmarks include matches: one fork, failing on an error;
+     * with quick, shorter iterations (fewer calls for single-shot benchmarks).
+     */
+    static ChainedOptionsBuilder options(String include, boolean quick, boolean singleShot) {
+        ChainedOptionsBuilder options = new OptionsBuilder().include(include).forks(1).shouldFailOnError(true);
         if (quick && singleShot) {
             options.warmupIterations(2).measurementIterations(3);
         } else if (quick) {
             options.warmupIterations(1).warmupTime(TimeValue.seconds(1))
                     .measurementIterations(2).measurementTime(TimeValue.milliseconds(500));
         }
+        return options;
+    }
+
+    private List<RunResult> round(List<Class<?>> classes, boolean singleShot) throws RunnerException {
+        String names = classes.stream().map(Class::getName).map(n -> n.replace(".", "\\."))
+                .collect(Collectors.joining("|", "^(", ")\\."));
         try {
-            return new ArrayList<>(new Runner(options.build()).run());
+            return new ArrayList<>(new Runner(options("(?=.*(" + only.only + "))" + names, options.quick, singleShot)
+                    .build()).run());
         } catch (NoBenchmarksException e) {
             return List.of(); // --only left nothing of this group
         }
@@ -122,80 +116,54 @@ final class JmhSuite {
         if (!params.isEmpty()) {
             id += "[" + params + "]";
         }
-        double[] v = scores.getOrDefault(id, new double[0]);
-        v = Arrays.copyOf(v, v.length + 1);
-        v[v.length - 1] = r.getPrimaryResult().getScore();
-        scores.put(id, v);
+        scores.put(id, Stats.append(scores.getOrDefault(id, new double[0]), r.getPrimaryResult().getScore()));
         units.put(id, r.getPrimaryResult().getScoreUnit());
-    }
-
-    /** Median over rounds of a / b within each round; NaN when either was not run. */
-    static double[] ratio(Map<String, double[]> scores, String a, String b) {
-        double[] x = scores.get(a);
-        double[] y = scores.get(b);
-        if (x == null || y == null || x.length != y.length) {
-            return null;
-        }
-        double[] r = new double[x.length];
-        for (int i = 0; i < r.length; i++) {
-            r[i] = x[i] / y[i];
-        }
-        return r;
-    }
-
-    static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     static String markdown(Map<String, double[]> scores, Map<String, String> units, int rounds, String command) {
         StringBuilder sb = new StringBuilder();
-        sb.append("Machine: ").append(Suite.Machine.describe()).append("\n\n");
+        sb.append("Machine: ").append(Machine.current().describe()).append("\n\n");
         sb.append("Command: `").append(command).append("` (").append(rounds).append(" interleaved rounds, medians)\n\n");
         sb.append("| benchmark | median | unit | per round |\n|---|---:|---|---|\n");
-        scores.forEach((id, v) -> sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", id, fmt(median(v)),
+        scores.forEach((id, v) -> sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", id, fmt(Stats.median(v)),
                 units.get(id), list(v))));
         sb.append("\n| ratio | median | per round |\n|---|---:|---|\n");
         for (String[] r : RATIOS) {
-            double[] v = ratio(scores, r[1], r[2]);
+            double[] v = Stats.ratios(scores.get(r[1]), scores.get(r[2]));
             if (v != null) {
-                sb.append(String.format(Locale.ROOT, "| %s | %s | %s |%n", r[0], fmt(median(v)), list(v)));
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %s |%n", r[0], fmt(Stats.median(v)), list(v)));
             }
         }
         return sb.toString();
     }
 
-    static String json(Map<String, double[]> scores, Map<String, String> units, int rounds, String command) {
-        StringBuilder sb = new StringBuilder("{\n  \"machine\": ").append(Suite.Machine.json()).append(",\n");
-        sb.append("  \"command\": \"").append(command).append("\",\n");
-        sb.append("  \"time\": \"").append(Instant.now()).append("\",\n  \"rounds\": ").append(rounds).append(",\n");
-        sb.append("  \"results\": [\n");
-        List<String> rows = new ArrayList<>();
-        scores.forEach((id, v) -> rows.add(String.format(Locale.ROOT,
-                "    {\"benchmark\": \"%s\", \"median\": %s, \"unit\": \"%s\", \"rounds\": %s}",
-                id, fmt(median(v)), units.get(id), list(v))));
-        sb.append(String.join(",\n", rows)).append("\n  ],\n  \"ratios\": [\n");
-        List<String> ratios = new ArrayList<>();
+    static Result result(Map<String, double[]> scores, Map<String, String> units, int rounds, String command) {
+        List<Row> rows = new ArrayList<>();
+        scores.forEach((id, v) -> rows.add(new Row(id, Stats.orNull(Stats.median(v)), units.get(id), v)));
+        List<Ratio> ratios = new ArrayList<>();
         for (String[] r : RATIOS) {
-            double[] v = ratio(scores, r[1], r[2]);
+            double[] v = Stats.ratios(scores.get(r[1]), scores.get(r[2]));
             if (v != null) {
-                ratios.add(String.format(Locale.ROOT,
-                        "    {\"ratio\": \"%s\", \"of\": \"%s\", \"to\": \"%s\", \"median\": %s, \"rounds\": %s}",
-                        r[0], r[1], r[2], fmt(median(v)), list(v)));
+                ratios.add(new Ratio(r[0], r[1], r[2], Stats.orNull(Stats.median(v)), v));
             }
         }
-        return sb.append(String.join(",\n", ratios)).append("\n  ]\n}\n").toString();
+        return new Result(command).with("rounds", rounds).with("results", rows).with("ratios", ratios);
     }
+
+    /** One benchmark in the JSON: its median over rounds and every round. */
+    record Row(String benchmark, Double median, String unit, double[] rounds) {}
+
+    /** One ratio in the JSON: what of what, its median over rounds and every round. */
+    record Ratio(String ratio, String of, String to, Double median, double[] rounds) {}
 
     private static String list(double[] v) {
         return Arrays.stream(v).mapToObj(JmhSuite::fmt).collect(Collectors.joining(", ", "[", "]"));
     }
 
-    /** Three significant figures, plain decimal (JSON-safe). */
+    /** Three significant figures, plain decimal; "-" for none. */
     private static String fmt(double v) {
-        if (Double.isNaN(v) || Double.isInfinite(v)) {
-            return "null";
+        if (!Double.isFinite(v)) {
+            return "-";
         }
         double a = Math.abs(v);
         return String.format(Locale.ROOT, a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : a >= 1 ? "%.2f" : "%.3f", v);

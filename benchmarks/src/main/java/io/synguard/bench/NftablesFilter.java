@@ -5,8 +5,8 @@ import io.synguard.net.Prefix;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * nftables at the netdev ingress hook of the device under test, before the stack: a drop rule on the
@@ -15,29 +15,14 @@ import java.util.List;
  * anything (rules, counters, tables), and iptables-nft would pay that too. Its drops are what the
  * device took in and did not hand to IP, so nothing needs listing.
  */
-final class NftablesFilter implements PeerFilter {
+final class NftablesFilter extends NetfilterPeer {
     private static final String TABLE = "netdev sgbench";
 
-    private final BenchWorld world;
-    private final Path ruleset;
-
     NftablesFilter(BenchWorld world) {
-        this.world = world;
-        this.ruleset = world.stateDir.resolve("nftables.nft");
-    }
-
-    @Override
-    public String name() {
-        return "nftables";
-    }
-
-    @Override
-    public String setup(PeerScenario scenario) {
-        return switch (scenario) {
-            case SINGLE_SOURCE -> "netdev ingress: ip saddr drop, one rule";
-            case BLOCKLIST -> "netdev ingress: ip saddr @set drop, an interval set of the blocklist";
-            case RANDOM_SOURCE -> "netdev ingress: SYNs over a per-source limit (a dynamic set with limit) dropped";
-        };
+        super(world, "nftables", "nftables.nft", Map.of(
+                PeerScenario.SINGLE_SOURCE, "netdev ingress: ip saddr drop, one rule",
+                PeerScenario.BLOCKLIST, "netdev ingress: ip saddr @set drop, an interval set of the blocklist",
+                PeerScenario.RANDOM_SOURCE, "netdev ingress: SYNs over a per-source limit (a dynamic set with limit) dropped"));
     }
 
     @Override
@@ -62,7 +47,7 @@ final class NftablesFilter implements PeerFilter {
         table.append("  chain ingress { type filter hook ingress device \"").append(BenchWorld.IFACE)
                 .append("\" priority -500; policy accept; ").append(rule).append("; }\n}\n");
         try {
-            Files.writeString(ruleset, table);
+            Files.writeString(file, table);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -70,12 +55,12 @@ final class NftablesFilter implements PeerFilter {
 
     @Override
     public void enable() {
-        world.in(world.srv, "nft", "-f", ruleset.toString());
+        tool("nft", "-f", file.toString());
     }
 
     @Override
     public void disable() {
-        world.in(world.srv, "sh", "-c", "nft delete table " + TABLE + " 2>/dev/null || true");
+        tool("sh", "-c", "nft delete table " + TABLE + " 2>/dev/null || true");
     }
 
     @Override

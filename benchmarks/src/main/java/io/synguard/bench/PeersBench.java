@@ -3,103 +3,92 @@ package io.synguard.bench;
 import io.synguard.bpf.Cpus;
 import io.synguard.flood.Flood;
 import io.synguard.flood.FloodGenerator;
+import io.synguard.host.HostCommand;
 import io.synguard.net.Prefix;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * synguard side by side with its peers under a live SYN flood (BENCHMARKS.md section 2): the flood
  * generator sends from one CPU out of a veth, the device under test takes it in on the other
  * (threaded NAPI), and each filter in turn stands in the packet path. Trials interleave filters
  * (the order rotates each round) and repeat; figures are medians, ratios are taken within a round.
- *
- * <p>{@code benchmarks/run peers [--quick] [--rounds N] [--seconds S] [--blocklist N] [--only REGEX]
- * [--filters a,b] [--json FILE] [--markdown FILE] [--chart FILE.svg]}
  */
-final class PeersBench {
+@Command(name = "peers", description = {
+        "A live SYN flood from the in-kernel generator into a veth, and at the receiving end, in turn: xdp_drop, "
+                + "xdp_pass, synguard, xdp-filter, nftables, iptables; three attacks.",
+        "Full: 5 rounds of 5 s floods. --quick: 3 rounds of 2 s floods."})
+final class PeersBench extends RoundsSuite {
     static final List<String> FILTERS = List.of("xdp_drop", "xdp_pass", "synguard", "xdp-filter", "nftables", "iptables");
     private static final int GENERATOR_CPU = 0;
     private static final int DUT_CPU = 1;
     private static final int PORT = 8080;
 
-    private final int rounds;
-    private final Duration trial;
-    private final int blocklistSize;
-    private final List<PeerScenario> scenarios;
-    private final List<String> filterNames;
+    @Mixin
+    private OnlyOption only;
+
+    @Option(names = "--seconds", paramLabel = "S", description = "Length of a flood (default: 5, 2 with --quick).")
+    private Double seconds;
+
+    @Option(names = "--blocklist", paramLabel = "N", defaultValue = "1000000",
+            description = "Prefixes in the blocklist scenario's list, 65536 to 1048576 (default: ${DEFAULT-VALUE}).")
+    private int blocklistSize;
+
+    @Option(names = "--filters", paramLabel = "a,b", split = ",",
+            description = "The filters to compare, xdp_drop among them (default: all).")
+    private List<String> filterNames = FILTERS;
+
+    @Option(names = "--chart", paramLabel = "FILE.svg", description = "Also draw the results as an SVG chart.")
+    private Path chart;
+
+    private Duration trial;
+    private List<PeerScenario> scenarios;
     private final List<Trial> trials = new ArrayList<>();
     private final Map<String, String> setups = new LinkedHashMap<>();
 
-    private PeersBench(int rounds, Duration trial, int blocklistSize, List<PeerScenario> scenarios, List<String> filterNames) {
-        this.rounds = rounds;
-        this.trial = trial;
-        this.blocklistSize = blocklistSize;
-        this.scenarios = scenarios;
-        this.filterNames = filterNames;
+    PeersBench() {
+        super(5, 3);
     }
 
-    static void main(List<String> args) throws Exception {
-        boolean quick = args.contains("--quick");
-        int rounds = quick ? 3 : 5;
-        Duration trial = Duration.ofSeconds(quick ? 2 : 5);
-        int blocklist = 1_000_000;
-        String only = ".*";
-        List<String> filters = FILTERS;
-        Path json = null;
-        Path markdown = null;
-        Path chart = null;
-        for (int i = 0; i < args.size(); i++) {
-            switch (args.get(i)) {
-                case "--quick" -> { }
-                case "--rounds" -> rounds = Integer.parseInt(args.get(++i));
-                case "--seconds" -> trial = Duration.ofMillis((long) (Double.parseDouble(args.get(++i)) * 1000));
-                case "--blocklist" -> blocklist = Integer.parseInt(args.get(++i));
-                case "--only" -> only = args.get(++i);
-                case "--filters" -> filters = List.of(args.get(++i).split(","));
-                case "--json" -> json = Path.of(args.get(++i));
-                case "--markdown" -> markdown = Path.of(args.get(++i));
-                case "--chart" -> chart = Path.of(args.get(++i));
-                default -> throw new IllegalArgumentException("unknown option " + args.get(i));
-            }
-        }
-        if (!filters.contains("xdp_drop")) {
+    @Override
+    RoundsSuite.Report measure() throws Exception {
+        trial = Duration.ofMillis((long) ((seconds != null ? seconds : options.quick ? 2 : 5) * 1000));
+        if (!filterNames.contains("xdp_drop")) {
             throw new IllegalArgumentException("--filters must include xdp_drop: every ratio is to it");
         }
-        for (String f : filters) {
+        for (String f : filterNames) {
             if (!FILTERS.contains(f)) {
                 throw new IllegalArgumentException("unknown filter " + f + "; filters are " + FILTERS);
             }
         }
-        if (blocklist < 65_536 || blocklist > 1 << 20) {
+        if (blocklistSize < 65_536 || blocklistSize > 1 << 20) {
             throw new IllegalArgumentException("--blocklist must hold the attack's 65,536 addresses and fit 1,048,576 rules");
         }
         if (Cpus.possible() < 2) {
             throw new IllegalStateException("the peers benchmark needs two CPUs: one sends, the other receives");
         }
-        String pattern = only;
-        List<PeerScenario> scenarios = java.util.Arrays.stream(PeerScenario.values()).filter(s -> s.id.matches(pattern)).toList();
-        PeersBench bench = new PeersBench(rounds, trial, blocklist, scenarios, filters);
-        bench.run();
-        Report report = new Report(bench.trials, bench.setups, "peers " + String.join(" ", args), bench.trial);
-        System.out.println(report.markdown());
-        if (json != null) {
-            Files.writeString(json, report.json());
-        }
-        if (markdown != null) {
-            Files.writeString(markdown, report.markdown());
-        }
+        scenarios = Arrays.stream(PeerScenario.values()).filter(s -> s.id.matches(only.only)).toList();
+        run();
+        Report report = new Report(trials, setups, options.command(), trial);
         if (chart != null) {
             Files.writeString(chart, report.svg());
         }
+        return new RoundsSuite.Report(report.markdown(), report.result());
     }
 
     private void run() throws Exception {
@@ -129,7 +118,7 @@ final class PeersBench {
             filters.add(switch (name) {
                 case "xdp_drop" -> CeilingFilter.drop(srv);
                 case "xdp_pass" -> CeilingFilter.pass(srv);
-                case "synguard" -> new SynguardFilter(srv, world.bpffs);
+                case "synguard" -> new SynguardFilter(world);
                 case "xdp-filter" -> new XdpFilterTool(world);
                 case "nftables" -> new NftablesFilter(world);
                 case "iptables" -> new IptablesFilter(world);
@@ -208,15 +197,15 @@ final class PeersBench {
         }
 
         List<String> filters() {
-            return trials.stream().map(Trial::filter).distinct().sorted(java.util.Comparator.comparingInt(FILTERS::indexOf)).toList();
+            return trials.stream().map(Trial::filter).distinct().sorted(Comparator.comparingInt(FILTERS::indexOf)).toList();
         }
 
         List<Trial> of(String scenario, String filter) {
             return trials.stream().filter(t -> t.scenario.equals(scenario) && t.filter.equals(filter)).toList();
         }
 
-        double median(String scenario, String filter, java.util.function.ToDoubleFunction<Trial> field) {
-            return ControlplaneBench.median(of(scenario, filter).stream().mapToDouble(field).toArray());
+        double median(String scenario, String filter, ToDoubleFunction<Trial> field) {
+            return Stats.median(of(scenario, filter).stream().mapToDouble(field).toArray());
         }
 
         /** Median over rounds of filter's received rate over the ceiling's in the same round. */
@@ -224,7 +213,7 @@ final class PeersBench {
             List<Trial> ceiling = of(scenario, "xdp_drop");
             double[] r = of(scenario, filter).stream().mapToDouble(t -> t.rxMpps / ceiling.stream()
                     .filter(c -> c.round == t.round).findFirst().orElseThrow().rxMpps).toArray();
-            return ControlplaneBench.median(r);
+            return Stats.median(r);
         }
 
         /** Median over rounds of a's drop rate over b's in the same round. */
@@ -232,7 +221,7 @@ final class PeersBench {
             List<Trial> other = of(scenario, b);
             double[] r = of(scenario, a).stream().mapToDouble(t -> t.dropMpps / other.stream()
                     .filter(c -> c.round == t.round).findFirst().orElseThrow().dropMpps).toArray();
-            return ControlplaneBench.median(r);
+            return Stats.median(r);
         }
 
         List<String[]> goals() {
@@ -256,8 +245,8 @@ final class PeersBench {
 
         String markdown() {
             StringBuilder sb = new StringBuilder();
-            sb.append("Machine: ").append(Suite.Machine.describe()).append("; ").append(tools()).append("\n\n");
-            sb.append("Command: `benchmarks/run ").append(command).append("` (").append(rounds()).append(" interleaved rounds of ")
+            sb.append("Machine: ").append(Machine.current().describe()).append("; ").append(tools()).append("\n\n");
+            sb.append("Command: `").append(command).append("` (").append(rounds()).append(" interleaved rounds of ")
                     .append(trial.toMillis() / 1000.0).append(" s floods; medians; Mpps at the device under test)\n");
             for (String s : scenarios()) {
                 sb.append("\n**").append(s).append("**\n\n| filter | received | dropped | sent | ratio to xdp_drop | setup |\n")
@@ -278,25 +267,22 @@ final class PeersBench {
             return sb.toString();
         }
 
-        String json() {
-            StringBuilder sb = new StringBuilder("{\n  \"machine\": ").append(Suite.Machine.json()).append(",\n");
-            sb.append("  \"command\": \"benchmarks/run ").append(command).append("\",\n");
-            sb.append("  \"time\": \"").append(Instant.now()).append("\",\n");
-            sb.append("  \"trial_seconds\": ").append(trial.toMillis() / 1000.0).append(",\n");
-            sb.append("  \"results\": [\n");
-            List<String> rows = new ArrayList<>();
+        Result result() {
+            List<Row> rows = new ArrayList<>();
             for (String s : scenarios()) {
                 for (String f : filters()) {
                     if (!of(s, f).isEmpty()) {
-                        rows.add(String.format(Locale.ROOT, "    {\"scenario\": \"%s\", \"filter\": \"%s\", \"rx_mpps\": %.3f, "
-                                        + "\"drop_mpps\": %.3f, \"gen_mpps\": %.3f, \"repeats\": %d, \"ratio_to_ceiling\": %.3f}",
-                                s, f, median(s, f, Trial::rxMpps), median(s, f, Trial::dropMpps), median(s, f, Trial::genMpps),
-                                of(s, f).size(), ratioToCeiling(s, f)));
+                        rows.add(new Row(s, f, median(s, f, Trial::rxMpps), median(s, f, Trial::dropMpps),
+                                median(s, f, Trial::genMpps), of(s, f).size(), ratioToCeiling(s, f)));
                     }
                 }
             }
-            return sb.append(String.join(",\n", rows)).append("\n  ]\n}\n").toString();
+            return new Result(command).with("trial_seconds", trial.toMillis() / 1000.0).with("results", rows);
         }
+
+        /** One filter in one scenario in the JSON: medians over its rounds. */
+        record Row(String scenario, String filter, double rxMpps, double dropMpps, double genMpps, int repeats,
+                   double ratioToCeiling) {}
 
         String svg() {
             return PeersChart.svg(this);
@@ -313,7 +299,7 @@ final class PeersBench {
 
         private static String version(String... command) {
             try {
-                return BenchWorld.run(command).lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("?").strip();
+                return HostCommand.run(command).lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("?").strip();
             } catch (RuntimeException e) {
                 return "?";
             }

@@ -36,7 +36,7 @@ final class PeersChart {
         svg.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", WIDTH, height));
         svg.append("<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">SYN flood at the device under test, Mpps "
                 + "(light: received, dark: dropped, tick: sent)</text>\n");
-        svg.append("<text x=\"10\" y=\"42\" fill=\"#555\">").append(escape(Suite.Machine.describe())).append("</text>\n");
+        svg.append("<text x=\"10\" y=\"42\" fill=\"#555\">").append(escape(Machine.current().describe())).append("</text>\n");
         int y = 60;
         for (String s : scenarios) {
             svg.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"%d\" font-weight=\"bold\">%s</text>%n", y + 18, escape(s)));

@@ -6,21 +6,12 @@ import io.synguard.dataplane.RuleList;
 import io.synguard.dataplane.RuleSpec;
 
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The same map calls one layer up, as the policy makes them: the blocklist's {@link RuleList#put},
@@ -29,13 +20,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * replace entries (new serials are not taken, the index does not grow): the steady state.
  * Nanoseconds per rule.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"})
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
-public class RuleListBench {
+public class RuleListBench extends NanosBench {
     private static final int N = MapCallBench.ENTRIES;
 
     private Dataplane dataplane;

@@ -4,6 +4,7 @@ import io.synguard.bpf.NetNamespace;
 import io.synguard.flood.Flood;
 import io.synguard.flood.FloodGenerator;
 import io.synguard.flood.Sources;
+import io.synguard.json.Json;
 import io.synguard.net.Prefix;
 
 import java.io.IOException;
@@ -26,10 +27,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.ToDoubleFunction;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.synguard.json.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * A real TCP server behind the device under test, legitimate clients connecting to it all along,
@@ -38,10 +41,12 @@ import io.synguard.json.Json;
  * cookies), kernel SYN cookies alone, nftables (a per-source SYN limit, with cookies) and synguard
  * (the daemon, as shipped, with cookies); and, for synguard, flood start to detection and to the
  * first automatic block.
- *
- * <p>{@code benchmarks/run service [--quick] [--rounds N] [--seconds S] [--json FILE] [--markdown FILE]}
  */
-final class ServiceBench {
+@Command(name = "service", description = {
+        "A real TCP server and legitimate clients under botnet floods of rising rate: no protection, SYN cookies, "
+                + "nftables, synguard; success rate, connect times, detection and first block.",
+        "Full: 3 rounds of 8 s floods. --quick: 1 round of 4 s floods."})
+final class ServiceBench extends RoundsSuite {
     static final List<String> PROTECTIONS = List.of("none", "syncookies", "nftables", "synguard");
     /** Flood rates, frames a second; 0: as fast as the generator goes. */
     static final long[] RATES = {50_000, 200_000, 1_000_000, 0};
@@ -52,44 +57,22 @@ final class ServiceBench {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
     private static final long CLIENT_PAUSE_MS = 20;
 
-    private final Path root;
-    private final int rounds;
-    private final Duration flood;
-    private final List<Trial> trials = new ArrayList<>();
+    @Option(names = "--seconds", paramLabel = "S", description = "Length of a flood (default: 8, 4 with --quick).")
+    private Long seconds;
 
-    private ServiceBench(Path root, int rounds, Duration flood) {
-        this.root = root;
-        this.rounds = rounds;
-        this.flood = flood;
+    private final Path root = Suite.root();
+    private final List<Trial> trials = new ArrayList<>();
+    private Duration flood;
+
+    ServiceBench() {
+        super(3, 1);
     }
 
-    static void main(List<String> args) throws Exception {
-        boolean quick = args.contains("--quick");
-        int rounds = quick ? 1 : 3;
-        Duration flood = Duration.ofSeconds(quick ? 4 : 8);
-        Path json = null;
-        Path markdown = null;
-        for (int i = 0; i < args.size(); i++) {
-            switch (args.get(i)) {
-                case "--quick" -> { }
-                case "--rounds" -> rounds = Integer.parseInt(args.get(++i));
-                case "--seconds" -> flood = Duration.ofSeconds(Long.parseLong(args.get(++i)));
-                case "--json" -> json = Path.of(args.get(++i));
-                case "--markdown" -> markdown = Path.of(args.get(++i));
-                default -> throw new IllegalArgumentException("unknown option " + args.get(i));
-            }
-        }
-        Path root = Path.of(System.getProperty("synguard.root", ".")).toAbsolutePath().normalize();
-        ServiceBench bench = new ServiceBench(root, rounds, flood);
-        bench.run();
-        String command = "service " + String.join(" ", args);
-        System.out.println(bench.markdown(command));
-        if (json != null) {
-            Files.writeString(json, bench.json(command));
-        }
-        if (markdown != null) {
-            Files.writeString(markdown, bench.markdown(command));
-        }
+    @Override
+    Report measure() throws Exception {
+        flood = Duration.ofSeconds(seconds != null ? seconds : options.quick ? 4 : 8);
+        run();
+        return new Report(markdown(), result());
     }
 
     private void run() throws Exception {
@@ -295,14 +278,13 @@ final class ServiceBench {
         return rows;
     }
 
-    private static double median(List<Trial> trials, java.util.function.ToDoubleFunction<Trial> field) {
-        double[] v = trials.stream().mapToDouble(field).filter(d -> !Double.isNaN(d)).toArray();
-        return v.length == 0 ? Double.NaN : ControlplaneBench.median(v);
+    private static double median(List<Trial> trials, ToDoubleFunction<Trial> field) {
+        return Stats.median(trials.stream().mapToDouble(field).filter(d -> !Double.isNaN(d)).toArray());
     }
 
-    private String markdown(String command) {
-        StringBuilder sb = new StringBuilder("Machine: ").append(Suite.Machine.describe()).append("\n\n");
-        sb.append("Command: `benchmarks/run ").append(command).append("` (").append(rounds).append(" interleaved rounds of ")
+    private String markdown() {
+        StringBuilder sb = new StringBuilder("Machine: ").append(Machine.current().describe()).append("\n\n");
+        sb.append("Command: `").append(options.command()).append("` (").append(rounds).append(" interleaved rounds of ")
                 .append(flood.toSeconds()).append(" s floods from a 200-host botnet; ").append(LEGIT.size())
                 .append(" legitimate clients, each from its own address, connecting all along, 1 s timeout; medians)\n\n");
         sb.append("| flood | protection | sent Mpps | legit success | connect p50 ms | p99 ms | detected s | first block s |\n")
@@ -312,22 +294,19 @@ final class ServiceBench {
         return sb.toString();
     }
 
-    private String json(String command) {
-        List<String> rows = new ArrayList<>();
-        medians().forEach((key, v) -> rows.add(String.format(Locale.ROOT, "    {\"flood\": \"%s\", \"protection\": \"%s\", "
-                        + "\"gen_mpps\": %.3f, \"legit_success_pct\": %.2f, \"connect_p50_ms\": %s, \"connect_p99_ms\": %s, "
-                        + "\"detect_s\": %s, \"first_block_s\": %s, \"repeats\": %d}", key.split("\\|")[0], key.split("\\|")[1],
-                v[0], v[1], num(v[2]), num(v[3]), num(v[4]), num(v[5]), (int) v[6])));
-        return "{\n  \"machine\": " + Suite.Machine.json() + ",\n  \"command\": \"benchmarks/run " + command + "\",\n  \"time\": \""
-                + Instant.now() + "\",\n  \"results\": [\n" + String.join(",\n", rows) + "\n  ]\n}\n";
+    private Result result() {
+        List<Row> rows = new ArrayList<>();
+        medians().forEach((key, v) -> rows.add(new Row(key.split("\\|")[0], key.split("\\|")[1], v[0], v[1],
+                Stats.orNull(v[2]), Stats.orNull(v[3]), Stats.orNull(v[4]), Stats.orNull(v[5]), (int) v[6])));
+        return new Result(options.command()).with("results", rows);
     }
+
+    /** One protection under one flood in the JSON: medians over its rounds; null where there is no figure. */
+    record Row(String flood, String protection, double genMpps, double legitSuccessPct, Double connectP50Ms,
+               Double connectP99Ms, Double detectS, Double firstBlockS, int repeats) {}
 
     private static String fmt(double v) {
         return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.2f", v);
-    }
-
-    private static String num(double v) {
-        return Double.isNaN(v) ? "null" : String.format(Locale.ROOT, "%.3f", v);
     }
 
     private static void step(String what) {

@@ -8,9 +8,6 @@ import io.synguard.dataplane.DataplaneConfig;
 import io.synguard.dataplane.RuleSpec;
 import io.synguard.net.Prefix;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -20,14 +17,15 @@ import java.util.List;
  * filters, not the mitigation (the service-under-attack benchmark has the daemon).
  */
 final class SynguardFilter implements PeerFilter {
+    private final BenchWorld world;
     private final Path namespace;
-    private final Path pins;
+    private Path pins;
     private Dataplane dataplane;
     private Attachment attachment;
 
-    SynguardFilter(Path namespace, Path bpffs) {
-        this.namespace = namespace;
-        this.pins = bpffs.resolve("synguard");
+    SynguardFilter(BenchWorld world) {
+        this.world = world;
+        this.namespace = world.namespace(world.srv);
     }
 
     @Override
@@ -48,11 +46,7 @@ final class SynguardFilter implements PeerFilter {
         dataplane.config().setMode(DataplaneConfig.Mode.ENFORCE);
         dataplane.config().setRateLimit(PeerScenario.RATE_LIMIT_PPS, PeerScenario.RATE_LIMIT_BURST);
         dataplane.blocklist().putAll(blocklist.stream().map(p -> new RuleSpec(p, false, null)).toList());
-        try {
-            Files.createDirectories(pins);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        pins = world.pinDirectory("synguard");
     }
 
     @Override

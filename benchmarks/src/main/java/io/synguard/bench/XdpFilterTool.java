@@ -3,8 +3,6 @@ package io.synguard.bench;
 import io.synguard.bpf.BpfMap;
 import io.synguard.net.Prefix;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -34,12 +32,7 @@ final class XdpFilterTool implements PeerFilter {
 
     XdpFilterTool(BenchWorld world) {
         this.world = world;
-        this.pins = world.bpffs.resolve("xdp-filter-root");
-        try {
-            Files.createDirectories(pins);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this.pins = world.pinDirectory("xdp-filter-root");
     }
 
     @Override

@@ -1,11 +1,11 @@
 package io.synguard.bench;
 
+import io.synguard.host.HostCommand;
 import io.synguard.json.Json;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,8 +41,8 @@ class BenchmarksIT {
         Path json = dir.resolve("peers.json");
         Path chart = dir.resolve("peers.svg");
 
-        PeersBench.main(List.of("--rounds", "1", "--seconds", "1", "--blocklist", "65536", "--json", json.toString(),
-                "--chart", chart.toString()));
+        assertEquals(0, Suite.commandLine().execute("peers", "--rounds", "1", "--seconds", "1", "--blocklist", "65536",
+                "--json", json.toString(), "--chart", chart.toString()));
 
         JsonNode rows = Json.mapper().readTree(Files.readString(json)).get("results");
         assertEquals(3 * 6, rows.size(), rows.toString());
@@ -65,7 +65,7 @@ class BenchmarksIT {
     void serviceUnderAttackComparesTheProtectionsAndSeesSynguardDetect(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("service.json");
 
-        ServiceBench.main(List.of("--rounds", "1", "--seconds", "3", "--json", json.toString()));
+        assertEquals(0, Suite.commandLine().execute("service", "--rounds", "1", "--seconds", "3", "--json", json.toString()));
 
         JsonNode rows = Json.mapper().readTree(Files.readString(json)).get("results");
         assertEquals(ServiceBench.RATES.length * ServiceBench.PROTECTIONS.size(), rows.size(), rows.toString());
@@ -80,7 +80,7 @@ class BenchmarksIT {
 
     private static void assertNothingLeft() {
         String prefix = "sgb-" + ProcessHandle.current().pid() + "-";
-        assertFalse(BenchWorld.run("ip", "netns", "list").contains(prefix), "a namespace is left");
-        assertFalse(BenchWorld.run("cat", "/proc/mounts").contains("synguard-bench-bpffs"), "a bpffs is left mounted");
+        assertFalse(HostCommand.run("ip", "netns", "list").contains(prefix), "a namespace is left");
+        assertFalse(HostCommand.run("cat", "/proc/mounts").contains("synguard-bench-bpffs"), "a bpffs is left mounted");
     }
 }

@@ -35,12 +35,12 @@ class PeersReportTest {
     }
 
     private static PeersBench.Report report() {
-        return new PeersBench.Report(trials(), Map.of("single-source/synguard", "enforce"), "peers --quick", Duration.ofSeconds(2));
+        return new PeersBench.Report(trials(), Map.of("single-source/synguard", "enforce"), "benchmarks/run peers --quick", Duration.ofSeconds(2));
     }
 
     @Test
     void writesTheJsonBenchmarksMdAsksForWithRatiosTakenWithinARound() throws Exception {
-        JsonNode json = Json.mapper().readTree(report().json());
+        JsonNode json = Json.mapper().readTree(report().result().json());
 
         assertTrue(json.get("machine").has("cpu") && json.get("machine").has("kernel"));
         JsonNode rows = json.get("results");

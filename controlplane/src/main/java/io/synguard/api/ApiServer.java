@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
+import io.synguard.metrics.Metrics;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
@@ -32,25 +33,12 @@ public final class ApiServer implements AutoCloseable {
     /** Request bodies beyond this are refused with 413: a million-prefix import fits. */
     public static final int MAX_BODY = 64 << 20;
 
-    private final EventLoopGroup boss;
-    private final EventLoopGroup workersLoop;
-    private final ExecutorService endpoints;
+    private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final EventLoopGroup loop = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    private final ExecutorService endpoints = Executors.newVirtualThreadPerTaskExecutor();
     private final Channel channel;
 
-    private ApiServer(EventLoopGroup boss, EventLoopGroup workersLoop, ExecutorService endpoints, Channel channel) {
-        this.boss = boss;
-        this.workersLoop = workersLoop;
-        this.endpoints = endpoints;
-        this.channel = channel;
-    }
-
-    /** Binds listen and serves service; an IllegalStateException says so if the address is taken. */
-    public static ApiServer start(InetSocketAddress listen, Service service, Tokens tokens, Audit audit,
-                                  Metrics metrics, boolean metricsPublic) throws InterruptedException {
-        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        EventLoopGroup loop = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-        ExecutorService endpoints = Executors.newVirtualThreadPerTaskExecutor();
-        Router router = new Endpoints(service, metrics, audit).router(metricsPublic);
+    private ApiServer(InetSocketAddress listen, Router router, Tokens tokens, Audit audit) throws InterruptedException {
         try {
             ChannelFuture bound = new ServerBootstrap()
                     .group(boss, loop)
@@ -69,13 +57,19 @@ public final class ApiServer implements AutoCloseable {
                 throw new IllegalStateException("cannot listen on " + listen.getHostString() + ":" + listen.getPort() + ": " + bound.cause().getMessage(),
                         bound.cause());
             }
-            return new ApiServer(boss, loop, endpoints, bound.channel());
+            channel = bound.channel();
         } catch (InterruptedException | RuntimeException e) {
             boss.shutdownGracefully();
             loop.shutdownGracefully();
             endpoints.shutdownNow();
             throw e;
         }
+    }
+
+    /** Binds listen and serves service; an IllegalStateException says so if the address is taken. */
+    public static ApiServer start(InetSocketAddress listen, Service service, Tokens tokens, Audit audit,
+                                  Metrics metrics, boolean metricsPublic) throws InterruptedException {
+        return new ApiServer(listen, new Endpoints(service, metrics, audit).router(metricsPublic), tokens, audit);
     }
 
     public InetSocketAddress address() {
@@ -86,7 +80,7 @@ public final class ApiServer implements AutoCloseable {
     public void close() {
         channel.close().syncUninterruptibly();
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        workersLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         endpoints.shutdown();
     }
 

@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import io.synguard.config.Settings;
 import io.synguard.dataplane.RuleKind;
 import io.synguard.json.Json;
+import io.synguard.metrics.Metrics;
 import io.synguard.net.Prefix;
 import io.synguard.policy.Entry;
-import io.synguard.policy.Origin;
 import io.synguard.policy.Policy;
 
 import java.io.IOException;
@@ -50,7 +50,7 @@ final class Endpoints {
     Router router(boolean metricsPublic) {
         return new Router()
                 .add("GET", "/healthz", true, r -> health())
-                .add("GET", "/v1/status", false, r -> Response.json(200, service.status()))
+                .add("GET", "/v1/status", false, r -> Response.json(200, Views.Status.of(service.status())))
                 .add("GET", "/v1/blocks", false, r -> list(RuleKind.BLOCK))
                 .add("POST", "/v1/blocks", false, r -> post(RuleKind.BLOCK, r))
                 .add("DELETE", "/v1/blocks/{}", false, r -> delete(RuleKind.BLOCK, r))
@@ -60,7 +60,7 @@ final class Endpoints {
                 .add("GET", "/v1/config", false, r -> Response.json(200, service.settings()))
                 .add("PATCH", "/v1/config", false, this::configure)
                 .add("GET", "/v1/top", false, this::top)
-                .add("GET", "/metrics", metricsPublic, r -> Response.text(200, Metrics.CONTENT_TYPE, metrics.scrape()))
+                .add("GET", "/metrics", metricsPublic, r -> Response.prometheus(200, metrics.snapshot()))
                 .add("GET", "/v1/openapi.json", false, r -> new Response(200, Response.JSON, OPENAPI));
     }
 
@@ -72,7 +72,7 @@ final class Endpoints {
     }
 
     private Response list(RuleKind kind) {
-        return Response.json(200, service.policy().list(kind).stream().map(Views.Rule::of).toList());
+        return Response.json(200, service.lists().list(kind).stream().map(Views.Rule::of).toList());
     }
 
     private Response post(RuleKind kind, Request r) {
@@ -82,15 +82,15 @@ final class Endpoints {
             if (first == JsonToken.START_OBJECT) {
                 Policy.Request one = validate(RULE_POST.readValue(parser, Views.RulePost.class));
                 requireEnd(parser);
-                Policy.Change change = service.policy().put(kind, one.prefix(), one.ttl(), one.reason(), Origin.OPERATOR);
+                Policy.Change change = service.lists().put(kind, one);
                 audit.record(r, 201, change.before() == null ? null : Views.Rule.of(change.before(), 0),
                         Views.Rule.of(change.after(), 0));
-                return Response.json(201, Views.Rule.of(change.after(), service.policy().hitsOf(kind, one.prefix())));
+                return Response.json(201, Views.Rule.of(change.after(), service.lists().hitsOf(kind, one.prefix())));
             }
             if (first == JsonToken.START_ARRAY) {
                 List<Policy.Request> all = bulk(parser);
                 requireEnd(parser);
-                int added = service.policy().putAll(kind, all, Origin.OPERATOR);
+                int added = service.lists().putAll(kind, all);
                 audit.record(r, 201, null, new Views.Added(added));
                 return Response.json(201, new Views.Added(added));
             }
@@ -120,7 +120,7 @@ final class Endpoints {
 
     private Response delete(RuleKind kind, Request r) {
         Prefix p = prefix(r.parameter(0));
-        Optional<Entry> removed = service.policy().remove(kind, p);
+        Optional<Entry> removed = service.lists().remove(kind, p);
         if (removed.isEmpty()) {
             throw ApiException.notFound("no " + (kind == RuleKind.BLOCK ? "block" : "allow") + " for " + p);
         }

@@ -1,10 +1,14 @@
 package io.synguard.api;
 
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.synguard.json.Json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
-import java.nio.charset.StandardCharsets;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * A response: status, content type and body.
@@ -15,6 +19,7 @@ import java.nio.charset.StandardCharsets;
  */
 public record Response(int status, String contentType, byte[] body) {
     static final String JSON = "application/json";
+    static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
 
     static Response json(int status, Object value) {
         try {
@@ -28,8 +33,15 @@ public record Response(int status, String contentType, byte[] body) {
         return new Response(status, null, new byte[0]);
     }
 
-    static Response text(int status, String contentType, String text) {
-        return new Response(status, contentType, text.getBytes(StandardCharsets.UTF_8));
+    /** Metrics in the Prometheus text exposition format 0.0.4. */
+    static Response prometheus(int status, MetricSnapshots metrics) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            PrometheusTextFormatWriter.create().write(out, metrics);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Response(status, PROMETHEUS, out.toByteArray());
     }
 
     static Response error(ApiException e) {

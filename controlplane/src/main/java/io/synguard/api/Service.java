@@ -3,7 +3,7 @@ package io.synguard.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.synguard.config.Settings;
 import io.synguard.detect.SourceRates;
-import io.synguard.policy.Policy;
+import io.synguard.detect.Status;
 
 import java.util.List;
 
@@ -12,12 +12,13 @@ public interface Service {
     /** Whether the XDP program is attached and enforcing (or counting). */
     boolean attached();
 
-    Views.Status status();
+    Status status();
 
     /** The top SYN sources of the last interval, most SYNs first. */
     List<SourceRates.SourceRate> top(int limit);
 
-    Policy policy();
+    /** The lists, as an operator changes them. */
+    OperatorLists lists();
 
     Settings settings();
 

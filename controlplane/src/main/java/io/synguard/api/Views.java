@@ -1,6 +1,8 @@
 package io.synguard.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.synguard.dataplane.Abi.Counter;
+import io.synguard.dataplane.Counters;
 import io.synguard.detect.SourceRates;
 import io.synguard.net.Prefix;
 import io.synguard.policy.Entry;
@@ -46,17 +48,37 @@ public final class Views {
      * {@code lists}.
      */
     public record Status(@JsonProperty("interface") String iface, String attachMode, String mode, long uptimeS, Attack attack, Totals totals,
-                         Rates rates, Lists lists) {}
+                         Rates rates, Lists lists) {
+        static Status of(io.synguard.detect.Status s) {
+            io.synguard.detect.Status.Rates r = s.rates();
+            io.synguard.detect.Status.Lists l = s.lists();
+            return new Status(s.iface(), s.attachMode(), s.mode().text(), s.uptime().toSeconds(), Attack.of(s.attack()),
+                    Totals.of(s.totals()), new Rates(r.packetsPps(), r.synPps(), r.droppedPps()),
+                    new Lists(l.blocksOperator(), l.blocksAuto(), l.allows()));
+        }
+    }
 
     /**
      * @param kind "sources" when offenders can be blocked one by one, "random_sources" when the
      *             flood comes from sources too scattered for that; null without an attack
      */
     public record Attack(boolean active, String since, long synPps, long thresholdPps, String kind, long baselinePps,
-                         long peakSynPps, long offenders) {}
+                         long peakSynPps, long offenders) {
+        static Attack of(io.synguard.detect.Status.Attack a) {
+            return new Attack(a.active(), time(a.since()), a.synPps(), a.thresholdPps(),
+                    !a.active() ? null : a.randomSources() ? "random_sources" : "sources", a.baselinePps(),
+                    a.peakSynPps(), a.offenders());
+        }
+    }
 
     public record Totals(long packets, long tcp, long syn, long synPassed, long droppedBlocklist, long droppedRatelimit,
-                         long passedAllowlist, long malformed) {}
+                         long passedAllowlist, long malformed) {
+        static Totals of(Counters.Snapshot c) {
+            return new Totals(c.get(Counter.PACKETS), c.get(Counter.TCP), c.get(Counter.SYN), c.get(Counter.SYN_PASSED),
+                    c.get(Counter.DROPPED_BLOCKLIST), c.get(Counter.DROPPED_RATELIMIT), c.get(Counter.PASSED_ALLOWLIST),
+                    c.get(Counter.MALFORMED));
+        }
+    }
 
     public record Rates(long packetsPps, long synPps, long droppedPps) {}
 

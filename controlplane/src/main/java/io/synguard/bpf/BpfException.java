@@ -11,9 +11,18 @@ public final class BpfException extends RuntimeException {
     private final int errno;
 
     BpfException(String call, int errno, String detail) {
-        super(message(call, errno, detail));
+        this(message(call, errno, detail), call, errno);
+    }
+
+    private BpfException(String message, String call, int errno) {
+        super(message);
         this.call = call;
         this.errno = errno;
+    }
+
+    /** libbpf itself cannot be used: sentence says why and what to do, and is the whole message. */
+    static BpfException unusable(String call, String sentence) {
+        return new BpfException(sentence, call, 0);
     }
 
     /** Throws for a negative libbpf return code ({@code -errno}); returns it otherwise. */

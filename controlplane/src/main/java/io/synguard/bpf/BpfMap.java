@@ -50,8 +50,7 @@ public final class BpfMap implements AutoCloseable {
     private static final MethodHandle GET_FD_BY_ID =
             Native.libbpf("bpf_map_get_fd_by_id", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
-    /** struct bpf_map_batch_opts: sz, elem_flags, flags. */
-    private static final long BATCH_OPTS_SIZE = 24;
+    private static final long BATCH_ELEM_FLAGS = Structs.offset(Structs.MAP_BATCH_OPTS, "elem_flags");
 
     private final int fd;
     private final boolean ownsFd;
@@ -81,14 +80,8 @@ public final class BpfMap implements AutoCloseable {
 
     /** Opens a map by its kernel id. */
     public static BpfMap openById(int id) {
-        try {
-            int fd = BpfException.check((int) GET_FD_BY_ID.invokeExact(id), "bpf_map_get_fd_by_id(" + id + ")", null);
-            return new BpfMap(fd, true);
-        } catch (BpfException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        int fd = Native.call(() -> (int) GET_FD_BY_ID.invokeExact(id));
+        return new BpfMap(BpfException.check(fd, "bpf_map_get_fd_by_id(" + id + ")", null), true);
     }
 
     public int fd() {
@@ -124,7 +117,7 @@ public final class BpfMap implements AutoCloseable {
     /** Fills value for key; false when there is no such key. */
     public boolean lookup(MemorySegment key, MemorySegment value) {
         checkValue(value, 1);
-        int rc = call(() -> (int) LOOKUP.invokeExact(fd, key, value));
+        int rc = Native.call(() -> (int) LOOKUP.invokeExact(fd, key, value));
         if (rc == -Errno.ENOENT) {
             return false;
         }
@@ -135,13 +128,13 @@ public final class BpfMap implements AutoCloseable {
     /** Sets key to value; flags {@link #ANY}, {@link #NOEXIST} or {@link #EXIST}. */
     public void update(MemorySegment key, MemorySegment value, long flags) {
         checkValue(value, 1);
-        int rc = call(() -> (int) UPDATE.invokeExact(fd, key, value, flags));
+        int rc = Native.call(() -> (int) UPDATE.invokeExact(fd, key, value, flags));
         BpfException.check(rc, "bpf_map_update_elem(" + name() + ")", null);
     }
 
     /** Removes key; false when there was no such key. */
     public boolean delete(MemorySegment key) {
-        int rc = call(() -> (int) DELETE.invokeExact(fd, key));
+        int rc = Native.call(() -> (int) DELETE.invokeExact(fd, key));
         if (rc == -Errno.ENOENT) {
             return false;
         }
@@ -151,7 +144,7 @@ public final class BpfMap implements AutoCloseable {
 
     /** The key after key (the first one for NULL) into next; false past the last. */
     public boolean nextKey(MemorySegment key, MemorySegment next) {
-        int rc = call(() -> (int) NEXT_KEY.invokeExact(fd, key, next));
+        int rc = Native.call(() -> (int) NEXT_KEY.invokeExact(fd, key, next));
         if (rc == -Errno.ENOENT) {
             return false;
         }
@@ -165,7 +158,7 @@ public final class BpfMap implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment n = arena.allocateFrom(JAVA_INT, count);
             MemorySegment opts = batchOpts(arena, elemFlags);
-            int rc = call(() -> (int) UPDATE_BATCH.invokeExact(fd, keys, values, n, opts));
+            int rc = Native.call(() -> (int) UPDATE_BATCH.invokeExact(fd, keys, values, n, opts));
             BpfException.check(rc, "bpf_map_update_batch(" + name() + ")",
                     n.get(JAVA_INT, 0) + " of " + count + " updated");
         }
@@ -176,7 +169,7 @@ public final class BpfMap implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment n = arena.allocateFrom(JAVA_INT, count);
             MemorySegment opts = batchOpts(arena, ANY);
-            int rc = call(() -> (int) DELETE_BATCH.invokeExact(fd, keys, n, opts));
+            int rc = Native.call(() -> (int) DELETE_BATCH.invokeExact(fd, keys, n, opts));
             if (rc == -Errno.ENOENT) {
                 return n.get(JAVA_INT, 0);
             }
@@ -199,7 +192,7 @@ public final class BpfMap implements AutoCloseable {
             while (true) {
                 n.set(JAVA_INT, 0, capacity);
                 MemorySegment inBatch = in;
-                int rc = call(() -> (int) LOOKUP_BATCH.invokeExact(fd, inBatch, token, keys, values, n, opts));
+                int rc = Native.call(() -> (int) LOOKUP_BATCH.invokeExact(fd, inBatch, token, keys, values, n, opts));
                 if (rc < 0 && rc != -Errno.ENOENT) {
                     BpfException.check(rc, "bpf_map_lookup_batch(" + name() + ")", null);
                 }
@@ -250,23 +243,9 @@ public final class BpfMap implements AutoCloseable {
     }
 
     private static MemorySegment batchOpts(Arena arena, long elemFlags) {
-        MemorySegment opts = arena.allocate(BATCH_OPTS_SIZE, 8);
-        opts.set(JAVA_LONG, 0, BATCH_OPTS_SIZE);
-        opts.set(JAVA_LONG, 8, elemFlags);
+        MemorySegment opts = Structs.opts(arena, Structs.MAP_BATCH_OPTS);
+        opts.set(JAVA_LONG, BATCH_ELEM_FLAGS, elemFlags);
         return opts;
-    }
-
-    private static int call(IntCall call) {
-        try {
-            return call.invoke();
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
-    }
-
-    @FunctionalInterface
-    private interface IntCall {
-        int invoke() throws Throwable;
     }
 
     /** Receives the number of entries a batch read filled in. */

@@ -24,7 +24,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class BpfObject implements AutoCloseable {
     /** {@code struct bpf_object *bpf_object__open_mem(const void *obj_buf, size_t obj_buf_sz,
      * const struct bpf_object_open_opts *opts);} */
-    private static final MethodHandle OPEN_MEM = Native.withErrno(Native.LIBBPF, "bpf_object__open_mem",
+    private static final MethodHandle OPEN_MEM = Native.libbpfWithErrno("bpf_object__open_mem",
             FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
     /** {@code int bpf_object__load(struct bpf_object *obj);} */
     private static final MethodHandle LOAD = Native.libbpf("bpf_object__load", FunctionDescriptor.of(JAVA_INT, ADDRESS));
@@ -73,11 +73,9 @@ public final class BpfObject implements AutoCloseable {
     private static final MethodHandle PROG_SET_FLAGS =
             Native.libbpf("bpf_program__set_flags", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
 
-    /** struct bpf_object_open_opts as of libbpf 1.1; {@code sz} tells libbpf which fields we know. */
-    private static final long OPTS_SIZE = 80;
-    private static final long OPTS_OBJECT_NAME = 8;
-    private static final long OPTS_KERNEL_LOG_BUF = 56;
-    private static final long OPTS_KERNEL_LOG_SIZE = 64;
+    private static final long OPTS_OBJECT_NAME = Structs.offset(Structs.OBJECT_OPEN_OPTS, "object_name");
+    private static final long OPTS_KERNEL_LOG_BUF = Structs.offset(Structs.OBJECT_OPEN_OPTS, "kernel_log_buf");
+    private static final long OPTS_KERNEL_LOG_SIZE = Structs.offset(Structs.OBJECT_OPEN_OPTS, "kernel_log_size");
     private static final long LOG_SIZE = 4 << 20;
     private static final int LOG_TAIL_LINES = 40;
 
@@ -120,24 +118,16 @@ public final class BpfObject implements AutoCloseable {
             MemorySegment bytes = arena.allocate(elf.length, 8);
             bytes.copyFrom(MemorySegment.ofArray(elf));
             MemorySegment log = arena.allocate(LOG_SIZE);
-            MemorySegment opts = arena.allocate(OPTS_SIZE, 8);
-            opts.set(JAVA_LONG, 0, OPTS_SIZE);
+            MemorySegment opts = Structs.opts(arena, Structs.OBJECT_OPEN_OPTS);
             opts.set(ADDRESS, OPTS_OBJECT_NAME, arena.allocateFrom(name));
             opts.set(ADDRESS, OPTS_KERNEL_LOG_BUF, log);
             opts.set(JAVA_LONG, OPTS_KERNEL_LOG_SIZE, LOG_SIZE);
-            MemorySegment errno = arena.allocate(Native.CAPTURE_LAYOUT);
-            MemorySegment obj = (MemorySegment) OPEN_MEM.invokeExact(errno, bytes, bytes.byteSize(), opts);
-            if (obj.equals(MemorySegment.NULL)) {
-                throw new BpfException("bpf_object__open_mem(" + name + ")", Native.errno(errno),
-                        "not a valid BPF object");
-            }
+            MemorySegment obj = Native.callSettingErrno("bpf_object__open_mem(" + name + ")", "not a valid BPF object",
+                    Native::isNull, errno -> (MemorySegment) OPEN_MEM.invokeExact(errno, bytes, bytes.byteSize(), opts));
             return new BpfObject(name, arena, obj, log);
-        } catch (BpfException e) {
+        } catch (RuntimeException e) {
             arena.close();
             throw e;
-        } catch (Throwable t) {
-            arena.close();
-            throw Native.unexpected(t);
         }
     }
 
@@ -153,14 +143,8 @@ public final class BpfObject implements AutoCloseable {
     /** The names of every map the object declares, its .rodata and friends included. */
     public List<String> mapNames() {
         List<String> names = new ArrayList<>();
-        try {
-            MemorySegment map = (MemorySegment) NEXT_MAP.invokeExact(obj, MemorySegment.NULL);
-            while (!map.equals(MemorySegment.NULL)) {
-                names.add(string((MemorySegment) MAP_NAME.invokeExact(map)));
-                map = (MemorySegment) NEXT_MAP.invokeExact(obj, map);
-            }
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
+        for (MemorySegment map = nextMap(MemorySegment.NULL); !Native.isNull(map); map = nextMap(map)) {
+            names.add(mapName(map));
         }
         return names;
     }
@@ -168,16 +152,11 @@ public final class BpfObject implements AutoCloseable {
     /** Sets or clears flags of a program before {@link #load}. */
     public void setProgramFlags(String programName, int set, int clear) {
         checkNotLoaded();
-        try {
-            MemorySegment prog = findProgram(programName);
-            int flags = ((int) PROG_FLAGS.invokeExact(prog) | set) & ~clear;
-            BpfException.check((int) PROG_SET_FLAGS.invokeExact(prog, flags),
-                    "bpf_program__set_flags(" + programName + ")", null);
-        } catch (BpfException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        MemorySegment prog = findProgram(programName);
+        int current = Native.call(() -> (int) PROG_FLAGS.invokeExact(prog));
+        int flags = (current | set) & ~clear;
+        BpfException.check(Native.call(() -> (int) PROG_SET_FLAGS.invokeExact(prog, flags)),
+                "bpf_program__set_flags(" + programName + ")", null);
     }
 
     /**
@@ -186,12 +165,7 @@ public final class BpfObject implements AutoCloseable {
      */
     public void load() {
         checkNotLoaded();
-        int rc;
-        try {
-            rc = (int) LOAD.invokeExact(obj);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        int rc = Native.call(() -> (int) LOAD.invokeExact(obj));
         if (rc < 0) {
             throw new BpfException("bpf_object__load(" + name + ")", -rc, verifierLogTail());
         }
@@ -201,50 +175,34 @@ public final class BpfObject implements AutoCloseable {
     /** A loaded map; its fd belongs to this object. */
     public BpfMap map(String mapName) {
         checkLoaded();
-        try {
-            int fd = (int) MAP_FD.invokeExact(findMap(mapName));
-            return BpfMap.borrowed(BpfException.check(fd, "bpf_map__fd(" + mapName + ")", null));
-        } catch (BpfException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        MemorySegment map = findMap(mapName);
+        int fd = Native.call(() -> (int) MAP_FD.invokeExact(map));
+        return BpfMap.borrowed(BpfException.check(fd, "bpf_map__fd(" + mapName + ")", null));
     }
 
     /** A loaded program; its fd belongs to this object. */
     public BpfProgram program(String programName) {
         checkLoaded();
-        try {
-            int fd = (int) PROG_FD.invokeExact(findProgram(programName));
-            return new BpfProgram(programName, BpfException.check(fd, "bpf_program__fd(" + programName + ")", null));
-        } catch (BpfException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        MemorySegment prog = findProgram(programName);
+        int fd = Native.call(() -> (int) PROG_FD.invokeExact(prog));
+        return new BpfProgram(programName, BpfException.check(fd, "bpf_program__fd(" + programName + ")", null));
     }
 
     /** The object's type information, valid while it is open. */
     public Btf btf() {
-        try {
-            MemorySegment btf = (MemorySegment) BTF.invokeExact(obj);
-            if (btf.equals(MemorySegment.NULL)) {
-                throw new BpfException("bpf_object__btf(" + name + ")", 0, "object was built without -g");
-            }
-            return new Btf(btf);
-        } catch (BpfException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
+        MemorySegment btf = Native.call(() -> (MemorySegment) BTF.invokeExact(obj));
+        if (Native.isNull(btf)) {
+            throw new BpfException("bpf_object__btf(" + name + ")", 0, "object was built without -g");
         }
+        return new Btf(btf);
     }
 
     @Override
     public void close() {
         try {
-            CLOSE.invokeExact(obj);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
+            Native.run(() -> {
+                CLOSE.invokeExact(obj);
+            });
         } finally {
             arena.close();
         }
@@ -261,34 +219,30 @@ public final class BpfObject implements AutoCloseable {
                 + String.join("\n", java.util.Arrays.copyOfRange(lines, from, lines.length));
     }
 
+    private MemorySegment nextMap(MemorySegment map) {
+        return Native.call(() -> (MemorySegment) NEXT_MAP.invokeExact(obj, map));
+    }
+
+    private static String mapName(MemorySegment map) {
+        return Native.string(Native.call(() -> (MemorySegment) MAP_NAME.invokeExact(map)));
+    }
+
     private MemorySegment findMap(String mapName) {
-        try {
-            MemorySegment map = (MemorySegment) FIND_MAP.invokeExact(obj, arena.allocateFrom(mapName));
-            if (map.equals(MemorySegment.NULL)) {
-                throw new BpfException("bpf_object__find_map_by_name(" + mapName + ")", Errno.ENOENT,
-                        "object " + name + " declares no such map");
-            }
-            return map;
-        } catch (BpfException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        return find(FIND_MAP, "map", mapName);
     }
 
     private MemorySegment findProgram(String programName) {
-        try {
-            MemorySegment prog = (MemorySegment) FIND_PROGRAM.invokeExact(obj, arena.allocateFrom(programName));
-            if (prog.equals(MemorySegment.NULL)) {
-                throw new BpfException("bpf_object__find_program_by_name(" + programName + ")", Errno.ENOENT,
-                        "object " + name + " declares no such program");
-            }
-            return prog;
-        } catch (BpfException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
+        return find(FIND_PROGRAM, "program", programName);
+    }
+
+    /** {@code bpf_object__find_map_by_name} or {@code bpf_object__find_program_by_name}. */
+    private MemorySegment find(MethodHandle finder, String kind, String wanted) {
+        MemorySegment found = Native.call(() -> (MemorySegment) finder.invokeExact(obj, arena.allocateFrom(wanted)));
+        if (Native.isNull(found)) {
+            throw new BpfException("bpf_object__find_" + kind + "_by_name(" + wanted + ")", Errno.ENOENT,
+                    "object " + name + " declares no such " + kind);
         }
+        return found;
     }
 
     private void checkLoaded() {
@@ -301,10 +255,6 @@ public final class BpfObject implements AutoCloseable {
         if (loaded) {
             throw new IllegalStateException(name + " is loaded already");
         }
-    }
-
-    private static String string(MemorySegment cString) {
-        return cString.reinterpret(Long.MAX_VALUE).getString(0);
     }
 
     /** A map of an object that is not loaded yet. */
@@ -322,41 +272,22 @@ public final class BpfObject implements AutoCloseable {
         }
 
         public int maxEntries() {
-            try {
-                return (int) MAP_MAX_ENTRIES.invokeExact(map);
-            } catch (Throwable t) {
-                throw Native.unexpected(t);
-            }
+            return Native.call(() -> (int) MAP_MAX_ENTRIES.invokeExact(map));
         }
 
         public int keySize() {
-            try {
-                return (int) MAP_KEY_SIZE.invokeExact(map);
-            } catch (Throwable t) {
-                throw Native.unexpected(t);
-            }
+            return Native.call(() -> (int) MAP_KEY_SIZE.invokeExact(map));
         }
 
         /** One CPU's share for per-CPU maps. */
         public int valueSize() {
-            try {
-                return (int) MAP_VALUE_SIZE.invokeExact(map);
-            } catch (Throwable t) {
-                throw Native.unexpected(t);
-            }
+            return Native.call(() -> (int) MAP_VALUE_SIZE.invokeExact(map));
         }
 
         public MapSpec setMaxEntries(int maxEntries) {
             checkNotLoaded();
-            try {
-                BpfException.check((int) MAP_SET_MAX_ENTRIES.invokeExact(map, maxEntries),
-                        "bpf_map__set_max_entries(" + mapName + ", " + maxEntries + ")", null);
-                return this;
-            } catch (BpfException e) {
-                throw e;
-            } catch (Throwable t) {
-                throw Native.unexpected(t);
-            }
+            return set(Native.call(() -> (int) MAP_SET_MAX_ENTRIES.invokeExact(map, maxEntries)),
+                    "bpf_map__set_max_entries(" + mapName + ", " + maxEntries + ")", null);
         }
 
         /**
@@ -365,29 +296,21 @@ public final class BpfObject implements AutoCloseable {
          */
         public MapSpec setPinPath(Path path) {
             checkNotLoaded();
-            try {
-                BpfException.check((int) MAP_SET_PIN_PATH.invokeExact(map, arena.allocateFrom(path.toString())),
-                        "bpf_map__set_pin_path(" + mapName + ")", path.toString());
-                return this;
-            } catch (BpfException e) {
-                throw e;
-            } catch (Throwable t) {
-                throw Native.unexpected(t);
-            }
+            MemorySegment pinPath = arena.allocateFrom(path.toString());
+            return set(Native.call(() -> (int) MAP_SET_PIN_PATH.invokeExact(map, pinPath)),
+                    "bpf_map__set_pin_path(" + mapName + ")", path.toString());
         }
 
         /** Uses an existing map instead of creating one. */
         public MapSpec reuse(BpfMap existing) {
             checkNotLoaded();
-            try {
-                BpfException.check((int) MAP_REUSE_FD.invokeExact(map, existing.fd()),
-                        "bpf_map__reuse_fd(" + mapName + ")", null);
-                return this;
-            } catch (BpfException e) {
-                throw e;
-            } catch (Throwable t) {
-                throw Native.unexpected(t);
-            }
+            return set(Native.call(() -> (int) MAP_REUSE_FD.invokeExact(map, existing.fd())),
+                    "bpf_map__reuse_fd(" + mapName + ")", null);
+        }
+
+        private MapSpec set(int rc, String call, String detail) {
+            BpfException.check(rc, call, detail);
+            return this;
         }
     }
 }

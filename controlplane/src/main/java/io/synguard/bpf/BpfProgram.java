@@ -8,7 +8,6 @@ import java.lang.invoke.MethodHandle;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /** A loaded program by its fd, which the {@link BpfObject} it came from owns. */
 public final class BpfProgram {
@@ -22,22 +21,21 @@ public final class BpfProgram {
     public static final int XDP_TX = 3;
     public static final int XDP_REDIRECT = 4;
 
-    /** struct bpf_test_run_opts (libbpf 1.1). */
-    private static final long OPTS_SIZE = 80;
-    private static final long DATA_IN = 8;
-    private static final long DATA_OUT = 16;
-    private static final long DATA_SIZE_IN = 24;
-    private static final long DATA_SIZE_OUT = 28;
-    private static final long CTX_IN = 32;
-    private static final long CTX_SIZE_IN = 48;
-    private static final long RETVAL = 56;
-    private static final long REPEAT = 60;
-    private static final long DURATION = 64;
-    private static final long FLAGS = 68;
-    private static final long BATCH_SIZE = 76;
-    /** struct xdp_md: data, data_end, data_meta, ingress_ifindex, rx_queue_index, egress_ifindex. */
-    private static final long XDP_MD_SIZE = 24;
-    private static final int TEST_XDP_LIVE_FRAMES = 1 << 1;
+    private static final long DATA_IN = opt("data_in");
+    private static final long DATA_OUT = opt("data_out");
+    private static final long DATA_SIZE_IN = opt("data_size_in");
+    private static final long DATA_SIZE_OUT = opt("data_size_out");
+    private static final long CTX_IN = opt("ctx_in");
+    private static final long CTX_SIZE_IN = opt("ctx_size_in");
+    private static final long RETVAL = opt("retval");
+    private static final long REPEAT = opt("repeat");
+    private static final long DURATION = opt("duration");
+    private static final long FLAGS = opt("flags");
+    private static final long BATCH_SIZE = opt("batch_size");
+    private static final long CTX_DATA_END = Structs.offset(Structs.XDP_MD, "data_end");
+    private static final long CTX_INGRESS_IFINDEX = Structs.offset(Structs.XDP_MD, "ingress_ifindex");
+    /** {@code BPF_F_TEST_XDP_LIVE_FRAMES}. */
+    static final int TEST_XDP_LIVE_FRAMES = 1 << 1;
     /** Room for a frame the program grows (bpf_xdp_adjust_head/tail). */
     private static final int OUTPUT_SLACK = 256;
 
@@ -60,9 +58,7 @@ public final class BpfProgram {
     /** The kernel's id for this program. */
     public int id() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment info = arena.allocate(232, 8);
-            Fd.info(fd, info, "program " + name);
-            return info.get(JAVA_INT, 4);
+            return Structs.u32(Fd.info(fd, arena, Structs.PROG_INFO, "program " + name), Structs.PROG_INFO, "id");
         }
     }
 
@@ -72,8 +68,7 @@ public final class BpfProgram {
             byte[] frame = run.frame();
             MemorySegment in = arena.allocateFrom(JAVA_BYTE, frame);
             MemorySegment out = run.captureOutput() ? arena.allocate(frame.length + OUTPUT_SLACK) : MemorySegment.NULL;
-            MemorySegment opts = arena.allocate(OPTS_SIZE, 8);
-            opts.set(JAVA_LONG, 0, OPTS_SIZE);
+            MemorySegment opts = Structs.opts(arena, Structs.TEST_RUN_OPTS);
             opts.set(ADDRESS, DATA_IN, in);
             opts.set(JAVA_INT, DATA_SIZE_IN, frame.length);
             opts.set(ADDRESS, DATA_OUT, out);
@@ -84,13 +79,13 @@ public final class BpfProgram {
                 opts.set(JAVA_INT, BATCH_SIZE, run.batchSize());
             }
             if (run.ingressIfindex() != 0) {
-                MemorySegment ctx = arena.allocate(XDP_MD_SIZE, 4);
-                ctx.set(JAVA_INT, 4, frame.length);
-                ctx.set(JAVA_INT, 12, run.ingressIfindex());
+                MemorySegment ctx = arena.allocate(Structs.XDP_MD);
+                ctx.set(JAVA_INT, CTX_DATA_END, frame.length);
+                ctx.set(JAVA_INT, CTX_INGRESS_IFINDEX, run.ingressIfindex());
                 opts.set(ADDRESS, CTX_IN, ctx);
-                opts.set(JAVA_INT, CTX_SIZE_IN, (int) XDP_MD_SIZE);
+                opts.set(JAVA_INT, CTX_SIZE_IN, (int) ctx.byteSize());
             }
-            int rc = (int) TEST_RUN.invokeExact(fd, opts);
+            int rc = Native.call(() -> (int) TEST_RUN.invokeExact(fd, opts));
             BpfException.check(rc, "bpf_prog_test_run_opts(" + name + ")",
                     frame.length + "-byte frame, repeat " + run.repeat());
             byte[] output = run.captureOutput()
@@ -98,15 +93,15 @@ public final class BpfProgram {
                     : new byte[0];
             return new TestRun.Result(opts.get(JAVA_INT, RETVAL), Integer.toUnsignedLong(opts.get(JAVA_INT, DURATION)),
                     output);
-        } catch (BpfException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
         }
     }
 
     @Override
     public String toString() {
         return "BpfProgram[" + name + " fd=" + fd + "]";
+    }
+
+    private static long opt(String member) {
+        return Structs.offset(Structs.TEST_RUN_OPTS, member);
     }
 }

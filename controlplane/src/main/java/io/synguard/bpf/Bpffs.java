@@ -16,10 +16,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class Bpffs {
     /** {@code int mount(const char *source, const char *target, const char *filesystemtype,
      * unsigned long mountflags, const void *data);} */
-    private static final MethodHandle MOUNT = Native.withErrno(Native.LIBC, "mount",
+    private static final MethodHandle MOUNT = Native.libcWithErrno("mount",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
     /** {@code int umount2(const char *target, int flags);} */
-    private static final MethodHandle UMOUNT2 = Native.withErrno(Native.LIBC, "umount2",
+    private static final MethodHandle UMOUNT2 = Native.libcWithErrno("umount2",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
 
     public static final Path DEFAULT = Path.of("/sys/fs/bpf");
@@ -40,32 +40,20 @@ public final class Bpffs {
     /** Mounts a bpffs at dir. */
     public static void mount(Path dir) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment errno = arena.allocate(Native.CAPTURE_LAYOUT);
             MemorySegment bpf = arena.allocateFrom("bpf");
-            int rc = (int) MOUNT.invokeExact(errno, bpf, arena.allocateFrom(dir.toString()), bpf, 0L, MemorySegment.NULL);
-            if (rc != 0) {
-                throw new BpfException("mount(bpf, " + dir + ")", Native.errno(errno), "cannot mount a BPF filesystem,"
-                        + " which takes CAP_SYS_ADMIN: mount one first ('mount -t bpf bpf " + dir + "')");
-            }
-        } catch (BpfException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
+            MemorySegment target = arena.allocateFrom(dir.toString());
+            Native.callSettingErrno("mount(bpf, " + dir + ")", "cannot mount a BPF filesystem, which takes CAP_SYS_ADMIN:"
+                            + " mount one first ('mount -t bpf bpf " + dir + "')", Native::negative,
+                    errno -> (int) MOUNT.invokeExact(errno, bpf, target, bpf, 0L, MemorySegment.NULL));
         }
     }
 
     /** Unmounts the bpffs at dir: every pin in it goes, and with the last reference what it held. */
     public static void unmount(Path dir) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment errno = arena.allocate(Native.CAPTURE_LAYOUT);
-            int rc = (int) UMOUNT2.invokeExact(errno, arena.allocateFrom(dir.toString()), 0);
-            if (rc != 0) {
-                throw new BpfException("umount2(" + dir + ")", Native.errno(errno), "cannot unmount a BPF filesystem");
-            }
-        } catch (BpfException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
+            MemorySegment target = arena.allocateFrom(dir.toString());
+            Native.callSettingErrno("umount2(" + dir + ")", "cannot unmount a BPF filesystem", Native::negative,
+                    errno -> (int) UMOUNT2.invokeExact(errno, target, 0));
         }
     }
 }

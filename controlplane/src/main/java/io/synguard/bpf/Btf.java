@@ -29,8 +29,16 @@ public final class Btf {
 
     private static final int KIND_STRUCT = 4;
     private static final int KIND_ENUM = 6;
-    /** struct btf_type: name_off, info, size; then vlen entries of 12 (members) or 8 (enumerators). */
-    private static final long TYPE_HEADER = 12;
+    /** struct btf_type, then vlen struct btf_member (structs) or struct btf_enum (enums). */
+    private static final long TYPE_HEADER = Structs.BTF_TYPE.byteSize();
+    private static final long TYPE_INFO = Structs.offset(Structs.BTF_TYPE, "info");
+    private static final long TYPE_SIZE = Structs.offset(Structs.BTF_TYPE, "size");
+    private static final long MEMBER = Structs.BTF_MEMBER.byteSize();
+    private static final long MEMBER_NAME = Structs.offset(Structs.BTF_MEMBER, "name_off");
+    private static final long MEMBER_OFFSET = Structs.offset(Structs.BTF_MEMBER, "offset");
+    private static final long ENUM = Structs.BTF_ENUM.byteSize();
+    private static final long ENUM_NAME = Structs.offset(Structs.BTF_ENUM, "name_off");
+    private static final long ENUM_VALUE = Structs.offset(Structs.BTF_ENUM, "val");
 
     private final MemorySegment btf;
 
@@ -42,14 +50,14 @@ public final class Btf {
     public Optional<Struct> struct(String name) {
         return type(name, KIND_STRUCT).map(t -> {
             Map<String, Long> members = new LinkedHashMap<>();
-            boolean bitfields = t.get(JAVA_INT, 4) < 0;
+            boolean bitfields = t.get(JAVA_INT, TYPE_INFO) < 0;
             for (int i = 0; i < vlen(t); i++) {
-                long at = TYPE_HEADER + i * 12L;
-                int offset = t.get(JAVA_INT, at + 8);
+                long at = TYPE_HEADER + i * MEMBER;
+                int offset = t.get(JAVA_INT, at + MEMBER_OFFSET);
                 long bits = bitfields ? offset & 0xffffff : Integer.toUnsignedLong(offset);
-                members.put(name(t.get(JAVA_INT, at)), bits / 8);
+                members.put(name(t.get(JAVA_INT, at + MEMBER_NAME)), bits / 8);
             }
-            return new Struct(name, Integer.toUnsignedLong(t.get(JAVA_INT, 8)), members);
+            return new Struct(name, Integer.toUnsignedLong(t.get(JAVA_INT, TYPE_SIZE)), members);
         });
     }
 
@@ -58,8 +66,8 @@ public final class Btf {
         return type(name, KIND_ENUM).map(t -> {
             Map<String, Long> values = new LinkedHashMap<>();
             for (int i = 0; i < vlen(t); i++) {
-                long at = TYPE_HEADER + i * 8L;
-                values.put(name(t.get(JAVA_INT, at)), (long) t.get(JAVA_INT, at + 4));
+                long at = TYPE_HEADER + i * ENUM;
+                values.put(name(t.get(JAVA_INT, at + ENUM_NAME)), (long) t.get(JAVA_INT, at + ENUM_VALUE));
             }
             return values;
         });
@@ -67,29 +75,23 @@ public final class Btf {
 
     private Optional<MemorySegment> type(String name, int kind) {
         try (Arena arena = Arena.ofConfined()) {
-            int id = (int) FIND.invokeExact(btf, arena.allocateFrom(name), kind);
+            MemorySegment typeName = arena.allocateFrom(name);
+            int id = Native.call(() -> (int) FIND.invokeExact(btf, typeName, kind));
             if (id < 0) {
                 return Optional.empty();
             }
-            MemorySegment t = (MemorySegment) TYPE_BY_ID.invokeExact(btf, id);
-            int vlen = t.reinterpret(TYPE_HEADER).get(JAVA_INT, 4) & 0xffff;
-            return Optional.of(t.reinterpret(TYPE_HEADER + vlen * 12L));
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
+            MemorySegment t = Native.call(() -> (MemorySegment) TYPE_BY_ID.invokeExact(btf, id));
+            // the entries' size depends on the kind: enumerators are smaller, so this covers both
+            return Optional.of(t.reinterpret(TYPE_HEADER + vlen(t.reinterpret(TYPE_HEADER)) * MEMBER));
         }
     }
 
     private static int vlen(MemorySegment type) {
-        return type.get(JAVA_INT, 4) & 0xffff;
+        return type.get(JAVA_INT, TYPE_INFO) & 0xffff;
     }
 
     private String name(int offset) {
-        try {
-            MemorySegment s = (MemorySegment) NAME_BY_OFFSET.invokeExact(btf, offset);
-            return s.reinterpret(Long.MAX_VALUE).getString(0);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        return Native.string(Native.call(() -> (MemorySegment) NAME_BY_OFFSET.invokeExact(btf, offset)));
     }
 
     /**

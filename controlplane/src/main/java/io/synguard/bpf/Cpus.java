@@ -16,11 +16,11 @@ public final class Cpus {
     private static final MethodHandle NUM_POSSIBLE =
             Native.libbpf("libbpf_num_possible_cpus", FunctionDescriptor.of(JAVA_INT));
     /** {@code int sched_setaffinity(pid_t pid, size_t cpusetsize, const cpu_set_t *mask);} */
-    private static final MethodHandle SCHED_SETAFFINITY = Native.withErrno(Native.LIBC, "sched_setaffinity",
+    private static final MethodHandle SCHED_SETAFFINITY = Native.libcWithErrno("sched_setaffinity",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
 
     private static final int CPU_SET_BYTES = 128;
-    private static final int POSSIBLE = readPossible();
+    private static volatile int possible;
 
     private Cpus() {}
 
@@ -29,7 +29,11 @@ public final class Cpus {
      * not.
      */
     public static int possible() {
-        return POSSIBLE;
+        if (possible == 0) {
+            int n = Native.call(() -> (int) NUM_POSSIBLE.invokeExact());
+            possible = BpfException.check(n, "libbpf_num_possible_cpus", "reading /sys/devices/system/cpu/possible");
+        }
+        return possible;
     }
 
     /** Keeps the calling thread on one CPU, so that a per-CPU map shows its work in one slot. */
@@ -38,28 +42,10 @@ public final class Cpus {
             throw new IllegalArgumentException("cpu out of range: " + cpu);
         }
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment errno = arena.allocate(Native.CAPTURE_LAYOUT);
             MemorySegment mask = arena.allocate(CPU_SET_BYTES);
             mask.set(JAVA_BYTE, cpu / 8, (byte) (1 << (cpu % 8)));
-            int rc = (int) SCHED_SETAFFINITY.invokeExact(errno, 0, (long) CPU_SET_BYTES, mask);
-            if (rc != 0) {
-                throw new BpfException("sched_setaffinity(cpu " + cpu + ")", Native.errno(errno), null);
-            }
-        } catch (BpfException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
-    }
-
-    private static int readPossible() {
-        try {
-            int n = (int) NUM_POSSIBLE.invokeExact();
-            return BpfException.check(n, "libbpf_num_possible_cpus", "reading /sys/devices/system/cpu/possible");
-        } catch (BpfException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
+            Native.callSettingErrno("sched_setaffinity(cpu " + cpu + ")", null, Native::negative,
+                    errno -> (int) SCHED_SETAFFINITY.invokeExact(errno, 0, (long) CPU_SET_BYTES, mask));
         }
     }
 }

@@ -14,6 +14,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class Errno {
     public static final int EPERM = 1;
     public static final int ENOENT = 2;
+    public static final int EINTR = 4;
     public static final int E2BIG = 7;
     public static final int EBADF = 9;
     public static final int EAGAIN = 11;
@@ -32,7 +33,7 @@ public final class Errno {
 
     private static final Map<Integer, String> NAMES = Map.ofEntries(
             Map.entry(EPERM, "EPERM"), Map.entry(ENOENT, "ENOENT"), Map.entry(3, "ESRCH"),
-            Map.entry(4, "EINTR"), Map.entry(5, "EIO"), Map.entry(6, "ENXIO"), Map.entry(E2BIG, "E2BIG"),
+            Map.entry(EINTR, "EINTR"), Map.entry(5, "EIO"), Map.entry(6, "ENXIO"), Map.entry(E2BIG, "E2BIG"),
             Map.entry(8, "ENOEXEC"), Map.entry(EBADF, "EBADF"), Map.entry(EAGAIN, "EAGAIN"),
             Map.entry(ENOMEM, "ENOMEM"), Map.entry(EACCES, "EACCES"), Map.entry(EFAULT, "EFAULT"),
             Map.entry(EBUSY, "EBUSY"), Map.entry(EEXIST, "EEXIST"), Map.entry(18, "EXDEV"),
@@ -58,10 +59,8 @@ public final class Errno {
     public static String describe(int errno) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(256);
-            int rc = (int) LIBBPF_STRERROR.invokeExact(errno, buf, buf.byteSize());
+            int rc = Native.call(() -> (int) LIBBPF_STRERROR.invokeExact(errno, buf, buf.byteSize()));
             return rc == 0 ? buf.getString(0) : "unknown error";
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.synguard.bpf;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
 
@@ -26,47 +27,30 @@ final class Fd {
     private Fd() {}
 
     static void close(int fd) {
-        try {
-            int rc = (int) CLOSE.invokeExact(fd);
-            assert rc == 0 : "close(" + fd + ") failed";
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        int rc = Native.call(() -> (int) CLOSE.invokeExact(fd));
+        assert rc == 0 : "close(" + fd + ") failed";
     }
 
     static void pin(int fd, Path path, String what) {
         try (Arena arena = Arena.ofConfined()) {
-            int rc = (int) OBJ_PIN.invokeExact(fd, arena.allocateFrom(path.toString()));
-            BpfException.check(rc, "bpf_obj_pin(" + path + ")", what);
-        } catch (BpfException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
+            MemorySegment pathname = arena.allocateFrom(path.toString());
+            BpfException.check(Native.call(() -> (int) OBJ_PIN.invokeExact(fd, pathname)), "bpf_obj_pin(" + path + ")", what);
         }
     }
 
     /** The fd of the object pinned at path; the caller owns it. */
     static int get(Path path) {
         try (Arena arena = Arena.ofConfined()) {
-            int rc = (int) OBJ_GET.invokeExact(arena.allocateFrom(path.toString()));
-            return BpfException.check(rc, "bpf_obj_get(" + path + ")", null);
-        } catch (BpfException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
+            MemorySegment pathname = arena.allocateFrom(path.toString());
+            return BpfException.check(Native.call(() -> (int) OBJ_GET.invokeExact(pathname)), "bpf_obj_get(" + path + ")", null);
         }
     }
 
-    /** Fills info (a zeroed bpf_*_info struct) for fd. */
-    static void info(int fd, MemorySegment info, String what) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment len = arena.allocateFrom(JAVA_INT, (int) info.byteSize());
-            int rc = (int) OBJ_GET_INFO.invokeExact(fd, info, len);
-            BpfException.check(rc, "bpf_obj_get_info_by_fd", what);
-        } catch (BpfException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+    /** A bpf_*_info struct of layout's size, allocated in arena and filled in for fd. */
+    static MemorySegment info(int fd, Arena arena, StructLayout layout, String what) {
+        MemorySegment info = arena.allocate(layout);
+        MemorySegment len = arena.allocateFrom(JAVA_INT, (int) info.byteSize());
+        BpfException.check(Native.call(() -> (int) OBJ_GET_INFO.invokeExact(fd, info, len)), "bpf_obj_get_info_by_fd", what);
+        return info;
     }
 }

@@ -12,23 +12,16 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 public final class Interfaces {
     /** {@code unsigned int if_nametoindex(const char *ifname);} */
     private static final MethodHandle IF_NAMETOINDEX =
-            Native.withErrno(Native.LIBC, "if_nametoindex", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+            Native.libcWithErrno("if_nametoindex", FunctionDescriptor.of(JAVA_INT, ADDRESS));
 
     private Interfaces() {}
 
     /** The index of interface name; a BpfException with ENODEV when there is none. */
     public static int index(String name) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment errno = arena.allocate(Native.CAPTURE_LAYOUT);
-            int index = (int) IF_NAMETOINDEX.invokeExact(errno, arena.allocateFrom(name));
-            if (index == 0) {
-                throw new BpfException("if_nametoindex(" + name + ")", Native.errno(errno), "no such interface");
-            }
-            return index;
-        } catch (BpfException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
+            MemorySegment ifname = arena.allocateFrom(name);
+            return Native.callSettingErrno("if_nametoindex(" + name + ")", "no such interface", index -> index == 0,
+                    errno -> (int) IF_NAMETOINDEX.invokeExact(errno, ifname));
         }
     }
 }

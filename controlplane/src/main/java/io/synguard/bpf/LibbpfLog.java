@@ -5,7 +5,6 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +27,8 @@ final class LibbpfLog {
     private static final MethodHandle VSNPRINTF =
             Native.libc("vsnprintf", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
 
+    private static final MethodHandle PRINT = Native.method(MethodHandles.lookup(), LibbpfLog.class, "print",
+            int.class, MemorySegment.class, MemorySegment.class);
     private static boolean installed;
 
     private LibbpfLog() {}
@@ -36,17 +37,11 @@ final class LibbpfLog {
         if (installed) {
             return;
         }
-        try {
-            MethodHandle print = MethodHandles.lookup().findStatic(LibbpfLog.class, "print",
-                    MethodType.methodType(int.class, int.class, MemorySegment.class, MemorySegment.class));
-            MemorySegment stub = Native.LINKER.upcallStub(print,
-                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), Arena.global());
-            MemorySegment previous = (MemorySegment) SET_PRINT.invokeExact(stub);
-            LOG.debug("libbpf log routed here, replacing the printer at {}", previous);
-            installed = true;
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        MemorySegment stub = Native.LINKER.upcallStub(PRINT, FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS),
+                Arena.global());
+        MemorySegment previous = Native.call(() -> (MemorySegment) SET_PRINT.invokeExact(stub));
+        LOG.debug("libbpf log routed here, replacing the printer at {}", previous);
+        installed = true;
     }
 
     /** {@code int (*)(enum libbpf_print_level level, const char *fmt, va_list args)}; must not throw. */

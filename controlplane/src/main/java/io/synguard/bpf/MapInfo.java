@@ -3,8 +3,6 @@ package io.synguard.bpf;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-
 /**
  * What the kernel says of a map ({@code struct bpf_map_info}).
  *
@@ -28,19 +26,22 @@ public record MapInfo(int type, int id, int keySize, int valueSize, int maxEntri
     public static final int F_NO_PREALLOC = 1;
     public static final int F_MMAPABLE = 1 << 10;
 
-    private static final int INFO_SIZE = 88;
+    private static final long NAME_BYTES = 16;
 
     static MapInfo of(int fd) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment info = arena.allocate(INFO_SIZE, 8);
-            Fd.info(fd, info, "map");
-            return new MapInfo(info.get(JAVA_INT, 0), info.get(JAVA_INT, 4), info.get(JAVA_INT, 8),
-                    info.get(JAVA_INT, 12), info.get(JAVA_INT, 16), info.get(JAVA_INT, 20),
-                    info.asSlice(24, 16).getString(0));
+            MemorySegment info = Fd.info(fd, arena, Structs.MAP_INFO, "map");
+            return new MapInfo(u32(info, "type"), u32(info, "id"), u32(info, "key_size"), u32(info, "value_size"),
+                    u32(info, "max_entries"), u32(info, "map_flags"),
+                    info.asSlice(Structs.offset(Structs.MAP_INFO, "name"), NAME_BYTES).getString(0));
         }
     }
 
     public boolean perCpu() {
         return type == TYPE_PERCPU_ARRAY || type == TYPE_PERCPU_HASH || type == TYPE_LRU_PERCPU_HASH;
+    }
+
+    private static int u32(MemorySegment info, String member) {
+        return Structs.u32(info, Structs.MAP_INFO, member);
     }
 }

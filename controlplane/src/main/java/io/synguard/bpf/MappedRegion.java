@@ -16,7 +16,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 @SuppressWarnings("restricted") // FFM lives in this package only
 public final class MappedRegion implements AutoCloseable {
     /** {@code void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset);} */
-    private static final MethodHandle MMAP = Native.withErrno(Native.LIBC, "mmap",
+    private static final MethodHandle MMAP = Native.libcWithErrno("mmap",
             FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
     /** {@code int munmap(void *addr, size_t length);} */
     private static final MethodHandle MUNMAP = Native.libc("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
@@ -36,21 +36,12 @@ public final class MappedRegion implements AutoCloseable {
 
     static MappedRegion map(int fd, long bytes, String what) {
         long length = (bytes + PAGE - 1) & ~(PAGE - 1);
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment errno = call.allocate(Native.CAPTURE_LAYOUT);
-            MemorySegment address = (MemorySegment) MMAP.invokeExact(errno, MemorySegment.NULL, length,
-                    PROT_READ_WRITE, MAP_SHARED, fd, 0L);
-            if (address.address() == MAP_FAILED) {
-                throw new BpfException("mmap(" + what + ", " + length + " bytes)", Native.errno(errno), null);
-            }
-            Arena arena = Arena.ofShared();
-            MemorySegment segment = address.reinterpret(length, arena, MappedRegion::unmap);
-            return new MappedRegion(arena, segment.asSlice(0, bytes));
-        } catch (BpfException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        MemorySegment address = Native.callSettingErrno("mmap(" + what + ", " + length + " bytes)", null,
+                a -> a.address() == MAP_FAILED,
+                errno -> (MemorySegment) MMAP.invokeExact(errno, MemorySegment.NULL, length, PROT_READ_WRITE, MAP_SHARED, fd, 0L));
+        Arena arena = Arena.ofShared();
+        MemorySegment segment = address.reinterpret(length, arena, MappedRegion::unmap);
+        return new MappedRegion(arena, segment.asSlice(0, bytes));
     }
 
     /** The mapped values, laid out as the kernel's array: elements rounded up to 8 bytes. */
@@ -64,11 +55,7 @@ public final class MappedRegion implements AutoCloseable {
     }
 
     private static void unmap(MemorySegment mapped) {
-        try {
-            int rc = (int) MUNMAP.invokeExact(mapped, mapped.byteSize());
-            assert rc == 0 : "munmap failed";
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        int rc = Native.call(() -> (int) MUNMAP.invokeExact(mapped, mapped.byteSize()));
+        assert rc == 0 : "munmap failed";
     }
 }

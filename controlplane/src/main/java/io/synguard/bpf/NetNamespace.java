@@ -18,10 +18,10 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 public final class NetNamespace {
     /** {@code int open(const char *pathname, int flags);} */
     private static final MethodHandle OPEN =
-            Native.withErrno(Native.LIBC, "open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+            Native.libcWithErrno("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     /** {@code int setns(int fd, int nstype);} */
     private static final MethodHandle SETNS =
-            Native.withErrno(Native.LIBC, "setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+            Native.libcWithErrno("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
 
     private static final int O_RDONLY_CLOEXEC = 0x80000;
     private static final int CLONE_NEWNET = 0x40000000;
@@ -63,30 +63,14 @@ public final class NetNamespace {
 
     private static int open(Path path) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment errno = arena.allocate(Native.CAPTURE_LAYOUT);
-            int fd = (int) OPEN.invokeExact(errno, arena.allocateFrom(path.toString()), O_RDONLY_CLOEXEC);
-            if (fd < 0) {
-                throw new BpfException("open(" + path + ")", Native.errno(errno), "no such network namespace?");
-            }
-            return fd;
-        } catch (BpfException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
+            MemorySegment pathname = arena.allocateFrom(path.toString());
+            return Native.callSettingErrno("open(" + path + ")", "no such network namespace?", Native::negative,
+                    errno -> (int) OPEN.invokeExact(errno, pathname, O_RDONLY_CLOEXEC));
         }
     }
 
     private static void enter(int fd, Path what) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment errno = arena.allocate(Native.CAPTURE_LAYOUT);
-            int rc = (int) SETNS.invokeExact(errno, fd, CLONE_NEWNET);
-            if (rc != 0) {
-                throw new BpfException("setns(" + what + ")", Native.errno(errno), null);
-            }
-        } catch (BpfException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        Native.callSettingErrno("setns(" + what + ")", null, Native::negative,
+                errno -> (int) SETNS.invokeExact(errno, fd, CLONE_NEWNET));
     }
 }

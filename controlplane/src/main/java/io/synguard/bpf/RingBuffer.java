@@ -5,7 +5,6 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.util.function.Consumer;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -20,7 +19,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class RingBuffer implements AutoCloseable {
     /** {@code struct ring_buffer *ring_buffer__new(int map_fd, ring_buffer_sample_fn sample_cb, void *ctx,
      * const struct ring_buffer_opts *opts);} */
-    private static final MethodHandle NEW = Native.withErrno(Native.LIBBPF, "ring_buffer__new",
+    private static final MethodHandle NEW = Native.libbpfWithErrno("ring_buffer__new",
             FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
     /** {@code int ring_buffer__poll(struct ring_buffer *rb, int timeout_ms);} */
     private static final MethodHandle POLL =
@@ -29,16 +28,8 @@ public final class RingBuffer implements AutoCloseable {
     private static final MethodHandle FREE = Native.libbpf("ring_buffer__free", FunctionDescriptor.ofVoid(ADDRESS));
     /** {@code int (*ring_buffer_sample_fn)(void *ctx, void *data, size_t size);} */
     private static final FunctionDescriptor SAMPLE = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG);
-    private static final MethodHandle ON_SAMPLE;
-
-    static {
-        try {
-            ON_SAMPLE = MethodHandles.lookup().findVirtual(RingBuffer.class, "onSample",
-                    MethodType.methodType(int.class, MemorySegment.class, MemorySegment.class, long.class));
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final MethodHandle ON_SAMPLE = Native.method(MethodHandles.lookup(), RingBuffer.class, "onSample",
+            MemorySegment.class, MemorySegment.class, long.class);
 
     private final String name;
     private final Consumer<MemorySegment> sink;
@@ -55,20 +46,14 @@ public final class RingBuffer implements AutoCloseable {
     /** Starts consuming map, a {@code BPF_MAP_TYPE_RINGBUF}. */
     public static RingBuffer open(BpfMap map, Consumer<MemorySegment> sink) {
         RingBuffer ring = new RingBuffer(map.name(), sink);
-        try (Arena call = Arena.ofConfined()) {
+        try {
             MemorySegment callback = Native.LINKER.upcallStub(ON_SAMPLE.bindTo(ring), SAMPLE, ring.arena);
-            MemorySegment errno = call.allocate(Native.CAPTURE_LAYOUT);
-            ring.rb = (MemorySegment) NEW.invokeExact(errno, map.fd(), callback, MemorySegment.NULL, MemorySegment.NULL);
-            if (ring.rb.equals(MemorySegment.NULL)) {
-                throw new BpfException("ring_buffer__new(" + map.name() + ")", Native.errno(errno), null);
-            }
+            ring.rb = Native.callSettingErrno("ring_buffer__new(" + map.name() + ")", null, Native::isNull,
+                    errno -> (MemorySegment) NEW.invokeExact(errno, map.fd(), callback, MemorySegment.NULL, MemorySegment.NULL));
             return ring;
-        } catch (BpfException e) {
+        } catch (RuntimeException e) {
             ring.close();
             throw e;
-        } catch (Throwable t) {
-            ring.close();
-            throw Native.unexpected(t);
         }
     }
 
@@ -77,18 +62,13 @@ public final class RingBuffer implements AutoCloseable {
      * sink's exception stops the round and is rethrown here.
      */
     public int poll(int timeoutMs) {
-        int rc;
-        try {
-            rc = (int) POLL.invokeExact(rb, timeoutMs);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        int rc = Native.call(() -> (int) POLL.invokeExact(rb, timeoutMs));
         if (sinkFailure != null) {
             RuntimeException failure = sinkFailure;
             sinkFailure = null;
             throw failure;
         }
-        if (rc == -4) { // EINTR: a signal, not a failure
+        if (rc == -Errno.EINTR) { // a signal, not a failure
             return 0;
         }
         return BpfException.check(rc, "ring_buffer__poll(" + name + ")", null);
@@ -97,12 +77,12 @@ public final class RingBuffer implements AutoCloseable {
     @Override
     public void close() {
         try {
-            if (!rb.equals(MemorySegment.NULL)) {
-                FREE.invokeExact(rb);
+            if (!Native.isNull(rb)) {
+                Native.run(() -> {
+                    FREE.invokeExact(rb);
+                });
                 rb = MemorySegment.NULL;
             }
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
         } finally {
             arena.close();
         }

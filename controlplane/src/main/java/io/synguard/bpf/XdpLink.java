@@ -8,7 +8,6 @@ import java.nio.file.Path;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * An XDP program attached to an interface through a bpf_link. A pinned link keeps the program
@@ -27,14 +26,11 @@ public final class XdpLink implements AutoCloseable {
     private static final MethodHandle LINK_DETACH =
             Native.libbpf("bpf_link_detach", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
-    private static final int BPF_XDP = 37;
-    private static final int BPF_LINK_TYPE_XDP = 6;
-    /** struct bpf_link_create_opts (libbpf 1.1): sz, flags, ... */
-    private static final long CREATE_OPTS_SIZE = 64;
-    /** struct bpf_link_update_opts: sz, flags, old_prog_fd. */
-    private static final long UPDATE_OPTS_SIZE = 16;
-    /** struct bpf_link_info: type, id, prog_id, then (8-aligned) xdp.ifindex. */
-    private static final long LINK_INFO_SIZE = 48;
+    /** {@code BPF_XDP} of {@code enum bpf_attach_type}. */
+    static final int BPF_XDP = 37;
+    /** {@code BPF_LINK_TYPE_XDP} of {@code enum bpf_link_type}. */
+    static final int BPF_LINK_TYPE_XDP = 6;
+    private static final long CREATE_FLAGS = Structs.offset(Structs.LINK_CREATE_OPTS, "flags");
 
     private final int fd;
     private boolean closed;
@@ -46,16 +42,11 @@ public final class XdpLink implements AutoCloseable {
     /** Attaches program at ifindex; fails with EBUSY if another program holds the hook. */
     public static XdpLink attach(BpfProgram program, int ifindex, XdpMode mode) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment opts = arena.allocate(CREATE_OPTS_SIZE, 8);
-            opts.set(JAVA_LONG, 0, CREATE_OPTS_SIZE);
-            opts.set(JAVA_INT, 8, mode.flags);
-            int rc = (int) LINK_CREATE.invokeExact(program.fd(), ifindex, BPF_XDP, opts);
+            MemorySegment opts = Structs.opts(arena, Structs.LINK_CREATE_OPTS);
+            opts.set(JAVA_INT, CREATE_FLAGS, mode.flags);
+            int rc = Native.call(() -> (int) LINK_CREATE.invokeExact(program.fd(), ifindex, BPF_XDP, opts));
             return new XdpLink(BpfException.check(rc, "bpf_link_create(xdp, ifindex " + ifindex + ", " + mode + ")",
                     attachHint(-rc, mode)));
-        } catch (BpfException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
         }
     }
 
@@ -79,38 +70,28 @@ public final class XdpLink implements AutoCloseable {
     /** Replaces the attached program atomically: no packet goes unprocessed. */
     public void update(BpfProgram program) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment opts = arena.allocate(UPDATE_OPTS_SIZE, 8);
-            opts.set(JAVA_LONG, 0, UPDATE_OPTS_SIZE);
-            int rc = (int) LINK_UPDATE.invokeExact(fd, program.fd(), opts);
+            MemorySegment opts = Structs.opts(arena, Structs.LINK_UPDATE_OPTS);
+            int rc = Native.call(() -> (int) LINK_UPDATE.invokeExact(fd, program.fd(), opts));
             BpfException.check(rc, "bpf_link_update(" + program.name() + ")", null);
-        } catch (BpfException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
         }
     }
 
     /** Takes the program off the interface; pins of the link stay until removed. */
     public void detach() {
-        try {
-            BpfException.check((int) LINK_DETACH.invokeExact(fd), "bpf_link_detach", null);
-        } catch (BpfException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        BpfException.check(Native.call(() -> (int) LINK_DETACH.invokeExact(fd)), "bpf_link_detach", null);
     }
 
     /** The link's id, its program's id, and its interface (0 once detached). */
     public Info info() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment info = arena.allocate(LINK_INFO_SIZE, 8);
-            Fd.info(fd, info, "link");
-            if (info.get(JAVA_INT, 0) != BPF_LINK_TYPE_XDP) {
+            MemorySegment info = Fd.info(fd, arena, Structs.LINK_INFO, "link");
+            int type = Structs.u32(info, Structs.LINK_INFO, "type");
+            if (type != BPF_LINK_TYPE_XDP) {
                 throw new BpfException("bpf_obj_get_info_by_fd", Errno.EINVAL,
-                        "link of type " + info.get(JAVA_INT, 0) + " is not an XDP link");
+                        "link of type " + type + " is not an XDP link");
             }
-            return new Info(info.get(JAVA_INT, 4), info.get(JAVA_INT, 8), info.get(JAVA_INT, 16));
+            return new Info(Structs.u32(info, Structs.LINK_INFO, "id"), Structs.u32(info, Structs.LINK_INFO, "prog_id"),
+                    Structs.u32(info, Structs.LINK_INFO, "xdp.ifindex"));
         }
     }
 

@@ -8,7 +8,6 @@ import java.lang.invoke.MethodHandle;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * What is attached at an interface's XDP hook, as netlink reports it.
@@ -22,8 +21,9 @@ public record XdpStatus(Attached attached, int nativeProgramId, int genericProgr
     private static final MethodHandle QUERY =
             Native.libbpf("bpf_xdp_query", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
 
-    /** struct bpf_xdp_query_opts (libbpf 1.1): sz, prog_id, drv_prog_id, hw_prog_id, skb_prog_id, attach_mode. */
-    private static final long OPTS_SIZE = 32;
+    private static final long DRV_PROG_ID = Structs.offset(Structs.XDP_QUERY_OPTS, "drv_prog_id");
+    private static final long SKB_PROG_ID = Structs.offset(Structs.XDP_QUERY_OPTS, "skb_prog_id");
+    private static final long ATTACH_MODE = Structs.offset(Structs.XDP_QUERY_OPTS, "attach_mode");
 
     /** {@code XDP_ATTACHED_*}, in the kernel's order. */
     public enum Attached { NONE, NATIVE, GENERIC, OFFLOAD, MULTIPLE }
@@ -31,17 +31,12 @@ public record XdpStatus(Attached attached, int nativeProgramId, int genericProgr
     /** Asks the kernel what is attached at ifindex. */
     public static XdpStatus query(int ifindex) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment opts = arena.allocate(OPTS_SIZE, 8);
-            opts.set(JAVA_LONG, 0, OPTS_SIZE);
-            int rc = (int) QUERY.invokeExact(ifindex, 0, opts);
+            MemorySegment opts = Structs.opts(arena, Structs.XDP_QUERY_OPTS);
+            int rc = Native.call(() -> (int) QUERY.invokeExact(ifindex, 0, opts));
             BpfException.check(rc, "bpf_xdp_query(ifindex " + ifindex + ")", null);
-            int mode = opts.get(JAVA_BYTE, 24);
+            int mode = opts.get(JAVA_BYTE, ATTACH_MODE);
             Attached attached = mode >= 0 && mode < Attached.values().length ? Attached.values()[mode] : Attached.MULTIPLE;
-            return new XdpStatus(attached, opts.get(JAVA_INT, 12), opts.get(JAVA_INT, 20));
-        } catch (BpfException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
+            return new XdpStatus(attached, opts.get(JAVA_INT, DRV_PROG_ID), opts.get(JAVA_INT, SKB_PROG_ID));
         }
     }
 

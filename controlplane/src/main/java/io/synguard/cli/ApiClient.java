@@ -1,7 +1,7 @@
 package io.synguard.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.synguard.api.Tokens;
+import io.synguard.config.TokenFile;
 import io.synguard.json.Json;
 
 import java.io.IOException;
@@ -50,7 +50,7 @@ final class ApiClient {
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
                     .timeout(Duration.ofMinutes(2))
-                    .header("Authorization", "Bearer " + Tokens.read(tokenFile));
+                    .header("Authorization", "Bearer " + TokenFile.read(tokenFile));
             if (body == null) {
                 b.method(method, HttpRequest.BodyPublishers.noBody());
             } else {

@@ -1,5 +1,6 @@
 package io.synguard.cli;
 
+import io.synguard.bpf.Libbpf;
 import io.synguard.demo.Demo;
 
 import java.time.Duration;
@@ -25,6 +26,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Libbpf.require();
         return Demo.run(Duration.ofSeconds(Durations.seconds(duration)), spec.commandLine().getOut()) ? 0 : 1;
     }
 }

@@ -1,6 +1,6 @@
 package io.synguard.cli;
 
-import com.github.benmanes.caffeine.cache.Ticker;
+import io.synguard.bpf.Libbpf;
 import io.synguard.bpf.XdpMode;
 import io.synguard.config.Settings;
 import io.synguard.daemon.Daemon;
@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "run", description = {"Run the daemon in the foreground: attach to an interface, detect SYN floods,"
@@ -31,17 +32,8 @@ final class RunCommand implements Callable<Integer> {
             description = "Start in this mode (default: as last set, enforce on a first start).")
     String mode;
 
-    @Option(names = "--listen", defaultValue = "127.0.0.1:9780", paramLabel = "HOST:PORT",
-            description = "Where the API listens (default: ${DEFAULT-VALUE}).")
-    String listen;
-
-    @Option(names = "--state-dir", defaultValue = "/var/lib/synguard", paramLabel = "DIR",
-            description = "Journal, token and audit log (default: ${DEFAULT-VALUE}).")
-    Path stateDir;
-
-    @Option(names = "--token-file", paramLabel = "FILE", description = "The API token (default: STATE_DIR/token;"
-            + " made, mode 0600, when missing).")
-    Path tokenFile;
+    @Mixin
+    DaemonOptions daemon;
 
     @Option(names = "--config", paramLabel = "FILE", description = "Settings (the JSON of GET /v1/config, or part"
             + " of it) to apply over the saved ones at start.")
@@ -71,15 +63,16 @@ final class RunCommand implements Callable<Integer> {
         if (!logFormat.equals("text") && !logFormat.equals("json")) {
             throw new IllegalArgumentException("--log-format is text or json, not " + logFormat);
         }
-        Daemon.prepareStateDir(stateDir);
-        Logging.configure(logFormat.equals("json"), stateDir.resolve("audit.log"));
+        Libbpf.require();
+        Daemon.prepareStateDir(daemon.stateDir);
+        Logging.configure(logFormat.equals("json"), daemon.stateDir.resolve("audit.log"));
         Daemon.Options options = new Daemon.Options(iface, xdpMode(attach), mode == null ? null : mode(mode),
-                Listen.parse(listen), stateDir, tokenFile != null ? tokenFile : stateDir.resolve("token"), config,
+                Listen.parse(daemon.listen), daemon.stateDir, daemon.token(), config,
                 detachOnExit, metricsPublic, pinDir != null ? pinDir : Dataplane.pinDirectory(iface), maxRules);
-        Daemon daemon = Daemon.start(options, InstantSource.system(), Ticker.systemTicker());
+        Daemon running = Daemon.start(options, InstantSource.system());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            daemon.close();
+            running.close();
             stopped.countDown();
         }, "synguard-stop"));
         stopped.await();

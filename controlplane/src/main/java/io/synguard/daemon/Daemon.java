@@ -1,25 +1,24 @@
 package io.synguard.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.benmanes.caffeine.cache.Ticker;
 import io.synguard.api.ApiServer;
 import io.synguard.api.Audit;
-import io.synguard.api.Metrics;
+import io.synguard.api.OperatorLists;
 import io.synguard.api.Service;
 import io.synguard.api.Tokens;
-import io.synguard.api.Views;
 import io.synguard.bpf.Bpffs;
 import io.synguard.bpf.XdpMode;
 import io.synguard.config.Settings;
+import io.synguard.config.TokenFile;
 import io.synguard.dataplane.Attachment;
 import io.synguard.dataplane.Dataplane;
 import io.synguard.dataplane.DataplaneConfig;
 import io.synguard.dataplane.RateLimitEvents;
-import io.synguard.dataplane.RuleKind;
 import io.synguard.detect.SourceRates;
+import io.synguard.detect.Status;
 import io.synguard.json.Json;
+import io.synguard.metrics.Metrics;
 import io.synguard.policy.KernelRules;
-import io.synguard.policy.Origin;
 import io.synguard.policy.Policy;
 import io.synguard.state.Journal;
 
@@ -30,9 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.InstantSource;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -54,9 +51,9 @@ public final class Daemon implements Service, AutoCloseable {
     private final Dataplane dataplane;
     private final Journal journal;
     private final Policy policy;
+    private final OperatorLists lists;
     private final Attachment attachment;
     private final Monitor monitor;
-    private final Monitor.Status status;
     private final Metrics metrics;
     private final ApiServer api;
     private final ScheduledExecutorService scheduler;
@@ -85,16 +82,16 @@ public final class Daemon implements Service, AutoCloseable {
                           Path tokenFile, Path configFile, boolean detachOnExit, boolean metricsPublic,
                           Path pinDirectory, int maxRules) {}
 
-    private Daemon(Options options, InstantSource clock, Ticker ticker) throws InterruptedException {
+    private Daemon(Options options, InstantSource clock) throws InterruptedException {
         this.options = options;
         prepareStateDir(options.stateDir());
-        Tokens tokens = Tokens.loadOrCreate(options.tokenFile());
+        Tokens tokens = new Tokens(TokenFile.loadOrCreate(options.tokenFile()));
         ensureBpffs(options.pinDirectory());
         this.dataplane = Dataplane.load(Dataplane.Options.defaults().withMaxRules(options.maxRules())
                 .withPinDirectory(options.pinDirectory()));
         this.scheduler = Executors.newScheduledThreadPool(1, Thread.ofPlatform().name("synguard-loop").daemon().factory());
         this.journal = Journal.open(options.stateDir().resolve("journal"), Json.mapper());
-        this.policy = new Policy(new KernelRules(dataplane), journal, clock, ticker, scheduler);
+        this.policy = new Policy(new KernelRules(dataplane), journal, clock, scheduler);
         Policy.Restored restored = policy.restore(Settings.DEFAULTS);
         LOG.info("restored {} blocks and {} allows ({} reinstated in the kernel, {} adopted from it, {} lapsed)",
                 restored.blocks(), restored.allows(), restored.reinstated(), restored.adopted(), restored.lapsed());
@@ -103,10 +100,9 @@ public final class Daemon implements Service, AutoCloseable {
         apply(settings);
 
         this.attachment = Attachment.attach(dataplane, options.iface(), options.attach(), options.pinDirectory());
-        this.status = new Monitor.Status(options.iface(), attachment::mode, () -> settings, policy,
-                () -> dataplane.counters().read(), clock);
-        this.metrics = new Metrics(status::get, this::listsByOrigin);
-        this.monitor = new Monitor(dataplane, policy, metrics, clock, () -> settings, status);
+        this.lists = new OperatorLists(policy);
+        this.metrics = new Metrics(this::status, policy::countByOrigin);
+        this.monitor = new Monitor(dataplane, policy, metrics, clock, () -> settings, options.iface(), attachment::mode);
         this.events = dataplane.openEvents();
         this.eventsThread = Thread.ofPlatform().name("synguard-events").daemon().start(this::pollEvents);
         schedule();
@@ -117,8 +113,8 @@ public final class Daemon implements Service, AutoCloseable {
     }
 
     /** Starts synguard; throws with a reason if anything is in the way, leaving nothing half-made. */
-    public static Daemon start(Options options, InstantSource clock, Ticker ticker) throws InterruptedException {
-        return new Daemon(options, clock, ticker);
+    public static Daemon start(Options options, InstantSource clock) throws InterruptedException {
+        return new Daemon(options, clock);
     }
 
     public InetSocketAddress apiAddress() {
@@ -133,8 +129,8 @@ public final class Daemon implements Service, AutoCloseable {
     }
 
     @Override
-    public Views.Status status() {
-        return status.get();
+    public Status status() {
+        return monitor.status();
     }
 
     @Override
@@ -143,8 +139,8 @@ public final class Daemon implements Service, AutoCloseable {
     }
 
     @Override
-    public Policy policy() {
-        return policy;
+    public OperatorLists lists() {
+        return lists;
     }
 
     @Override
@@ -243,14 +239,6 @@ public final class Daemon implements Service, AutoCloseable {
         DataplaneConfig config = dataplane.config();
         config.setMode(s.mode() == Settings.Mode.MONITOR ? DataplaneConfig.Mode.MONITOR : DataplaneConfig.Mode.ENFORCE);
         config.setRateLimit(s.rateLimit().synPps(), s.rateLimit().burst());
-    }
-
-    private Map<RuleKind, Map<Origin, Long>> listsByOrigin() {
-        Map<RuleKind, Map<Origin, Long>> m = new EnumMap<>(RuleKind.class);
-        for (RuleKind k : RuleKind.values()) {
-            m.put(k, policy.countByOrigin(k));
-        }
-        return m;
     }
 
     private static Settings startingSettings(Settings journaled, Options o) {

@@ -1,9 +1,6 @@
 package io.synguard.daemon;
 
-import io.synguard.api.Metrics;
-import io.synguard.api.Views;
 import io.synguard.config.Settings;
-import io.synguard.dataplane.Abi.Counter;
 import io.synguard.dataplane.Counters;
 import io.synguard.dataplane.Dataplane;
 import io.synguard.dataplane.RuleKind;
@@ -11,6 +8,8 @@ import io.synguard.detect.Detector;
 import io.synguard.detect.Mitigator;
 import io.synguard.detect.Sample;
 import io.synguard.detect.SourceRates;
+import io.synguard.detect.Status;
+import io.synguard.metrics.Metrics;
 import io.synguard.net.Family;
 import io.synguard.net.Prefix;
 import io.synguard.policy.Origin;
@@ -20,6 +19,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The control loop: every interval, read the counters and the rate table, let the detector judge
- * the SYN rate, block what the mitigator plans, and publish the status the API serves. Runs on one
- * thread; reports from the ring buffer arrive through {@link #reported}.
+ * the SYN rate, block what the mitigator plans, and keep what it judged for {@link #status}. Runs
+ * on one thread; reports from the ring buffer arrive through {@link #reported}.
  */
 final class Monitor {
     private static final Logger LOG = LoggerFactory.getLogger(Monitor.class);
@@ -46,7 +46,9 @@ final class Monitor {
     private final Metrics metrics;
     private final InstantSource clock;
     private final Supplier<Settings> settings;
-    private final Status status;
+    private final String iface;
+    private final Supplier<String> attachMode;
+    private final Instant started;
     private final Detector detector;
     private final SourceRates sourceRates = new SourceRates();
     private final Mitigator mitigator = new Mitigator();
@@ -54,18 +56,28 @@ final class Monitor {
     /** Hosts detection blocked, by the prefix they would widen to. */
     private final Map<Prefix, Set<Prefix>> autoHosts = new HashMap<>();
     private volatile List<SourceRates.SourceRate> lastSources = List.of();
+    private volatile Judged judged = new Judged(null, Mitigator.Plan.NONE, false);
     private boolean randomSourcesSaid;
     /** Whether the attack comes from random sources, as its last interval with a flood judged: a calm tail keeps it. */
     private boolean randomSources;
 
+    /** What a tick judged, and whether the attack comes from random sources. */
+    private record Judged(Detector.Step step, Mitigator.Plan plan, boolean randomSources) {}
+
+    /**
+     * @param iface      the interface protected, for the status
+     * @param attachMode how the program is attached now
+     */
     Monitor(Dataplane dataplane, Policy policy, Metrics metrics, InstantSource clock, Supplier<Settings> settings,
-            Status status) {
+            String iface, Supplier<String> attachMode) {
         this.dataplane = dataplane;
         this.policy = policy;
         this.metrics = metrics;
         this.clock = clock;
         this.settings = settings;
-        this.status = status;
+        this.iface = iface;
+        this.attachMode = attachMode;
+        this.started = clock.instant();
         this.detector = new Detector(settings.get().detection());
     }
 
@@ -118,12 +130,12 @@ final class Monitor {
         }
         if (step.ended()) {
             LOG.info("attack over: it began {}, peaked at {} SYN/s", step.attackSince() == null ? "earlier"
-                    : Views.time(step.attackSince()), Math.round(step.peakSynPps()));
+                    : step.attackSince().truncatedTo(ChronoUnit.SECONDS), Math.round(step.peakSynPps()));
         }
         if (!step.calm()) {
             randomSources = plan.randomSources();
         }
-        status.publish(step, plan, randomSources);
+        judged = new Judged(step, plan, randomSources);
     }
 
     private void apply(Mitigator.Plan plan, Settings s, Detector.Step step) {
@@ -132,9 +144,10 @@ final class Monitor {
         }
         Duration ttl = Duration.ofSeconds(s.detection().autoBlockTtlS());
         String reason = "auto: " + Math.round(step.rates().synPps()) + " SYN/s attack";
+        policy.putAll(RuleKind.BLOCK, plan.blocks().stream().map(p -> new Policy.Request(p, ttl,
+                plan.widened().contains(p) ? reason + ", many offenders in this prefix" : reason)).toList(), Origin.AUTO);
         for (Prefix p : plan.blocks()) {
             boolean wide = plan.widened().contains(p);
-            policy.put(RuleKind.BLOCK, p, ttl, wide ? reason + ", many offenders in this prefix" : reason, Origin.AUTO);
             if (wide) {
                 for (Prefix host : autoHosts.getOrDefault(p, Set.of())) {
                     policy.remove(RuleKind.BLOCK, host);
@@ -164,61 +177,25 @@ final class Monitor {
     }
 
     /**
-     * The status the API serves: the attack and the rates as judged at the last interval, the
-     * totals, mode and lists as they are when asked.
+     * The attack and the rates as judged at the last interval, the totals, mode and lists as they
+     * are now. Any thread.
      */
-    static final class Status {
-        private record Judged(Detector.Step step, Mitigator.Plan plan, boolean randomSources) {}
-
-        private final String iface;
-        private final Supplier<String> attachMode;
-        private final Supplier<Settings> settings;
-        private final Policy policy;
-        private final Supplier<Counters.Snapshot> counters;
-        private final InstantSource clock;
-        private final Instant started;
-        private volatile Judged judged = new Judged(null, Mitigator.Plan.NONE, false);
-
-        Status(String iface, Supplier<String> attachMode, Supplier<Settings> settings, Policy policy,
-               Supplier<Counters.Snapshot> counters, InstantSource clock) {
-            this.iface = iface;
-            this.counters = counters;
-            this.attachMode = attachMode;
-            this.settings = settings;
-            this.policy = policy;
-            this.clock = clock;
-            this.started = clock.instant();
-        }
-
-        Views.Status get() {
-            Judged j = judged;
-            return build(j, counters.get());
-        }
-
-        void publish(Detector.Step step, Mitigator.Plan plan, boolean randomSources) {
-            judged = new Judged(step, plan, randomSources);
-        }
-
-        private Views.Status build(Judged j, Counters.Snapshot c) {
-            Detector.Step step = j.step();
-            Settings s = settings.get();
-            boolean active = step != null && step.underAttack();
-            Views.Attack attack = new Views.Attack(active, active ? Views.time(step.attackSince()) : null,
-                    step == null ? 0 : Math.round(step.rates().synPps()),
-                    step == null ? s.detection().minThresholdPps() : Math.round(step.threshold()),
-                    !active ? null : j.randomSources() ? "random_sources" : "sources",
-                    step == null ? 0 : Math.round(step.baseline()), active ? Math.round(step.peakSynPps()) : 0,
-                    j.plan().offenders());
-            Views.Totals totals = new Views.Totals(c.get(Counter.PACKETS), c.get(Counter.TCP), c.get(Counter.SYN),
-                    c.get(Counter.SYN_PASSED), c.get(Counter.DROPPED_BLOCKLIST), c.get(Counter.DROPPED_RATELIMIT),
-                    c.get(Counter.PASSED_ALLOWLIST), c.get(Counter.MALFORMED));
-            Views.Rates rates = step == null ? new Views.Rates(0, 0, 0) : new Views.Rates(
-                    Math.round(step.rates().packetsPps()), Math.round(step.rates().synPps()),
-                    Math.round(step.rates().droppedPps()));
-            Map<Origin, Long> blocks = policy.countByOrigin(RuleKind.BLOCK);
-            return new Views.Status(iface, attachMode.get(), s.mode().text(),
-                    Duration.between(started, clock.instant()).toSeconds(), attack, totals, rates,
-                    new Views.Lists(blocks.get(Origin.OPERATOR), blocks.get(Origin.AUTO), policy.size(RuleKind.ALLOW)));
-        }
+    Status status() {
+        Judged j = judged;
+        Detector.Step step = j.step();
+        Settings s = settings.get();
+        boolean active = step != null && step.underAttack();
+        Status.Attack attack = new Status.Attack(active, active ? step.attackSince() : null,
+                step == null ? 0 : Math.round(step.rates().synPps()),
+                step == null ? s.detection().minThresholdPps() : Math.round(step.threshold()),
+                active && j.randomSources(), step == null ? 0 : Math.round(step.baseline()),
+                active ? Math.round(step.peakSynPps()) : 0, j.plan().offenders());
+        Status.Rates rates = step == null ? new Status.Rates(0, 0, 0) : new Status.Rates(
+                Math.round(step.rates().packetsPps()), Math.round(step.rates().synPps()),
+                Math.round(step.rates().droppedPps()));
+        Map<Origin, Long> blocks = policy.countByOrigin(RuleKind.BLOCK);
+        return new Status(iface, attachMode.get(), s.mode(), Duration.between(started, clock.instant()), attack,
+                dataplane.counters().read(), rates,
+                new Status.Lists(blocks.get(Origin.OPERATOR), blocks.get(Origin.AUTO), policy.size(RuleKind.ALLOW)));
     }
 }

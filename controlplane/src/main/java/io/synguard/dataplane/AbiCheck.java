@@ -5,6 +5,8 @@ import io.synguard.bpf.Btf;
 
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.StructLayout;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,35 +24,21 @@ final class AbiCheck {
 
     private AbiCheck() {}
 
-    /** Every mirrored constant by its C name. */
+    /**
+     * Every mirrored constant by its C name: each {@code int} constant of {@link Abi} is C's
+     * {@code SG_} and its name, each counter {@code SG_CNT_} and its name.
+     */
     static Map<String, Long> constants() {
         Map<String, Long> c = new LinkedHashMap<>();
-        c.put("SG_ABI_VERSION", (long) Abi.ABI_VERSION);
-        c.put("SG_WINDOW_SHIFT", (long) Abi.WINDOW_SHIFT);
-        c.put("SG_RULE_MAX_PROBE", (long) Abi.RULE_MAX_PROBE);
-        c.put("SG_RATE_WAYS", (long) Abi.RATE_WAYS);
-        c.put("SG_T16_LONG_MASK", (long) Abi.T16_LONG_MASK);
-        c.put("SG_T16_SHORT_SHIFT", (long) Abi.T16_SHORT_SHIFT);
-        c.put("SG_T16_SHORT_MASK", (long) Abi.T16_SHORT_MASK);
-        c.put("SG_META_AUTO", (long) Abi.META_AUTO);
-        c.put("SG_COOKIE_COUNT_SHIFT", (long) Abi.COOKIE_COUNT_SHIFT);
-        c.put("SG_COOKIE_ACK_BURST", (long) Abi.COOKIE_ACK_BURST);
-        c.put("SG_COOKIES_OFF", (long) Abi.COOKIES_OFF);
-        c.put("SG_COOKIES_OWN", (long) Abi.COOKIES_OWN);
-        c.put("SG_COOKIES_KERNEL", (long) Abi.COOKIES_KERNEL);
-        c.put("SG_MODE_ENFORCE", (long) Abi.MODE_ENFORCE);
-        c.put("SG_MODE_MONITOR", (long) Abi.MODE_MONITOR);
+        for (Field f : Abi.class.getFields()) {
+            if (f.getType() == int.class && Modifier.isStatic(f.getModifiers())) {
+                c.put("SG_" + f.getName(), (long) intValue(f));
+            }
+        }
         for (Abi.Counter counter : Abi.Counter.values()) {
             c.put("SG_CNT_" + counter.name(), (long) counter.id());
         }
         c.put("SG_CNT__COUNT", (long) Abi.Counter.values().length);
-        c.put("SG_FAMILY_V4", (long) Abi.FAMILY_V4);
-        c.put("SG_FAMILY_V6", (long) Abi.FAMILY_V6);
-        c.put("SG_KIND_BLOCK", (long) Abi.KIND_BLOCK);
-        c.put("SG_KIND_ALLOW", (long) Abi.KIND_ALLOW);
-        c.put("SG_RULE_EMPTY", (long) Abi.RULE_EMPTY);
-        c.put("SG_RULE_TOMBSTONE", (long) Abi.RULE_TOMBSTONE);
-        c.put("SG_EVENT_RATE_LIMITED", (long) Abi.EVENT_RATE_LIMITED);
         return c;
     }
 
@@ -121,6 +109,14 @@ final class AbiCheck {
         inC.keySet().stream().filter(n -> !constants().containsKey(n))
                 .forEach(n -> problems.add(n + " has no Java mirror"));
         return problems;
+    }
+
+    private static int intValue(Field constant) {
+        try {
+            return constant.getInt(null);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("Abi's constants are public", e);
+        }
     }
 
     private static Map<String, Long> offsets(StructLayout layout) {

@@ -2,6 +2,7 @@ package io.synguard.dataplane;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
+import java.util.Locale;
 
 /**
  * The data plane's run-time settings ({@code sg_config}), written straight into the memory the XDP
@@ -9,18 +10,14 @@ import java.lang.invoke.VarHandle;
  */
 public final class DataplaneConfig {
     private static final long NS_PER_S = 1_000_000_000L;
-    private static final VarHandle ABI_VERSION = Abi.field(Abi.CONFIG, "abi_version");
-    private static final VarHandle MODE = Abi.field(Abi.CONFIG, "mode");
-    private static final VarHandle RL_INTERVAL = Abi.field(Abi.CONFIG, "rl_interval_ns");
-    private static final VarHandle RL_TOLERANCE = Abi.field(Abi.CONFIG, "rl_tolerance_ns");
-    private static final VarHandle RL_ADMIT = Abi.field(Abi.CONFIG, "rl_admit");
-    private static final VarHandle RL_ADMIT_BUDGET = Abi.field(Abi.CONFIG, "rl_admit_budget");
-    private static final VarHandle EVENT_BUDGET = Abi.field(Abi.CONFIG, "event_budget");
-    private static final VarHandle RL_SEED = Abi.field(Abi.CONFIG, "rl_seed");
-    private static final VarHandle RL_SETS_MASK = Abi.field(Abi.CONFIG, "rl_sets_mask");
-    private static final VarHandle COOKIE_MODE = Abi.field(Abi.CONFIG, "cookie_mode");
-    private static final VarHandle COOKIE_WSCALE = Abi.field(Abi.CONFIG, "cookie_wscale");
-    private static final VarHandle COOKIE_MSS = Abi.field(Abi.CONFIG, "cookie_mss");
+
+    /** The members of sg_config this sets: their C names, upper-cased. */
+    private enum Field {
+        ABI_VERSION, MODE, RL_INTERVAL_NS, RL_TOLERANCE_NS, RL_ADMIT, RL_ADMIT_BUDGET, EVENT_BUDGET, RL_SEED, RL_SETS_MASK,
+        COOKIE_MODE, COOKIE_WSCALE, COOKIE_MSS;
+
+        private final VarHandle handle = Abi.field(Abi.CONFIG, name().toLowerCase(Locale.ROOT));
+    }
 
     /** The highest per-source rate: beyond it no source is worth a bucket. */
     public static final long MAX_PPS = 1_000_000;
@@ -36,26 +33,26 @@ public final class DataplaneConfig {
 
     /** Stamps fresh maps with this build's ABI and the rate limiter's geometry and seed. */
     void initialize(int rateSets, int rlSeed) {
-        RL_SEED.setRelease(config, 0L, rlSeed);
-        RL_SETS_MASK.setRelease(config, 0L, rateSets - 1);
+        set(Field.RL_SEED, rlSeed);
+        set(Field.RL_SETS_MASK, rateSets - 1);
         // a quarter of a CPU's table per window: a botnet of that size is tracked within one
         // window, and a random flood that slips past the sketch cannot churn the table faster
-        RL_ADMIT_BUDGET.setRelease(config, 0L, Math.max(1, rateSets * Abi.RATE_WAYS / 4));
-        EVENT_BUDGET.setRelease(config, 0L, DEFAULT_EVENT_BUDGET);
-        ABI_VERSION.setRelease(config, 0L, Abi.ABI_VERSION);
+        set(Field.RL_ADMIT_BUDGET, Math.max(1, rateSets * Abi.RATE_WAYS / 4));
+        set(Field.EVENT_BUDGET, DEFAULT_EVENT_BUDGET);
+        set(Field.ABI_VERSION, Abi.ABI_VERSION);
     }
 
     /** The ABI version of whoever created the maps; 0 for maps nobody initialized. */
     public int abiVersion() {
-        return (int) ABI_VERSION.getAcquire(config, 0L);
+        return (int) get(Field.ABI_VERSION);
     }
 
     public Mode mode() {
-        return (int) MODE.getAcquire(config, 0L) == Abi.MODE_MONITOR ? Mode.MONITOR : Mode.ENFORCE;
+        return (int) get(Field.MODE) == Abi.MODE_MONITOR ? Mode.MONITOR : Mode.ENFORCE;
     }
 
     public void setMode(Mode mode) {
-        MODE.setRelease(config, 0L, mode == Mode.MONITOR ? Abi.MODE_MONITOR : Abi.MODE_ENFORCE);
+        set(Field.MODE, mode == Mode.MONITOR ? Abi.MODE_MONITOR : Abi.MODE_ENFORCE);
     }
 
     /**
@@ -71,19 +68,19 @@ public final class DataplaneConfig {
             throw new IllegalArgumentException("burst must be 1..1000000, was " + burst);
         }
         long interval = pps == 0 ? 0 : NS_PER_S / pps;
-        RL_INTERVAL.setRelease(config, 0L, 0L); // off while the pair changes
-        RL_TOLERANCE.setRelease(config, 0L, (burst - 1) * interval);
-        RL_ADMIT.setRelease(config, 0L, Math.clamp(burst / 2, 2, 64));
-        RL_INTERVAL.setRelease(config, 0L, interval);
+        set(Field.RL_INTERVAL_NS, 0L); // off while the pair changes
+        set(Field.RL_TOLERANCE_NS, (burst - 1) * interval);
+        set(Field.RL_ADMIT, Math.clamp(burst / 2, 2, 64));
+        set(Field.RL_INTERVAL_NS, interval);
     }
 
     /** The rate limit in force; pps 0 when off. */
     public RateLimit rateLimit() {
-        long interval = (long) RL_INTERVAL.getAcquire(config, 0L);
+        long interval = (long) get(Field.RL_INTERVAL_NS);
         if (interval == 0) {
             return new RateLimit(0, 0);
         }
-        long tolerance = (long) RL_TOLERANCE.getAcquire(config, 0L);
+        long tolerance = (long) get(Field.RL_TOLERANCE_NS);
         return new RateLimit(Math.round((double) NS_PER_S / interval), tolerance / interval + 1);
     }
 
@@ -92,7 +89,7 @@ public final class DataplaneConfig {
         if (events < 0) {
             throw new IllegalArgumentException("event budget must be >= 0, was " + events);
         }
-        EVENT_BUDGET.setRelease(config, 0L, events);
+        set(Field.EVENT_BUDGET, events);
     }
 
     /** Caps the sources each CPU admits to its rate table per window. */
@@ -100,7 +97,7 @@ public final class DataplaneConfig {
         if (sources < 0) {
             throw new IllegalArgumentException("admission budget must be >= 0, was " + sources);
         }
-        RL_ADMIT_BUDGET.setRelease(config, 0L, sources);
+        set(Field.RL_ADMIT_BUDGET, sources);
     }
 
     /**
@@ -116,19 +113,33 @@ public final class DataplaneConfig {
         if (mss < 1280 || mss > 65535) {
             throw new IllegalArgumentException("MSS must be 1280..65535, was " + mss);
         }
-        COOKIE_WSCALE.setRelease(config, 0L, (byte) wscale);
-        COOKIE_MSS.setRelease(config, 0L, (short) mss);
-        COOKIE_MODE.setRelease(config, 0L, (byte) mode.abi);
+        Field.COOKIE_WSCALE.handle.setRelease(config, 0L, (byte) wscale);
+        Field.COOKIE_MSS.handle.setRelease(config, 0L, (short) mss);
+        Field.COOKIE_MODE.handle.setRelease(config, 0L, (byte) mode.abi);
     }
 
     public CookieMode cookieMode() {
-        int abi = (byte) COOKIE_MODE.getAcquire(config, 0L);
+        int abi = (byte) get(Field.COOKIE_MODE);
         for (CookieMode m : CookieMode.values()) {
             if (m.abi == abi) {
                 return m;
             }
         }
         throw new IllegalStateException("unknown cookie mode " + abi + " in sg_config");
+    }
+
+    /** Writes an int member with release semantics (a long member takes a long). */
+    private void set(Field field, int value) {
+        field.handle.setRelease(config, 0L, value);
+    }
+
+    private void set(Field field, long value) {
+        field.handle.setRelease(config, 0L, value);
+    }
+
+    /** Reads a member with acquire semantics, boxed. */
+    private Object get(Field field) {
+        return field.handle.getAcquire(config, 0L);
     }
 
     /** Enforce drops; monitor only counts what it would drop. */

@@ -5,11 +5,10 @@ import io.synguard.net.Prefix;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.NavigableSet;
+import java.util.TreeSet;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * Writes the data plane's index of the allow- and blocklists (rules.h and the ABI header explain
@@ -18,12 +17,11 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * change goes in an order a reader can follow: an entry's fields before its serial, an entry
  * before the bits that lead to it, and the reverse when removing.
  *
- * <p>It keeps no object per rule: the table itself answers lookups, and a few counters per prefix
- * length and per /16 say which bits to set. Not thread-safe; its owner serializes calls.
+ * <p>The table itself answers lookups; {@link LengthBits} keeps the bits that lead to rules, and
+ * the blocks in address order say which covers an allow changes. Not thread-safe; its owner
+ * serializes calls.
  */
 final class RuleIndex {
-    static final int T16_ENTRIES = 1 << 16;
-
     private static final long RULE_SIZE = Abi.RULE.byteSize();
     private static final long ADDR = Abi.offset(Abi.RULE, "addr");
     private static final VarHandle HITS = Abi.field(Abi.RULE, "hits");
@@ -34,32 +32,24 @@ final class RuleIndex {
     private static final VarHandle COVER = Abi.field(Abi.RULE, "cover");
     private static final VarHandle RULES_MASK = Abi.field(Abi.CONFIG, "rules_mask");
     private static final VarHandle RULES_SEED = Abi.field(Abi.CONFIG, "rules_seed");
-    private static final long V6_LENS = Abi.offset(Abi.CONFIG, "v6_lens");
-    private static final VarHandle LONG = JAVA_LONG.varHandle();
 
     private final MemorySegment table;
-    private final MemorySegment t16;
-    private final MemorySegment config;
+    private final LengthBits bits;
     private final int mask;
     private final int seed;
     private final int capacity;
 
     private int live;
     private int tombstones;
-    /** IPv4 rules of each length 17..32 inside each /16, at (/16 << 4) | (32 - length). */
-    private final int[] longCounts = new int[T16_ENTRIES * 16];
-    /** IPv4 rules of length <= 16, by length << 16 | their top bits. */
-    private final Map<Integer, Integer> shortCounts = new HashMap<>();
-    /** Rules of each length, all and allows only, per family. */
-    private final int[] v4Lengths = new int[33];
-    private final int[] v6Lengths = new int[129];
+    /** Allows of each length, per family. */
     private final int[] v4AllowLengths = new int[33];
     private final int[] v6AllowLengths = new int[129];
+    /** Every block, in {@link Prefix}'s order: the blocks inside an allow are one range of it. */
+    private final NavigableSet<Prefix> blocks = new TreeSet<>();
 
     private RuleIndex(MemorySegment table, MemorySegment t16, MemorySegment config, int mask, int seed) {
         this.table = table;
-        this.t16 = t16;
-        this.config = config;
+        this.bits = new LengthBits(t16, config);
         this.mask = mask;
         this.seed = seed;
         this.capacity = (mask + 1) / 2;
@@ -121,6 +111,11 @@ final class RuleIndex {
         return slot < 0 ? Abi.RULE_EMPTY : serialAt(slot);
     }
 
+    /** The length of the longest rule of kind that contains prefix (or is prefix), or -1 for none. */
+    int longestContaining(Prefix prefix, RuleKind kind) {
+        return longest(prefix, kind, -1);
+    }
+
     /** Indexes a rule that is not indexed yet. */
     void insert(Prefix prefix, RuleKind kind, int serial) {
         if (serial == Abi.RULE_EMPTY || serial == Abi.RULE_TOMBSTONE) {
@@ -150,8 +145,10 @@ final class RuleIndex {
         if (kind == RuleKind.ALLOW) {
             allowLengths(prefix)[prefix.length()]++;
             recoverBlocksInside(prefix, -1);
+        } else {
+            blocks.add(prefix);
         }
-        count(prefix, 1);
+        bits.count(prefix, 1);
     }
 
     /** Takes a rule out; false if it was not indexed. */
@@ -160,10 +157,12 @@ final class RuleIndex {
         if (slot < 0) {
             return false;
         }
-        count(prefix, -1);
+        bits.count(prefix, -1);
         if (kind == RuleKind.ALLOW) {
             allowLengths(prefix)[prefix.length()]--;
             recoverBlocksInside(prefix, slot);
+        } else {
+            blocks.remove(prefix);
         }
         SERIAL.setRelease(table, slot * RULE_SIZE, Abi.RULE_TOMBSTONE);
         live--;
@@ -260,91 +259,47 @@ final class RuleIndex {
 
     /** 1 + the length of the longest allow containing prefix, ignoring slot skip; 0 for none. */
     private int coverOf(Prefix prefix, int skip) {
+        return longest(prefix, RuleKind.ALLOW, skip) + 1;
+    }
+
+    /** The length of the longest rule of kind containing prefix, ignoring slot skip; -1 for none. */
+    private int longest(Prefix prefix, RuleKind kind, int skip) {
         int[] allows = allowLengths(prefix);
         for (int length = prefix.length(); length >= 0; length--) {
-            if (allows[length] > 0 && probe(abiFamily(prefix), length, keyOf(prefix.truncate(length)),
-                    Abi.KIND_ALLOW, skip) >= 0) {
-                return length + 1;
+            if ((kind == RuleKind.ALLOW ? allows[length] > 0 : bits.inUse(prefix.family(), length))
+                    && probe(abiFamily(prefix), length, keyOf(prefix.truncate(length)), kind.abi, skip) >= 0) {
+                return length;
             }
         }
-        return 0;
+        return -1;
     }
 
-    /** Recomputes the cover of every block inside allow, ignoring slot skip (an allow going away). */
+    /**
+     * Recomputes the cover of every block inside allow, ignoring slot skip (an allow going away):
+     * they run from the allow itself to its last address as a full-length prefix, and no other
+     * block sorts between those two.
+     */
     private void recoverBlocksInside(Prefix allow, int skip) {
-        int family = abiFamily(allow);
-        for (int slot = 0; slot <= mask; slot++) {
-            int serial = serialAt(slot);
-            long base = slot * RULE_SIZE;
-            if (serial == Abi.RULE_EMPTY || serial == Abi.RULE_TOMBSTONE
-                    || (byte) KIND.get(table, base) != Abi.KIND_BLOCK || (byte) FAMILY.get(table, base) != family
-                    || ((byte) PLEN.get(table, base) & 0xff) < allow.length()) {
-                continue;
-            }
-            Prefix block = prefixAt(slot);
-            if (allow.contains(block)) {
-                COVER.setRelease(table, base, (byte) coverOf(block, skip));
-            }
+        recover(blocks.subSet(allow, true, lastAddressOf(allow), true), skip);
+    }
+
+    /** Recomputes the cover of each of these blocks, ignoring slot skip. */
+    private void recover(Iterable<Prefix> blocks, int skip) {
+        for (Prefix block : blocks) {
+            COVER.setRelease(table, find(block, RuleKind.BLOCK) * RULE_SIZE, (byte) coverOf(block, skip));
         }
     }
 
-    // ---- the bits that lead to rules: sg_t16 and v6_lens --------------------------------------
-
-    private void count(Prefix prefix, int delta) {
-        int length = prefix.length();
-        if (prefix.family() == Family.V6) {
-            v6Lengths[length] += delta;
-            if (v6Lengths[length] == (delta > 0 ? 1 : 0)) {
-                writeV6Length(length, delta > 0);
-            }
-            return;
+    /** The last address inside prefix, as a /32 or /128. */
+    private static Prefix lastAddressOf(Prefix prefix) {
+        byte[] address = prefix.address();
+        for (int bit = prefix.length(); bit < address.length * 8; bit++) {
+            address[bit / 8] |= (byte) (0x80 >>> (bit % 8));
         }
-        v4Lengths[length] += delta;
-        int slash16 = slash16(prefix);
-        if (length > 16) {
-            int at = slash16 << 4 | (32 - length);
-            longCounts[at] += delta;
-            if (longCounts[at] == (delta > 0 ? 1 : 0)) {
-                writeT16(slash16);
-            }
-            return;
-        }
-        int top = slash16 >>> (16 - length);
-        int n = shortCounts.merge(length << 16 | top, delta, Integer::sum);
-        if (n == 0) {
-            shortCounts.remove(length << 16 | top);
-        }
-        if (n == (delta > 0 ? 1 : 0)) {
-            int first = top << (16 - length);
-            for (int i = 0; i < 1 << (16 - length); i++) {
-                writeT16(first + i);
-            }
-        }
+        return Prefix.of(prefix.family(), address, address.length * 8);
     }
 
-    private void writeT16(int slash16) {
-        int longs = 0;
-        for (int i = 0; i < 16; i++) {
-            if (longCounts[slash16 << 4 | i] > 0) {
-                longs |= 1 << i;
-            }
-        }
-        int shortest = 0;
-        for (int length = 16; length >= 0; length--) {
-            if (v4Lengths[length] > 0 && shortCounts.containsKey(length << 16 | slash16 >>> (16 - length))) {
-                shortest = length + 1;
-                break;
-            }
-        }
-        LONG.setRelease(t16, slash16 * 8L, (long) (shortest << Abi.T16_SHORT_SHIFT | longs));
-    }
-
-    private void writeV6Length(int length, boolean present) {
-        int bit = 128 - length;
-        long offset = V6_LENS + (bit / 64) * 8L;
-        long word = (long) LONG.getAcquire(config, offset);
-        LONG.setRelease(config, offset, present ? word | 1L << (bit % 64) : word & ~(1L << (bit % 64)));
-    }
+    // ---- reopening ----------------------------------------------------------------------------
 
     private void recount() {
         live = 0;
@@ -358,45 +313,14 @@ final class RuleIndex {
                 Prefix prefix = prefixAt(slot);
                 if (kindAt(slot * RULE_SIZE) == RuleKind.ALLOW) {
                     allowLengths(prefix)[prefix.length()]++;
+                } else {
+                    blocks.add(prefix);
                 }
-                countQuietly(prefix);
+                bits.countQuietly(prefix);
             }
         }
-        for (int i = 0; i < T16_ENTRIES; i++) {
-            writeT16(i);
-        }
-        for (int w = 0; w < 3; w++) {
-            LONG.setRelease(config, V6_LENS + w * 8L, 0L);
-        }
-        for (int length = 0; length <= 128; length++) {
-            if (v6Lengths[length] > 0) {
-                writeV6Length(length, true);
-            }
-        }
-        for (int slot = 0; slot <= mask; slot++) {
-            int serial = serialAt(slot);
-            long base = slot * RULE_SIZE;
-            if (serial != Abi.RULE_EMPTY && serial != Abi.RULE_TOMBSTONE
-                    && (byte) KIND.get(table, base) == Abi.KIND_BLOCK) {
-                COVER.setRelease(table, base, (byte) coverOf(prefixAt(slot), -1));
-            }
-        }
-    }
-
-    /** count() without writing: recount() rewrites everything once at the end. */
-    private void countQuietly(Prefix prefix) {
-        int length = prefix.length();
-        if (prefix.family() == Family.V6) {
-            v6Lengths[length]++;
-            return;
-        }
-        v4Lengths[length]++;
-        int slash16 = slash16(prefix);
-        if (length > 16) {
-            longCounts[slash16 << 4 | (32 - length)]++;
-        } else {
-            shortCounts.merge(length << 16 | slash16 >>> (16 - length), 1, Integer::sum);
-        }
+        bits.rewrite();
+        recover(blocks, -1);
     }
 
     // ---- keys ---------------------------------------------------------------------------------
@@ -415,10 +339,5 @@ final class RuleIndex {
 
     private static int abiFamily(Prefix prefix) {
         return prefix.family() == Family.V4 ? Abi.FAMILY_V4 : Abi.FAMILY_V6;
-    }
-
-    private static int slash16(Prefix prefix) {
-        byte[] a = prefix.address();
-        return (a[0] & 0xff) << 8 | (a[1] & 0xff);
     }
 }

@@ -181,6 +181,14 @@ public final class RuleList {
         }
     }
 
+    /** The longest entry that contains prefix or is prefix, read from the index without a system call. */
+    public Optional<Prefix> longestContaining(Prefix prefix) {
+        synchronized (index) {
+            int length = index.longestContaining(prefix, kind);
+            return length < 0 ? Optional.empty() : Optional.of(prefix.truncate(length));
+        }
+    }
+
     /** Every entry, IPv4 first, with its hits. */
     public List<Rule> list() {
         synchronized (index) {

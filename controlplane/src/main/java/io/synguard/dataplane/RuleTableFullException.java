@@ -4,7 +4,7 @@ package io.synguard.dataplane;
 public final class RuleTableFullException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    RuleTableFullException(String message) {
+    public RuleTableFullException(String message) {
         super(message);
     }
 }

@@ -1,8 +1,8 @@
 package io.synguard.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.synguard.api.Tokens;
 import io.synguard.bpf.NetNamespace;
+import io.synguard.config.TokenFile;
 import io.synguard.json.Json;
 
 import java.io.IOException;
@@ -44,7 +44,7 @@ final class Api {
     /** The JSON of a GET on path, with the token; throws unless it answers 200. */
     JsonNode get(String path) {
         if (token == null) {
-            token = Tokens.read(tokenFile);
+            token = TokenFile.read(tokenFile);
         }
         Reply r = exchange(path, token);
         if (r.status != 200) {

@@ -1,6 +1,7 @@
 package io.synguard.demo;
 
 import io.synguard.bpf.NetNamespace;
+import io.synguard.host.NamespaceNetwork;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,12 +40,12 @@ final class Network implements AutoCloseable {
     private static final String CLIENTS_GATEWAY = "198.18.1.254";
 
     private final String prefix;
-    private final List<String> made = new ArrayList<>();
-    private boolean closed;
+    private final NamespaceNetwork network;
 
     /** The network of process pid, not made yet. */
     Network(long pid) {
         this.prefix = "sgdemo-" + pid + "-";
+        this.network = new NamespaceNetwork(prefix);
     }
 
     /**
@@ -52,29 +53,24 @@ final class Network implements AutoCloseable {
      * step under way and stops the rest.
      */
     void build() {
-        String server = add("server");
-        String internet = add("internet");
-        String clients = add("clients");
-        ip(server, "link", "add", PROTECTED, "address", HexFormat.ofDelimiter(":").formatHex(PROTECTED_MAC),
-                "type", "veth", "peer", "name", UPLINK, "netns", internet);
-        ip(clients, "link", "add", "cl0", "type", "veth", "peer", "name", "cl1", "netns", internet);
+        String server = network.namespace("server");
+        String internet = network.namespace("internet");
+        String clients = network.namespace("clients");
+        network.veth(server, PROTECTED, HexFormat.ofDelimiter(":").formatHex(PROTECTED_MAC), internet, UPLINK);
+        network.veth(clients, "cl0", internet, "cl1");
 
-        ip(server, "addr", "add", SERVER + "/24", "dev", PROTECTED);
-        ip(server, "link", "set", PROTECTED, "up");
-        ip(server, "route", "add", "default", "via", UPLINK_GATEWAY);
+        network.address(server, PROTECTED, SERVER + "/24");
+        network.ip(server, "route", "add", "default", "via", UPLINK_GATEWAY);
 
-        ip(internet, "addr", "add", UPLINK_GATEWAY + "/24", "dev", UPLINK);
-        ip(internet, "addr", "add", CLIENTS_GATEWAY + "/24", "dev", "cl1");
-        ip(internet, "link", "set", UPLINK, "up");
-        ip(internet, "link", "set", "cl1", "up");
-        ip(internet, "route", "add", "blackhole", ATTACKERS);
+        network.address(internet, UPLINK, UPLINK_GATEWAY + "/24");
+        network.address(internet, "cl1", CLIENTS_GATEWAY + "/24");
+        network.ip(internet, "route", "add", "blackhole", ATTACKERS);
         NetNamespace.run(path(internet), () -> write(Path.of("/proc/sys/net/ipv4/ip_forward"), "1"));
 
         for (String a : CLIENTS) {
-            ip(clients, "addr", "add", a + "/24", "dev", "cl0");
+            network.address(clients, "cl0", a + "/24");
         }
-        ip(clients, "link", "set", "cl0", "up");
-        ip(clients, "route", "add", "default", "via", CLIENTS_GATEWAY);
+        network.ip(clients, "route", "add", "default", "via", CLIENTS_GATEWAY);
     }
 
     Path server() {
@@ -96,35 +92,11 @@ final class Network implements AutoCloseable {
 
     /** The namespaces of this network that ip still lists. */
     List<String> remaining() {
-        return Command.run("ip", "netns", "list").lines().map(l -> l.split(" ")[0])
-                .filter(n -> n.startsWith(prefix)).toList();
-    }
-
-    private synchronized String add(String role) {
-        if (closed) {
-            throw new IllegalStateException("the network was closed while it was being made");
-        }
-        String name = prefix + role;
-        Command.run("ip", "netns", "add", name);
-        made.add(name);
-        ip(name, "link", "set", "lo", "up");
-        return name;
-    }
-
-    private synchronized void ip(String namespace, String... arguments) {
-        if (closed) {
-            throw new IllegalStateException("the network was closed while it was being made");
-        }
-        String[] command = new String[arguments.length + 3];
-        command[0] = "ip";
-        command[1] = "-n";
-        command[2] = namespace;
-        System.arraycopy(arguments, 0, command, 3, arguments.length);
-        Command.run(command);
+        return network.remaining();
     }
 
     private static Path path(String name) {
-        return NetNamespace.named(name);
+        return NamespaceNetwork.path(name);
     }
 
     private static void write(Path file, String value) {
@@ -145,21 +117,7 @@ final class Network implements AutoCloseable {
 
     /** Deletes every namespace made, the last first; throws the first failure after trying them all. */
     @Override
-    public synchronized void close() {
-        closed = true;
-        RuntimeException first = null;
-        for (String name : made.reversed()) {
-            try {
-                Command.run("ip", "netns", "del", name);
-            } catch (RuntimeException e) {
-                if (first == null) {
-                    first = e;
-                }
-            }
-        }
-        made.clear();
-        if (first != null) {
-            throw first;
-        }
+    public void close() {
+        network.close();
     }
 }

@@ -1,6 +1,7 @@
 package io.synguard.flood;
 
 import io.synguard.net.Family;
+import io.synguard.packet.Checksum;
 import io.synguard.packet.FrameBuilder;
 
 import java.nio.ByteBuffer;
@@ -34,7 +35,7 @@ record Template(byte[] frame, int ipSum, int tcpSum) {
         byte[] tcp = Arrays.copyOfRange(frame, ETH + 20, ETH + 20 + tcpLength);
         ByteBuffer pseudo = ByteBuffer.allocate(12).order(ByteOrder.BIG_ENDIAN);
         pseudo.putInt(0).put(frame, ETH + 16, 4).put((byte) 0).put((byte) FrameBuilder.IPPROTO_TCP).putShort((short) tcpLength);
-        return new Template(frame, sum(ip), fold(sum(pseudo.array()) + sum(zeroTcp(tcp))));
+        return new Template(frame, Checksum.sum(ip), Checksum.fold(Checksum.sum(pseudo.array()) + Checksum.sum(zeroTcp(tcp))));
     }
 
     private static Template ipv6(byte[] frame) {
@@ -42,7 +43,7 @@ record Template(byte[] frame, int ipSum, int tcpSum) {
         byte[] tcp = Arrays.copyOfRange(frame, ETH + 40, ETH + 40 + tcpLength);
         ByteBuffer pseudo = ByteBuffer.allocate(40).order(ByteOrder.BIG_ENDIAN);
         pseudo.put(new byte[16]).put(frame, ETH + 24, 16).putInt(tcpLength).putInt(FrameBuilder.IPPROTO_TCP);
-        return new Template(frame, 0, fold(sum(pseudo.array()) + sum(zeroTcp(tcp))));
+        return new Template(frame, 0, Checksum.fold(Checksum.sum(pseudo.array()) + Checksum.sum(zeroTcp(tcp))));
     }
 
     private static byte[] zeroTcp(byte[] tcp) {
@@ -53,21 +54,5 @@ record Template(byte[] frame, int ipSum, int tcpSum) {
 
     private static void zero(byte[] b, int from, int length) {
         Arrays.fill(b, from, from + length, (byte) 0);
-    }
-
-    /** The ones' complement sum of big-endian 16-bit words, folded to 16 bits. */
-    static int sum(byte[] b) {
-        long s = 0;
-        for (int i = 0; i < b.length; i += 2) {
-            s += (b[i] & 0xff) << 8 | (i + 1 < b.length ? b[i + 1] & 0xff : 0);
-        }
-        return fold(s);
-    }
-
-    private static int fold(long s) {
-        while (s >> 16 != 0) {
-            s = (s & 0xffff) + (s >> 16);
-        }
-        return (int) s;
     }
 }

@@ -257,7 +257,7 @@ public final class FrameBuilder {
         b.put((byte) 64).put((byte) protocol).putShort((short) 0);
         b.put(src.getAddress()).put(dst.getAddress()).put(ipv4Options).put(l4);
         byte[] packet = b.array();
-        int sum = onesComplement(packet, 0, headerLength, 0);
+        int sum = Checksum.of(packet, 0, headerLength, 0);
         packet[10] = (byte) (sum >> 8);
         packet[11] = (byte) sum;
         return packet;
@@ -281,34 +281,15 @@ public final class FrameBuilder {
 
     /** l4 with its checksum, pseudo-header included, at offset at. */
     private byte[] checksummed(byte[] l4, int at) {
-        int pseudo = onesSum(src.getAddress()) + onesSum(dst.getAddress()) + protocol + l4.length;
+        int pseudo = Checksum.sum(src.getAddress()) + Checksum.sum(dst.getAddress()) + protocol + l4.length;
         return withChecksum(l4, at, pseudo);
     }
 
     private static byte[] withChecksum(byte[] data, int at, int initial) {
-        int sum = onesComplement(data, 0, data.length, initial);
+        int sum = Checksum.of(data, 0, data.length, initial);
         data[at] = (byte) (sum >> 8);
         data[at + 1] = (byte) sum;
         return data;
-    }
-
-    private static int onesSum(byte[] data) {
-        int sum = 0;
-        for (int i = 0; i < data.length; i += 2) {
-            sum += (data[i] & 0xff) << 8 | (i + 1 < data.length ? data[i + 1] & 0xff : 0);
-        }
-        return sum;
-    }
-
-    private static int onesComplement(byte[] data, int from, int to, int initial) {
-        long sum = initial;
-        for (int i = from; i < to; i += 2) {
-            sum += (data[i] & 0xff) << 8 | (i + 1 < to ? data[i + 1] & 0xff : 0);
-        }
-        while (sum >> 16 != 0) {
-            sum = (sum & 0xffff) + (sum >> 16);
-        }
-        return (int) (~sum & 0xffff);
     }
 
     private static byte[] short16(int v) {

@@ -9,6 +9,7 @@ import io.synguard.net.Prefix;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /** The data plane's lists as a {@link RuleStore}. */
 public final class KernelRules implements RuleStore {
@@ -41,6 +42,11 @@ public final class KernelRules implements RuleStore {
     @Override
     public long hits(RuleKind kind, Prefix prefix) {
         return lists(kind).hits(prefix);
+    }
+
+    @Override
+    public Optional<Prefix> longestContaining(RuleKind kind, Prefix prefix) {
+        return lists(kind).longestContaining(prefix);
     }
 
     private RuleList lists(RuleKind kind) {

@@ -1,15 +1,9 @@
 package io.synguard.policy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
-import com.github.benmanes.caffeine.cache.Ticker;
 import io.synguard.config.Settings;
-import io.synguard.dataplane.Rule;
 import io.synguard.dataplane.RuleKind;
 import io.synguard.dataplane.RuleSpec;
-import io.synguard.net.Family;
+import io.synguard.dataplane.RuleTableFullException;
 import io.synguard.net.Prefix;
 import io.synguard.state.Journal;
 
@@ -19,15 +13,10 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableSet;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.concurrent.Executor;
-import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,115 +28,50 @@ import org.slf4j.LoggerFactory;
  * acknowledged: what was acknowledged survives a crash, and what was enforced but not yet
  * journaled is adopted back from the pinned maps on the next start.
  *
- * <p>Caffeine holds the entries and their expiries; {@link #expire} (the daemon calls it every
- * quarter second) takes lapsed entries out of the data plane promptly, and Caffeine's own expiry,
- * should it come first, does the same. Thread-safe: every change holds this object's lock.
+ * <p>Time is the injected clock's. An entry lapses when its expiry comes: from then on questions
+ * no longer see it, and {@link #expire} (the daemon calls it every quarter second) takes it out of
+ * the data plane; a change to a lapsed entry's prefix takes it out first. Questions change nothing.
+ * Thread-safe: every change holds this object's lock.
  */
 public final class Policy {
     private static final Logger LOG = LoggerFactory.getLogger(Policy.class);
     /** Compact the journal once it holds this many records more than the state it describes. */
     private static final long COMPACT_SLACK = 10_000;
-    /** Entries of a bulk import handled together (see putAll). */
+    /** Entries of a batch handled together (see putAll). */
     private static final int SLICE = 65_536;
 
     private final RuleStore store;
     private final Journal journal;
     private final InstantSource clock;
     private final Executor background;
-    private final Map<RuleKind, Cache<Prefix, Entry>> lists = new EnumMap<>(RuleKind.class);
-    /** Allows of each length, per family: to test "is this allowed?" with a few lookups. */
-    private final Map<Family, int[]> allowLengths = new EnumMap<>(Family.class);
-    /**
-     * Entries with an expiry, soonest first, for {@link #expire}: Caffeine hides an entry from the moment it
-     * lapses until its timer wheel evicts it, a second or more later, and lists the others only roughly in
-     * order, so its own view cannot tell the sweep what is due.
-     */
-    private final NavigableSet<Due> dues = new TreeSet<>(
-            Comparator.comparing(Due::expires).thenComparing(Due::kind).thenComparing(Due::prefix));
+    private final Entries entries = new Entries();
     /** Entries that lapsed since {@link #expire} last counted, whichever way they went. */
     private int lapsedUncounted;
-    private Settings settings;
+    private Settings settings = Settings.DEFAULTS;
 
     /**
      * @param background where journal snapshots are written, away from the caller
      */
-    public Policy(RuleStore store, Journal journal, InstantSource clock, Ticker ticker, Executor background) {
+    public Policy(RuleStore store, Journal journal, InstantSource clock, Executor background) {
         this.store = store;
         this.journal = journal;
         this.clock = clock;
         this.background = background;
-        for (RuleKind kind : RuleKind.values()) {
-            lists.put(kind, Caffeine.newBuilder()
-                    .ticker(ticker)
-                    .executor(Runnable::run)
-                    .expireAfter(new UntilExpires())
-                    .<Prefix, Entry>evictionListener((prefix, entry, cause) -> {
-                        if (prefix != null && cause.wasEvicted()) {
-                            forgetDue(entry);
-                            lapsed(kind, prefix);
-                        }
-                    })
-                    .build());
-        }
-        allowLengths.put(Family.V4, new int[33]);
-        allowLengths.put(Family.V6, new int[129]);
-        this.settings = Settings.DEFAULTS;
     }
 
     // ---- start-up ------------------------------------------------------------------------------
 
     /**
-     * Rebuilds the lists from the journal and makes the data plane agree: what the journal holds and
-     * the data plane lacks (after a reboot, say) goes back in; what the data plane holds that the
-     * journal does not (a change enforced, then a crash before it was journaled) is adopted, as the
-     * data plane is authoritative; what has lapsed goes. Returns the settings the journal last held.
+     * Rebuilds the lists from the journal and makes the data plane agree ({@link Restore}). Returns
+     * the settings the journal last held, or the fallback.
      */
     public synchronized Restored restore(Settings fallback) {
-        Instant now = clock.instant();
-        Map<RuleKind, Map<Prefix, Entry>> wanted = new EnumMap<>(RuleKind.class);
-        wanted.put(RuleKind.BLOCK, new LinkedHashMap<>());
-        wanted.put(RuleKind.ALLOW, new LinkedHashMap<>());
-        Settings[] journaled = {null};
-        journal.replay(record -> Records.apply(record, wanted, s -> journaled[0] = s));
-        settings = journaled[0] != null ? journaled[0] : fallback;
-
-        int reinstated = 0;
-        int adopted = 0;
-        int lapsed = 0;
-        for (RuleKind kind : RuleKind.values()) {
-            Map<Prefix, Rule> enforced = new HashMap<>();
-            for (Rule r : store.list(kind)) {
-                enforced.put(r.prefix(), r);
-            }
-            List<RuleSpec> missing = new ArrayList<>();
-            for (Entry e : wanted.get(kind).values()) {
-                if (e.expiredAt(now)) {
-                    continue;
-                }
-                if (!enforced.containsKey(e.prefix())) {
-                    missing.add(new RuleSpec(e.prefix(), e.origin() == Origin.AUTO, e.expires()));
-                }
-                track(e);
-            }
-            store.putAll(kind, missing);
-            reinstated += missing.size();
-            for (Rule r : enforced.values()) {
-                Entry known = lists.get(kind).getIfPresent(r.prefix());
-                if (known != null) {
-                    continue;
-                }
-                Entry e = new Entry(kind, r.prefix(), r.auto() ? Origin.AUTO : Origin.OPERATOR, null, now, r.expires());
-                if (e.expiredAt(now) || Records.removed(wanted, kind, r.prefix())) {
-                    store.remove(kind, r.prefix());
-                    lapsed++;
-                } else {
-                    track(e);
-                    adopted++;
-                }
-            }
-        }
+        JournalCodec.Replayed journaled = JournalCodec.replay(journal);
+        settings = journaled.settings() != null ? journaled.settings() : fallback;
+        Restore done = Restore.run(journaled, store, entries, clock.instant());
         snapshot();
-        return new Restored(settings, reinstated, adopted, lapsed, size(RuleKind.BLOCK), size(RuleKind.ALLOW));
+        return new Restored(settings, done.reinstated(), done.adopted(), done.lapsed(), size(RuleKind.BLOCK),
+                size(RuleKind.ALLOW));
     }
 
     /**
@@ -171,72 +95,102 @@ public final class Policy {
      * @param ttl how long it lasts; null for ever
      */
     public synchronized Change put(RuleKind kind, Prefix prefix, Duration ttl, String reason, Origin origin) {
-        takeOutLapsed(kind, prefix);
-        Entry before = lists.get(kind).getIfPresent(prefix);
-        if (kind == RuleKind.BLOCK && origin == Origin.AUTO && allowed(prefix)) {
+        Instant now = clock.instant();
+        takeOutLapsed(kind, prefix, now);
+        Entry before = entries.get(kind, prefix);
+        if (refused(kind, prefix, origin)) {
             return new Change(before, before);
         }
-        Entry after = entry(kind, prefix, ttl, reason, origin);
+        Entry after = entry(kind, prefix, ttl, reason, origin, now);
         store.put(kind, prefix, origin == Origin.AUTO, after.expires());
-        track(after);
-        journal.append(Records.put(after));
+        entries.put(after);
+        journal.append(JournalCodec.put(after));
         compactIfDue();
         return new Change(before, after);
     }
 
     /**
-     * Adds or replaces many entries of one kind, {@value #SLICE} at a time: each slice goes to the
-     * data plane in batches and to the journal in one write, so a 1M-entry import never holds more
-     * than a slice of its intermediate objects. How many.
+     * Adds or replaces many entries of one kind, as {@link #put} each, {@value #SLICE} at a time:
+     * each slice goes to the data plane in batches and to the journal in one write, forced to disk
+     * once, so a 1M-entry import never holds more than a slice of its intermediate objects, and a
+     * detector's blocks of one interval cost one sync. How many went in (auto blocks of allowed
+     * prefixes do not).
      */
     public synchronized int putAll(RuleKind kind, List<Request> requests, Origin origin) {
+        Instant now = clock.instant();
+        int added = 0;
         for (int from = 0; from < requests.size(); from += SLICE) {
             List<Request> slice = requests.subList(from, Math.min(requests.size(), from + SLICE));
-            List<Entry> entries = new ArrayList<>(slice.size());
+            List<Entry> batch = new ArrayList<>(slice.size());
             List<RuleSpec> specs = new ArrayList<>(slice.size());
             for (Request r : slice) {
-                takeOutLapsed(kind, r.prefix());
-                Entry e = entry(kind, r.prefix(), r.ttl(), r.reason(), origin);
-                entries.add(e);
-                specs.add(new RuleSpec(e.prefix(), origin == Origin.AUTO, e.expires()));
+                takeOutLapsed(kind, r.prefix(), now);
+                if (!refused(kind, r.prefix(), origin)) {
+                    Entry e = entry(kind, r.prefix(), r.ttl(), r.reason(), origin, now);
+                    batch.add(e);
+                    specs.add(new RuleSpec(e.prefix(), origin == Origin.AUTO, e.expires()));
+                }
             }
-            store.putAll(kind, specs);
-            entries.forEach(this::track);
-            journal.append(entries.stream().map(Records::put).toList());
+            try {
+                store.putAll(kind, specs);
+            } catch (RuleTableFullException full) {
+                if (origin != Origin.AUTO) {
+                    throw full;
+                }
+                record(batch.subList(0, putWhileRoom(kind, specs)));
+                throw full;
+            }
+            record(batch);
+            added += batch.size();
         }
         compactIfDue();
-        return requests.size();
+        return added;
     }
 
-    /** One entry of a bulk import. */
+    /**
+     * A detector's blocks that do not all fit go in one by one, in order, until the table is full,
+     * as they did before they were batched; how many went in.
+     */
+    private int putWhileRoom(RuleKind kind, List<RuleSpec> specs) {
+        for (int i = 0; i < specs.size(); i++) {
+            RuleSpec s = specs.get(i);
+            try {
+                store.put(kind, s.prefix(), s.auto(), s.expires());
+            } catch (RuleTableFullException full) {
+                return i;
+            }
+        }
+        return specs.size();
+    }
+
+    private void record(List<Entry> batch) {
+        batch.forEach(entries::put);
+        journal.append(batch.stream().map(JournalCodec::put).toList());
+    }
+
+    /** One entry of a batch. */
     public record Request(Prefix prefix, Duration ttl, String reason) {}
 
     /** Removes an entry; what it was, or empty if there was none. */
     public synchronized Optional<Entry> remove(RuleKind kind, Prefix prefix) {
-        Entry before = lists.get(kind).asMap().remove(prefix);
-        forgetDue(before);
+        Instant now = clock.instant();
+        takeOutLapsed(kind, prefix, now);
+        Entry before = entries.remove(kind, prefix);
         boolean enforced = store.remove(kind, prefix);
         if (before == null && !enforced) {
             return Optional.empty();
         }
-        if (before != null && kind == RuleKind.ALLOW) {
-            allowLengths.get(prefix.family())[prefix.length()]--;
-        }
-        journal.append(Records.remove(kind, prefix));
+        journal.append(JournalCodec.remove(kind, prefix));
         compactIfDue();
         return Optional.ofNullable(before).or(() -> Optional.of(
-                new Entry(kind, prefix, Origin.OPERATOR, null, clock.instant(), null)));
+                new Entry(kind, prefix, Origin.OPERATOR, null, now, null)));
     }
 
-    /** Takes out every entry whose time has come; how many. */
+    /** Takes out every entry whose time has come; how many lapsed since the last call. */
     public synchronized int expire() {
         Instant now = clock.instant();
-        while (!dues.isEmpty() && !dues.first().expires().isAfter(now)) {
-            Due d = dues.pollFirst();
-            // if Caffeine counts it lapsed already, removing it evicts it and its evictionListener calls lapsed
-            if (lists.get(d.kind()).asMap().remove(d.prefix()) != null) {
-                lapsed(d.kind(), d.prefix());
-            }
+        for (Entry e; (e = entries.takeDue(now)) != null; ) {
+            lapsed(e);
         }
         int n = lapsedUncounted;
         lapsedUncounted = 0;
@@ -251,7 +205,7 @@ public final class Policy {
     /** Journals new settings; the caller has applied them. */
     public synchronized void saveSettings(Settings s) {
         settings = s;
-        journal.append(Records.settings(s));
+        journal.append(JournalCodec.settings(s));
         compactIfDue();
     }
 
@@ -259,16 +213,12 @@ public final class Policy {
 
     /** Every entry of a list with its hits, IPv4 first, in address order. */
     public List<Listed> list(RuleKind kind) {
-        List<Entry> entries;
+        List<Entry> live;
         synchronized (this) {
-            entries = new ArrayList<>(lists.get(kind).asMap().values());
+            live = live(kind);
         }
-        entries.sort(Comparator.comparing(Entry::prefix));
-        List<Listed> out = new ArrayList<>(entries.size());
-        for (Entry e : entries) {
-            out.add(new Listed(e, store.hits(kind, e.prefix())));
-        }
-        return out;
+        return live.stream().sorted(Comparator.comparing(Entry::prefix))
+                .map(e -> new Listed(e, store.hits(kind, e.prefix()))).toList();
     }
 
     /** An entry with the SYNs it matched. */
@@ -280,11 +230,12 @@ public final class Policy {
     }
 
     public synchronized Optional<Entry> get(RuleKind kind, Prefix prefix) {
-        return Optional.ofNullable(lists.get(kind).getIfPresent(prefix));
+        return Optional.ofNullable(live(kind, prefix, clock.instant()));
     }
 
+    /** Entries held, counting those lapsed that {@link #expire} has not taken out yet. */
     public synchronized long size(RuleKind kind) {
-        return lists.get(kind).estimatedSize();
+        return entries.size(kind);
     }
 
     /** Counts per origin, for metrics. */
@@ -293,73 +244,72 @@ public final class Policy {
         for (Origin o : Origin.values()) {
             counts.put(o, 0L);
         }
-        lists.get(kind).asMap().values().forEach(e -> counts.merge(e.origin(), 1L, Long::sum));
+        live(kind).forEach(e -> counts.merge(e.origin(), 1L, Long::sum));
         return counts;
     }
 
-    /** Whether some allow contains prefix: detection never blocks such a prefix by itself. */
+    /**
+     * Whether some allow contains prefix: detection never blocks such a prefix by itself. The data
+     * plane's index finds the longest allow; should that one have lapsed, the next shorter is asked for.
+     */
     public synchronized boolean allowed(Prefix prefix) {
-        int[] lengths = allowLengths.get(prefix.family());
-        Cache<Prefix, Entry> allows = lists.get(RuleKind.ALLOW);
-        for (int len = prefix.length(); len >= 0; len--) {
-            if (lengths[len] > 0 && allows.getIfPresent(prefix.truncate(len)) != null) {
+        Instant now = clock.instant();
+        Optional<Prefix> allow = store.longestContaining(RuleKind.ALLOW, prefix);
+        while (allow.isPresent()) {
+            Prefix a = allow.get();
+            if (live(RuleKind.ALLOW, a, now) != null) {
                 return true;
             }
+            allow = a.length() == 0 ? Optional.empty()
+                    : store.longestContaining(RuleKind.ALLOW, a.truncate(a.length() - 1));
         }
         return false;
     }
 
     /** Whether prefix is blocked by an entry of its own. */
     public synchronized boolean blocked(Prefix prefix) {
-        return lists.get(RuleKind.BLOCK).getIfPresent(prefix) != null;
+        return live(RuleKind.BLOCK, prefix, clock.instant()) != null;
     }
 
     // ---- inside --------------------------------------------------------------------------------
 
-    private Entry entry(RuleKind kind, Prefix prefix, Duration ttl, String reason, Origin origin) {
-        Instant now = clock.instant();
+    private static Entry entry(RuleKind kind, Prefix prefix, Duration ttl, String reason, Origin origin, Instant now) {
         return new Entry(kind, prefix, origin, reason, now, ttl == null ? null : now.plus(ttl));
     }
 
-    private void track(Entry e) {
-        Entry before = lists.get(e.kind()).asMap().put(e.prefix(), e);
-        if (before == null && e.kind() == RuleKind.ALLOW) {
-            allowLengths.get(e.prefix().family())[e.prefix().length()]++;
-        }
-        forgetDue(before);
-        if (e.expires() != null) {
-            dues.add(new Due(e.expires(), e.kind(), e.prefix()));
-        }
+    /** Whether a put is refused: an auto block of an allowed prefix. */
+    private boolean refused(RuleKind kind, Prefix prefix, Origin origin) {
+        return kind == RuleKind.BLOCK && origin == Origin.AUTO && allowed(prefix);
+    }
+
+    /** The entry of prefix if it has not lapsed; else null. */
+    private Entry live(RuleKind kind, Prefix prefix, Instant now) {
+        Entry e = entries.get(kind, prefix);
+        return e == null || e.expiredAt(now) ? null : e;
+    }
+
+    private List<Entry> live(RuleKind kind) {
+        Instant now = clock.instant();
+        return entries.all(kind).stream().filter(e -> !e.expiredAt(now)).toList();
     }
 
     /**
-     * Evicts an entry that lapsed but is still held, before a successor reaches the data plane: evicted
-     * later, when the successor replaces it, it would take the successor out of the data plane.
+     * Takes out an entry that lapsed but is still held, before a change to its prefix: the change
+     * then starts from nothing, as it would after the sweep.
      */
-    private void takeOutLapsed(RuleKind kind, Prefix prefix) {
-        Cache<Prefix, Entry> cache = lists.get(kind);
-        if (cache.getIfPresent(prefix) == null) {
-            cache.asMap().remove(prefix);
+    private void takeOutLapsed(RuleKind kind, Prefix prefix, Instant now) {
+        Entry held = entries.get(kind, prefix);
+        if (held != null && held.expiredAt(now)) {
+            entries.remove(kind, prefix);
+            lapsed(held);
         }
     }
-
-    private void forgetDue(Entry e) {
-        if (e != null && e.expires() != null) {
-            dues.remove(new Due(e.expires(), e.kind(), e.prefix()));
-        }
-    }
-
-    /** When an entry lapses. */
-    private record Due(Instant expires, RuleKind kind, Prefix prefix) {}
 
     /** An entry's time came: it leaves the data plane. */
-    private void lapsed(RuleKind kind, Prefix prefix) {
-        if (kind == RuleKind.ALLOW) {
-            allowLengths.get(prefix.family())[prefix.length()]--;
-        }
-        store.remove(kind, prefix);
+    private void lapsed(Entry e) {
+        store.remove(e.kind(), e.prefix());
         lapsedUncounted++;
-        LOG.info("{} {} expired", kind == RuleKind.BLOCK ? "block" : "allow", prefix);
+        LOG.info("{} {} expired", e.kind() == RuleKind.BLOCK ? "block" : "allow", e.prefix());
     }
 
     private void compactIfDue() {
@@ -372,9 +322,9 @@ public final class Policy {
     private void snapshot() {
         Journal.SnapshotWriter writer = journal.rotate();
         List<Object> state = new ArrayList<>();
-        state.add(Records.settings(settings));
+        state.add(JournalCodec.settings(settings));
         for (RuleKind kind : RuleKind.values()) {
-            lists.get(kind).asMap().values().forEach(e -> state.add(Records.put(e)));
+            entries.all(kind).forEach(e -> state.add(JournalCodec.put(e)));
         }
         background.execute(() -> {
             try {
@@ -385,27 +335,6 @@ public final class Policy {
         });
     }
 
-    /** Expiry from each entry's own time, read off the injected ticker. */
-    private final class UntilExpires implements Expiry<Prefix, Entry> {
-        @Override
-        public long expireAfterCreate(Prefix key, Entry value, long currentTime) {
-            if (value.expires() == null) {
-                return Long.MAX_VALUE;
-            }
-            return Math.max(0, Duration.between(clock.instant(), value.expires()).toNanos());
-        }
-
-        @Override
-        public long expireAfterUpdate(Prefix key, Entry value, long currentTime, long currentDuration) {
-            return expireAfterCreate(key, value, currentTime);
-        }
-
-        @Override
-        public long expireAfterRead(Prefix key, Entry value, long currentTime, long currentDuration) {
-            return currentDuration;
-        }
-    }
-
     /**
      * One change, for the audit log.
      *
@@ -413,58 +342,4 @@ public final class Policy {
      * @param after  the entry after
      */
     public record Change(Entry before, Entry after) {}
-
-    /** Journal records: their shapes, and replaying them. */
-    static final class Records {
-        private Records() {}
-
-        static Object put(Entry e) {
-            return new Put(e.kind() == RuleKind.BLOCK ? "block" : "allow", e.prefix().toString(), e.origin(), e.reason(),
-                    e.created().toString(), e.expires() == null ? null : e.expires().toString());
-        }
-
-        static Object remove(RuleKind kind, Prefix p) {
-            return new Remove(kind == RuleKind.BLOCK ? "unblock" : "disallow", p.toString());
-        }
-
-        static Object settings(Settings s) {
-            return new SettingsRecord("config", s);
-        }
-
-        static void apply(JsonNode r, Map<RuleKind, Map<Prefix, Entry>> lists, Consumer<Settings> settings) {
-            String op = r.path("op").asText();
-            switch (op) {
-                case "block", "allow" -> {
-                    RuleKind kind = op.equals("block") ? RuleKind.BLOCK : RuleKind.ALLOW;
-                    Prefix p = Prefix.parse(r.get("prefix").asText());
-                    Origin origin = r.path("origin").asText().equals("auto") ? Origin.AUTO : Origin.OPERATOR;
-                    JsonNode reason = r.get("reason");
-                    JsonNode expires = r.get("expires");
-                    lists.get(kind).put(p, new Entry(kind, p, origin,
-                            reason == null || reason.isNull() ? null : reason.asText(),
-                            Instant.parse(r.get("created").asText()),
-                            expires == null || expires.isNull() ? null : Instant.parse(expires.asText())));
-                }
-                case "unblock" -> lists.get(RuleKind.BLOCK).put(Prefix.parse(r.get("prefix").asText()), REMOVED);
-                case "disallow" -> lists.get(RuleKind.ALLOW).put(Prefix.parse(r.get("prefix").asText()), REMOVED);
-                case "config" -> settings.accept(Settings.parse(r.get("config")));
-                default -> throw new IllegalStateException("unknown journal record '" + op + "': " + r);
-            }
-        }
-
-        /** Whether the journal's last word on prefix was to remove it. */
-        static boolean removed(Map<RuleKind, Map<Prefix, Entry>> lists, RuleKind kind, Prefix prefix) {
-            return lists.get(kind).get(prefix) == REMOVED;
-        }
-
-        /** Stands for "removed" while replaying; never leaves this class. */
-        private static final Entry REMOVED = new Entry(RuleKind.BLOCK, Prefix.parse("0.0.0.0/0"), Origin.OPERATOR,
-                null, Instant.EPOCH, Instant.EPOCH);
-
-        record Put(String op, String prefix, Origin origin, String reason, String created, String expires) {}
-
-        record Remove(String op, String prefix) {}
-
-        record SettingsRecord(String op, Settings config) {}
-    }
 }

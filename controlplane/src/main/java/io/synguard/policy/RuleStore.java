@@ -7,6 +7,7 @@ import io.synguard.net.Prefix;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /** What the policy needs of the data plane's lists; the kernel's, or a fake in tests. */
 public interface RuleStore {
@@ -24,4 +25,7 @@ public interface RuleStore {
 
     /** Hits of one entry; 0 if there is none. */
     long hits(RuleKind kind, Prefix prefix);
+
+    /** The longest entry of a kind that contains prefix or is prefix. */
+    Optional<Prefix> longestContaining(RuleKind kind, Prefix prefix);
 }

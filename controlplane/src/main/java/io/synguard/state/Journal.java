@@ -45,6 +45,7 @@ public final class Journal implements AutoCloseable {
     private FileChannel current;
     private long segment;
     private long appended;
+    private long syncs;
 
     private Journal(Path dir, ObjectMapper json) {
         this.dir = dir;
@@ -98,6 +99,7 @@ public final class Journal implements AutoCloseable {
                 current.write(buf);
             }
             current.force(false);
+            syncs++;
             appended += records.size();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to the journal in " + dir, e);
@@ -106,6 +108,11 @@ public final class Journal implements AutoCloseable {
 
     public void append(Object record) {
         append(List.of(record));
+    }
+
+    /** Times appends were forced to disk since opening: once an append, however many records it has. */
+    public long syncs() {
+        return syncs;
     }
 
     /** Records appended since the last snapshot (or since opening). */

@@ -67,13 +67,13 @@ class ApiServerTest {
         auditLogger.setAdditive(false);
 
         service = new FakeService(dir);
-        tokens = Tokens.loadOrCreate(TokensTest.writeToken(dir.resolve("token"), TOKEN + "\n"));
+        tokens = new Tokens(TOKEN);
         address = start(false);
     }
 
     private InetSocketAddress start(boolean metricsPublic) throws InterruptedException {
         ApiServer server = ApiServer.start(new InetSocketAddress("127.0.0.1", 0), service, tokens,
-                new Audit(InstantSource.fixed(FakeService.NOW)), new Metrics(service::status, service::listsByOrigin),
+                new Audit(InstantSource.fixed(FakeService.NOW)), service.metrics(),
                 metricsPublic);
         servers.add(server);
         return server.address();
@@ -126,7 +126,7 @@ class ApiServerTest {
     @Test
     void aTakenAddressIsRefusedWithTheAddressInTheMessage() {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> ApiServer.start(address, service, tokens,
-                new Audit(InstantSource.fixed(FakeService.NOW)), new Metrics(service::status, service::listsByOrigin), false));
+                new Audit(InstantSource.fixed(FakeService.NOW)), service.metrics(), false));
         assertTrue(e.getMessage().startsWith("cannot listen on 127.0.0.1:" + address.getPort() + ": "), e.getMessage());
     }
 

@@ -18,6 +18,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -40,9 +41,11 @@ final class Exchange implements AutoCloseable {
     private final EmbeddedChannel channel;
     private final String token;
 
-    Exchange(Router router, Tokens tokens, Audit audit, String token) {
+    /** Requests to router, made with token, which is also the one the handler takes. */
+    Exchange(Router router, String token) {
         this.token = token;
-        this.channel = new EmbeddedChannel(new ApiHandler(router, tokens, audit, new Direct())) {
+        Audit audit = new Audit(InstantSource.fixed(FakeService.NOW));
+        this.channel = new EmbeddedChannel(new ApiHandler(router, new Tokens(token), audit, new Direct())) {
             @Override
             protected SocketAddress remoteAddress0() {
                 return PEER;
@@ -76,6 +79,13 @@ final class Exchange implements AutoCloseable {
 
     Reply get(String uri) {
         return call("GET", uri, null, token);
+    }
+
+    /** The JSON a GET with the token answers; asserts it answers 200. */
+    JsonNode getJson(String uri) {
+        Reply reply = get(uri);
+        assertEquals(200, reply.status(), reply.body());
+        return reply.json();
     }
 
     Reply post(String uri, String body) {

@@ -1,27 +1,31 @@
 package io.synguard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.benmanes.caffeine.cache.Ticker;
 import io.synguard.config.Settings;
+import io.synguard.dataplane.Abi.Counter;
+import io.synguard.dataplane.CounterValues;
 import io.synguard.dataplane.Rule;
 import io.synguard.dataplane.RuleKind;
 import io.synguard.dataplane.RuleSpec;
 import io.synguard.detect.SourceRates;
+import io.synguard.detect.Status;
 import io.synguard.json.Json;
+import io.synguard.metrics.Metrics;
 import io.synguard.net.Prefix;
-import io.synguard.policy.Origin;
 import io.synguard.policy.Policy;
 import io.synguard.policy.RuleStore;
 import io.synguard.state.Journal;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -33,11 +37,13 @@ import java.util.concurrent.ConcurrentHashMap;
 final class FakeService implements Service, AutoCloseable {
     static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
 
-    static final Views.Status STATUS = new Views.Status("eth0", "native", "enforce", 12,
-            new Views.Attack(false, null, 7, 5000, null, 3, 0, 0),
-            new Views.Totals(1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008),
-            new Views.Rates(11, 12, 13),
-            new Views.Lists(0, 0, 0));
+    static final Status STATUS = new Status("eth0", "native", Settings.Mode.ENFORCE, Duration.ofSeconds(12),
+            new Status.Attack(false, null, 7, 5000, false, 3, 0, 0),
+            CounterValues.of(Map.of(Counter.PACKETS, 1001L, Counter.TCP, 1002L, Counter.SYN, 1003L,
+                    Counter.SYN_PASSED, 1004L, Counter.DROPPED_BLOCKLIST, 1005L, Counter.DROPPED_RATELIMIT, 1006L,
+                    Counter.PASSED_ALLOWLIST, 1007L, Counter.MALFORMED, 1008L)),
+            new Status.Rates(11, 12, 13),
+            new Status.Lists(0, 0, 0));
 
     final RecordingStore store = new RecordingStore();
     /** Patches that were applied, in order; a refused patch is not here. */
@@ -53,17 +59,26 @@ final class FakeService implements Service, AutoCloseable {
 
     FakeService(Path dir) {
         journal = Journal.open(dir.resolve("journal"), Json.mapper());
-        policy = new Policy(store, journal, InstantSource.fixed(NOW), Ticker.systemTicker(), Runnable::run);
+        policy = new Policy(store, journal, InstantSource.fixed(NOW), Runnable::run);
     }
 
     static SourceRates.SourceRate source(String address, double synPps, double droppedPps) {
         return new SourceRates.SourceRate(InetAddress.ofLiteral(address), synPps, droppedPps);
     }
 
-    /** Blocks and allows by origin, as the daemon hands them to {@link Metrics}. */
-    Map<RuleKind, Map<Origin, Long>> listsByOrigin() {
-        return Map.of(RuleKind.BLOCK, policy.countByOrigin(RuleKind.BLOCK),
-                RuleKind.ALLOW, policy.countByOrigin(RuleKind.ALLOW));
+    /** Metrics over this service's status and lists, as the daemon makes them. */
+    Metrics metrics() {
+        return new Metrics(this::status, policy::countByOrigin);
+    }
+
+    /** The endpoints over this service, /metrics behind the token. */
+    Router router() {
+        return new Endpoints(this, metrics(), new Audit(InstantSource.fixed(NOW))).router(false);
+    }
+
+    /** The policy behind the lists, for the tests to look into. */
+    Policy policy() {
+        return policy;
     }
 
     @Override
@@ -72,7 +87,7 @@ final class FakeService implements Service, AutoCloseable {
     }
 
     @Override
-    public Views.Status status() {
+    public Status status() {
         return STATUS;
     }
 
@@ -83,8 +98,8 @@ final class FakeService implements Service, AutoCloseable {
     }
 
     @Override
-    public Policy policy() {
-        return policy;
+    public OperatorLists lists() {
+        return new OperatorLists(policy);
     }
 
     @Override
@@ -134,6 +149,11 @@ final class FakeService implements Service, AutoCloseable {
         @Override
         public long hits(RuleKind kind, Prefix prefix) {
             return hits.getOrDefault(prefix, 0L);
+        }
+
+        @Override
+        public Optional<Prefix> longestContaining(RuleKind kind, Prefix prefix) {
+            return Optional.empty();
         }
     }
 }

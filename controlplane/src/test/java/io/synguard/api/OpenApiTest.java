@@ -3,9 +3,7 @@ package io.synguard.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.handler.codec.http.HttpHeaderNames;
 
-import java.io.IOException;
 import java.nio.file.Path;
-import java.time.InstantSource;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -36,12 +34,10 @@ class OpenApiTest {
     private Exchange api;
 
     @BeforeEach
-    void start() throws IOException {
+    void start() {
         service = new FakeService(dir);
-        Tokens tokens = Tokens.loadOrCreate(TokensTest.writeToken(dir.resolve("token"), TOKEN + "\n"));
-        Audit audit = new Audit(InstantSource.fixed(FakeService.NOW));
-        router = new Endpoints(service, new Metrics(service::status, service::listsByOrigin), audit).router(false);
-        api = new Exchange(router, tokens, audit, TOKEN);
+        router = service.router();
+        api = new Exchange(router, TOKEN);
     }
 
     @AfterEach

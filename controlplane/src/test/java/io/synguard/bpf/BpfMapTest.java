@@ -1,6 +1,5 @@
 package io.synguard.bpf;
 
-import io.synguard.dataplane.Dataplane;
 import io.synguard.testing.BpfTest;
 import io.synguard.testing.TempBpffs;
 
@@ -10,9 +9,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -24,16 +23,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The FFM map layer against real kernel maps (those of synguard's object). */
 @BpfTest
 class BpfMapTest {
-    private static Dataplane dataplane;
+    @RegisterExtension
+    static final SmallDataplane dataplane = new SmallDataplane();
 
-    @BeforeAll
-    static void load() {
-        dataplane = Dataplane.load(Dataplane.Options.defaults().withMaxRules(64).withRateSets(8));
-    }
+    /** Keys and values of one test. */
+    private final Arena arena = Arena.ofConfined();
 
-    @AfterAll
-    static void unload() {
-        dataplane.close();
+    @AfterEach
+    void freeKeysAndValues() {
+        arena.close();
     }
 
     @Test
@@ -48,25 +46,21 @@ class BpfMapTest {
     @Test
     void updateWithNoexistOnAnArrayFailsWithEexist() {
         BpfMap config = dataplane.map("sg_config");
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment key = arena.allocateFrom(JAVA_INT, 0);
-            MemorySegment value = config.allocateValue(arena);
-            assertTrue(config.lookup(key, value));
-            BpfException e = assertThrows(BpfException.class, () -> config.update(key, value, BpfMap.NOEXIST));
-            assertEquals(Errno.EEXIST, e.errno());
-            assertTrue(e.getMessage().contains("bpf_map_update_elem(sg_config)"), e.getMessage());
-        }
+        MemorySegment key = arena.allocateFrom(JAVA_INT, 0);
+        MemorySegment value = config.allocateValue(arena);
+        assertTrue(config.lookup(key, value));
+        BpfException e = assertThrows(BpfException.class, () -> config.update(key, value, BpfMap.NOEXIST));
+        assertEquals(Errno.EEXIST, e.errno());
+        assertTrue(e.getMessage().contains("bpf_map_update_elem(sg_config)"), e.getMessage());
     }
 
     @Test
     void lookupOfAMissingKeyIsFalseNotAnError() {
         BpfMap trie = dataplane.map("sg_block_v4");
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment key = trie.allocateKey(arena);
-            key.set(JAVA_INT, 0, 32);
-            assertFalse(trie.lookup(key, trie.allocateValue(arena)));
-            assertFalse(trie.delete(key));
-        }
+        MemorySegment key = trie.allocateKey(arena);
+        key.set(JAVA_INT, 0, 32);
+        assertFalse(trie.lookup(key, trie.allocateValue(arena)));
+        assertFalse(trie.delete(key));
     }
 
     @Test
@@ -75,30 +69,26 @@ class BpfMapTest {
         assertTrue(counters.info().perCpu());
         assertEquals((counters.info().valueSize() + 7) / 8 * 8, counters.valueSlot());
         assertEquals(counters.valueSlot() * Cpus.possible(), counters.valueBufferSize());
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment key = arena.allocateFrom(JAVA_INT, 0);
-            MemorySegment tooSmall = arena.allocate(counters.info().valueSize());
-            if (Cpus.possible() > 1) {
-                assertThrows(IllegalArgumentException.class, () -> counters.lookup(key, tooSmall));
-            }
+        MemorySegment key = arena.allocateFrom(JAVA_INT, 0);
+        MemorySegment tooSmall = arena.allocate(counters.info().valueSize());
+        if (Cpus.possible() > 1) {
+            assertThrows(IllegalArgumentException.class, () -> counters.lookup(key, tooSmall));
         }
     }
 
     @Test
     void perCpuValuesAreWrittenAndReadPerCpu() {
         BpfMap cpu = dataplane.map("sg_cpu");
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment key = arena.allocateFrom(JAVA_INT, 0);
-            MemorySegment values = cpu.allocateValue(arena);
-            for (int c = 0; c < Cpus.possible(); c++) {
-                values.set(JAVA_LONG, c * cpu.valueSlot(), 1000L + c);
-            }
-            cpu.update(key, values, BpfMap.ANY);
-            MemorySegment back = cpu.allocateValue(arena);
-            assertTrue(cpu.lookup(key, back));
-            for (int c = 0; c < Cpus.possible(); c++) {
-                assertEquals(1000L + c, back.get(JAVA_LONG, c * cpu.valueSlot()), "cpu " + c);
-            }
+        MemorySegment key = arena.allocateFrom(JAVA_INT, 0);
+        MemorySegment values = cpu.allocateValue(arena);
+        for (int c = 0; c < Cpus.possible(); c++) {
+            values.set(JAVA_LONG, c * cpu.valueSlot(), 1000L + c);
+        }
+        cpu.update(key, values, BpfMap.ANY);
+        MemorySegment back = cpu.allocateValue(arena);
+        assertTrue(cpu.lookup(key, back));
+        for (int c = 0; c < Cpus.possible(); c++) {
+            assertEquals(1000L + c, back.get(JAVA_LONG, c * cpu.valueSlot()), "cpu " + c);
         }
     }
 
@@ -106,70 +96,64 @@ class BpfMapTest {
     void batchUpdateThenBatchReadOfAnArray() {
         BpfMap t16 = dataplane.map("sg_t16");
         int n = 3000;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment keys = arena.allocate(JAVA_INT, n);
-            MemorySegment values = arena.allocate(JAVA_LONG, n);
-            for (int i = 0; i < n; i++) {
-                keys.setAtIndex(JAVA_INT, i, 60000 + i % 5000);
-                values.setAtIndex(JAVA_LONG, i, 0);
-            }
-            t16.updateBatch(keys, values, n, BpfMap.ANY);
-            MemorySegment outKeys = arena.allocate(JAVA_INT, 512);
-            MemorySegment outValues = arena.allocate(JAVA_LONG, 512);
-            List<Integer> counts = new ArrayList<>();
-            t16.lookupAll(outKeys, outValues, 512, counts::add);
-            assertEquals(65536, counts.stream().mapToInt(Integer::intValue).sum());
+        MemorySegment keys = arena.allocate(JAVA_INT, n);
+        MemorySegment values = arena.allocate(JAVA_LONG, n);
+        for (int i = 0; i < n; i++) {
+            keys.setAtIndex(JAVA_INT, i, 60000 + i % 5000);
+            values.setAtIndex(JAVA_LONG, i, 0);
         }
+        t16.updateBatch(keys, values, n, BpfMap.ANY);
+        MemorySegment outKeys = arena.allocate(JAVA_INT, 512);
+        MemorySegment outValues = arena.allocate(JAVA_LONG, 512);
+        List<Integer> counts = new ArrayList<>();
+        t16.lookupAll(outKeys, outValues, 512, counts::add);
+        assertEquals(65536, counts.stream().mapToInt(Integer::intValue).sum());
     }
 
     @Test
     void batchErrorsSayHowFarTheyGot() {
         BpfMap t16 = dataplane.map("sg_t16");
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment keys = arena.allocate(JAVA_INT, 2);
-            keys.setAtIndex(JAVA_INT, 0, 1);
-            keys.setAtIndex(JAVA_INT, 1, 1 << 20); // past the array's end
-            MemorySegment values = arena.allocate(JAVA_LONG, 2);
-            BpfException e = assertThrows(BpfException.class, () -> t16.updateBatch(keys, values, 2, BpfMap.ANY));
-            assertEquals(Errno.E2BIG, e.errno());
-            assertTrue(e.getMessage().contains("1 of 2 updated"), e.getMessage());
-        }
+        MemorySegment keys = arena.allocate(JAVA_INT, 2);
+        keys.setAtIndex(JAVA_INT, 0, 1);
+        keys.setAtIndex(JAVA_INT, 1, 1 << 20); // past the array's end
+        MemorySegment values = arena.allocate(JAVA_LONG, 2);
+        BpfException e = assertThrows(BpfException.class, () -> t16.updateBatch(keys, values, 2, BpfMap.ANY));
+        assertEquals(Errno.E2BIG, e.errno());
+        assertTrue(e.getMessage().contains("1 of 2 updated"), e.getMessage());
     }
 
     @Test
     void iterationAndBatchDeleteOfATrie() {
         BpfMap trie = dataplane.map("sg_allow_v4");
         int n = 5;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment keys = arena.allocate(trie.info().keySize() * (long) n, 4);
-            MemorySegment value = trie.allocateValue(arena);
-            for (int i = 0; i < n; i++) {
-                MemorySegment key = keys.asSlice((long) i * trie.info().keySize(), trie.info().keySize());
-                key.set(JAVA_INT, 0, 32);
-                key.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 4, (byte) 198);
-                key.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 7, (byte) i);
-                trie.update(key, value, BpfMap.ANY);
-            }
-            int seen = 0;
-            MemorySegment at = MemorySegment.NULL;
-            MemorySegment next = trie.allocateKey(arena);
-            MemorySegment copy = trie.allocateKey(arena);
-            while (trie.nextKey(at, next)) {
-                seen++;
-                MemorySegment.copy(next, 0, copy, 0, copy.byteSize());
-                at = copy;
-            }
-            assertEquals(n, seen);
-            assertEquals(n, trie.deleteBatch(keys, n));
-            assertFalse(trie.nextKey(MemorySegment.NULL, next), "empty after the batch delete");
-            assertEquals(0, trie.deleteBatch(keys, n), "deleting what is gone removes nothing");
+        MemorySegment keys = arena.allocate(trie.info().keySize() * (long) n, 4);
+        MemorySegment value = trie.allocateValue(arena);
+        for (int i = 0; i < n; i++) {
+            MemorySegment key = keys.asSlice((long) i * trie.info().keySize(), trie.info().keySize());
+            key.set(JAVA_INT, 0, 32);
+            key.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 4, (byte) 198);
+            key.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 7, (byte) i);
+            trie.update(key, value, BpfMap.ANY);
         }
+        int seen = 0;
+        MemorySegment at = MemorySegment.NULL;
+        MemorySegment next = trie.allocateKey(arena);
+        MemorySegment copy = trie.allocateKey(arena);
+        while (trie.nextKey(at, next)) {
+            seen++;
+            MemorySegment.copy(next, 0, copy, 0, copy.byteSize());
+            at = copy;
+        }
+        assertEquals(n, seen);
+        assertEquals(n, trie.deleteBatch(keys, n));
+        assertFalse(trie.nextKey(MemorySegment.NULL, next), "empty after the batch delete");
+        assertEquals(0, trie.deleteBatch(keys, n), "deleting what is gone removes nothing");
     }
 
     @Test
     void mmapSharesMemoryWithTheKernel() {
         BpfMap t16 = dataplane.map("sg_t16");
-        try (Arena arena = Arena.ofConfined(); MappedRegion region = t16.mmap()) {
+        try (MappedRegion region = t16.mmap()) {
             assertEquals(8L * 65536, region.segment().byteSize());
             MemorySegment key = arena.allocateFrom(JAVA_INT, 4242);
             MemorySegment value = t16.allocateValue(arena);
@@ -192,7 +176,7 @@ class BpfMapTest {
 
     @Test
     void aPinnedMapReopensWithTheSameContents() {
-        try (TempBpffs fs = new TempBpffs(); Arena arena = Arena.ofConfined()) {
+        try (TempBpffs fs = new TempBpffs()) {
             BpfMap cpu = dataplane.map("sg_cpu");
             Path pin = fs.root().resolve("sg_cpu");
             cpu.pin(pin);

@@ -1,12 +1,10 @@
 package io.synguard.bpf;
 
-import io.synguard.dataplane.Dataplane;
 import io.synguard.packet.FrameBuilder;
 import io.synguard.testing.BpfTest;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,17 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** BPF_PROG_TEST_RUN through the binding, and what the kernel says to bad input. */
 @BpfTest
 class BpfProgramTest {
-    private static Dataplane dataplane;
-
-    @BeforeAll
-    static void load() {
-        dataplane = Dataplane.load(Dataplane.Options.defaults().withMaxRules(64).withRateSets(8));
-    }
-
-    @AfterAll
-    static void unload() {
-        dataplane.close();
-    }
+    @RegisterExtension
+    static final SmallDataplane dataplane = new SmallDataplane();
 
     @Test
     void aRunReturnsTheVerdictAndTheFrameAsLeft() {

@@ -1,11 +1,13 @@
 package io.synguard.bpf;
 
 import io.synguard.dataplane.Dataplane;
+import io.synguard.host.NamespaceNetwork;
 import io.synguard.testing.BpfTest;
 import io.synguard.testing.TempBpffs;
 import io.synguard.testing.TestNetwork;
 
 import java.nio.file.Path;
+import java.util.function.BiConsumer;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,20 +23,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @BpfTest
 class XdpLinkTest {
-    private TestNetwork net;
+    private NamespaceNetwork net;
     private TempBpffs bpffs;
     private Dataplane dataplane;
     private Path ns;
 
     @BeforeEach
     void world() {
-        net = new TestNetwork();
+        net = TestNetwork.create();
         bpffs = new TempBpffs();
         String dut = net.namespace("dut");
         net.veth(dut, "sg0", net.namespace("peer"), "sg1");
         net.exec(dut, "ip", "link", "add", "br0", "type", "bridge");
-        ns = TestNetwork.path(dut);
-        dataplane = Dataplane.load(Dataplane.Options.defaults().withMaxRules(64).withRateSets(8));
+        ns = NamespaceNetwork.path(dut);
+        dataplane = SmallDataplane.load();
     }
 
     @AfterEach
@@ -73,30 +75,22 @@ class XdpLinkTest {
 
     @Test
     void updateSwapsTheProgramInPlace() {
-        try (Dataplane upgrade = Dataplane.load(Dataplane.Options.defaults().withMaxRules(64).withRateSets(8))) {
-            NetNamespace.run(ns, () -> {
-                int ifindex = Interfaces.index("sg0");
-                try (XdpLink link = XdpLink.attach(dataplane.program(), ifindex, XdpMode.NATIVE)) {
-                    int linkId = link.info().id();
-                    link.update(upgrade.program());
-                    assertEquals(upgrade.program().id(), XdpStatus.query(ifindex).programId());
-                    assertEquals(linkId, link.info().id());
-                    link.detach();
-                }
+        try (Dataplane upgrade = SmallDataplane.load()) {
+            attachedInNamespace("sg0", XdpMode.NATIVE, (link, ifindex) -> {
+                int linkId = link.info().id();
+                link.update(upgrade.program());
+                assertEquals(upgrade.program().id(), XdpStatus.query(ifindex).programId());
+                assertEquals(linkId, link.info().id());
             });
         }
     }
 
     @Test
     void genericModeIsTheSkbHook() {
-        NetNamespace.run(ns, () -> {
-            int ifindex = Interfaces.index("sg0");
-            try (XdpLink link = XdpLink.attach(dataplane.program(), ifindex, XdpMode.GENERIC)) {
-                XdpStatus status = XdpStatus.query(ifindex);
-                assertEquals(XdpStatus.Attached.GENERIC, status.attached());
-                assertEquals(dataplane.program().id(), status.genericProgramId());
-                link.detach();
-            }
+        attachedInNamespace("sg0", XdpMode.GENERIC, (link, ifindex) -> {
+            XdpStatus status = XdpStatus.query(ifindex);
+            assertEquals(XdpStatus.Attached.GENERIC, status.attached());
+            assertEquals(dataplane.program().id(), status.genericProgramId());
         });
     }
 
@@ -117,15 +111,11 @@ class XdpLinkTest {
 
     @Test
     void aSecondAttachmentIsRefusedWhileTheFirstHoldsTheHook() {
-        NetNamespace.run(ns, () -> {
-            int ifindex = Interfaces.index("sg0");
-            try (XdpLink first = XdpLink.attach(dataplane.program(), ifindex, XdpMode.AUTO)) {
-                BpfException e = assertThrows(BpfException.class,
-                        () -> XdpLink.attach(dataplane.program(), ifindex, XdpMode.AUTO));
-                assertEquals(Errno.EBUSY, e.errno());
-                assertTrue(e.getMessage().contains("another XDP program"), e.getMessage());
-                first.detach();
-            }
+        attachedInNamespace("sg0", XdpMode.AUTO, (first, ifindex) -> {
+            BpfException e = assertThrows(BpfException.class,
+                    () -> XdpLink.attach(dataplane.program(), ifindex, XdpMode.AUTO));
+            assertEquals(Errno.EBUSY, e.errno());
+            assertTrue(e.getMessage().contains("another XDP program"), e.getMessage());
         });
     }
 
@@ -141,5 +131,16 @@ class XdpLinkTest {
         BpfException e = assertThrows(BpfException.class,
                 () -> NetNamespace.run(Path.of("/run/netns/no-such-synguard-ns"), () -> {}));
         assertEquals(Errno.ENOENT, e.errno());
+    }
+
+    /** Attaches the program at iface in the test's namespace, runs check, then detaches. */
+    private void attachedInNamespace(String iface, XdpMode mode, BiConsumer<XdpLink, Integer> check) {
+        NetNamespace.run(ns, () -> {
+            int ifindex = Interfaces.index(iface);
+            try (XdpLink link = XdpLink.attach(dataplane.program(), ifindex, mode)) {
+                check.accept(link, ifindex);
+                link.detach();
+            }
+        });
     }
 }

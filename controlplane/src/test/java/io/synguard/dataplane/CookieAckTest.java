@@ -9,6 +9,7 @@ import io.synguard.dataplane.DataplaneConfig.CookieMode;
 import io.synguard.dataplane.SynCookies.Segment;
 import io.synguard.packet.FrameBuilder;
 import io.synguard.testing.BpfTest;
+import io.synguard.host.NamespaceNetwork;
 import io.synguard.testing.TestNetwork;
 
 import java.io.IOException;
@@ -54,15 +55,15 @@ class CookieAckTest {
 
     private static Dataplane dataplane;
     private static CookieAck cookieAck;
-    private static TestNetwork network;
+    private static NamespaceNetwork network;
     private static Path namespace;
     private static ServerSocketChannel listener;
 
     @BeforeAll
     static void setUp() {
         Cpus.pinCurrentThread(0); // the per-source ACK budget is per CPU
-        network = new TestNetwork();
-        namespace = TestNetwork.path(network.namespace("cookie-ack"));
+        network = TestNetwork.create();
+        namespace = NamespaceNetwork.path(network.namespace("cookie-ack"));
         listener = NetNamespace.inside(namespace, () -> {
             try {
                 return ServerSocketChannel.open().bind(new InetSocketAddress("::", 80));

@@ -8,6 +8,7 @@ import io.synguard.dataplane.DataplaneConfig.CookieMode;
 import io.synguard.net.Prefix;
 import io.synguard.packet.FrameBuilder;
 import io.synguard.testing.BpfTest;
+import io.synguard.host.NamespaceNetwork;
 import io.synguard.testing.TestNetwork;
 
 import java.io.IOException;
@@ -40,11 +41,11 @@ class CookieCostTest {
     @Test
     void costPerPacket() throws IOException {
         Cpus.pinCurrentThread(Cpus.possible() - 1);
-        try (TestNetwork network = new TestNetwork();
+        try (NamespaceNetwork network = TestNetwork.create();
              Dataplane dataplane = Dataplane.load(Dataplane.Options.defaults().withMaxRules(64).withRateSets(64));
              CookieAck ack = CookieAck.load(dataplane).orElseThrow()) {
             String ns = network.namespace("cookie-cost");
-            Path namespace = TestNetwork.path(ns);
+            Path namespace = NamespaceNetwork.path(ns);
             network.exec(ns, "sysctl", "-qw", "net.ipv4.tcp_syncookies=2");
             try (ServerSocketChannel _ = NetNamespace.inside(namespace, CookieCostTest::listen)) {
                 dataplane.blocklist().put(Prefix.parse("198.18.50.0/24"), false, null);

@@ -9,6 +9,7 @@ import io.synguard.dataplane.DataplaneConfig.CookieMode;
 import io.synguard.packet.FrameBuilder;
 import io.synguard.testing.BpfTest;
 import io.synguard.testing.Tcp;
+import io.synguard.host.NamespaceNetwork;
 import io.synguard.testing.TestNetwork;
 
 import java.io.BufferedReader;
@@ -52,7 +53,7 @@ class CookieEndToEndTest {
     private static final Duration CONNECT = Duration.ofSeconds(3);
     private static final int FLOOD = 2000;
 
-    private static TestNetwork network;
+    private static NamespaceNetwork network;
     private static String srvName;
     private static String netName;
     private static Path srv;
@@ -67,11 +68,11 @@ class CookieEndToEndTest {
 
     @BeforeAll
     static void setUp() {
-        network = new TestNetwork();
+        network = TestNetwork.create();
         srvName = network.namespace("ck-srv");
         netName = network.namespace("ck-net");
-        srv = TestNetwork.path(srvName);
-        net = TestNetwork.path(netName);
+        srv = NamespaceNetwork.path(srvName);
+        net = NamespaceNetwork.path(netName);
         network.veth(srvName, "sgd0", netName, "sgc0");
         network.exec(srvName, "ip", "addr", "add", SERVER + "/15", "dev", "sgd0");
         network.exec(srvName, "ip", "addr", "add", SERVER6 + "/48", "dev", "sgd0", "nodad");

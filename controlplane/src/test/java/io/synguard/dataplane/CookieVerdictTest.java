@@ -11,6 +11,7 @@ import io.synguard.dataplane.SynCookies.Segment;
 import io.synguard.net.Prefix;
 import io.synguard.packet.FrameBuilder;
 import io.synguard.testing.BpfTest;
+import io.synguard.host.NamespaceNetwork;
 import io.synguard.testing.TestNetwork;
 
 import java.io.IOException;
@@ -72,16 +73,16 @@ class CookieVerdictTest {
     private static final byte[] ALL_OPTIONS = {2, 4, 0x05, (byte) 0xb4, 4, 2, 8, 10, 0, 0, 0, 9, 0, 0, 0, 0, 1, 3, 3, 7};
 
     private static Dataplane dataplane;
-    private static TestNetwork network;
+    private static NamespaceNetwork network;
     private static Path namespace;
     private static ServerSocketChannel listener;
 
     @BeforeAll
     static void setUp() {
         Cpus.pinCurrentThread(0);
-        network = new TestNetwork();
+        network = TestNetwork.create();
         String ns = network.namespace("cookies");
-        namespace = TestNetwork.path(ns);
+        namespace = NamespaceNetwork.path(ns);
         network.exec(ns, "sysctl", "-qw", "net.ipv4.tcp_syncookies=2");
         listener = NetNamespace.inside(namespace, () -> {
             try {

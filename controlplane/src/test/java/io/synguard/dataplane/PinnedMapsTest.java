@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import static io.synguard.bpf.BpfProgram.XDP_DROP;
 import static io.synguard.bpf.BpfProgram.XDP_PASS;
@@ -89,25 +91,17 @@ class PinnedMapsTest {
         }
     }
 
-    @Test
-    void mapsOfAnotherAbiAreRefusedWithTheWayOut() {
+    /** Maps of another ABI, and maps nobody initialized (version 0), are refused with the way out. */
+    @ParameterizedTest(name = "ABI version {0}")
+    @CsvSource({"99, ABI version 99", "0, never initialized"})
+    void pinnedMapsOfAnotherOrNoAbiAreRefusedWithTheWayOut(int version, String reason) {
         try (Dataplane first = load(64)) {
             first.blocklist().put(Prefix.parse("198.18.3.0/24"), false, null);
         }
-        setAbiVersion(99);
+        setAbiVersion(version);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> load(64));
-        assertTrue(e.getMessage().contains("ABI version 99"), e.getMessage());
+        assertTrue(e.getMessage().contains(reason), e.getMessage());
         assertTrue(e.getMessage().contains("synguard detach"), e.getMessage());
-    }
-
-    @Test
-    void pinnedMapsNobodyInitializedAreRefused() {
-        try (Dataplane first = load(64)) {
-            first.blocklist().put(Prefix.parse("198.18.3.0/24"), false, null);
-        }
-        setAbiVersion(0);
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> load(64));
-        assertTrue(e.getMessage().contains("never initialized"), e.getMessage());
     }
 
     @Test

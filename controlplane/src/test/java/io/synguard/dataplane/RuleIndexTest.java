@@ -27,6 +27,7 @@ class RuleIndexTest {
     private static final long RULE = Abi.RULE.byteSize();
     private static final long SERIAL = Abi.offset(Abi.RULE, "serial");
     private static final long COVER = Abi.offset(Abi.RULE, "cover");
+    private static final long PLEN = Abi.offset(Abi.RULE, "plen");
     private static final long V6_LENS = Abi.offset(Abi.CONFIG, "v6_lens");
 
     private Arena arena;
@@ -40,7 +41,7 @@ class RuleIndexTest {
     void create() {
         arena = Arena.ofConfined();
         table = arena.allocate(RULE * 1024, 8);
-        t16 = arena.allocate(8L * RuleIndex.T16_ENTRIES, 8);
+        t16 = arena.allocate(8L * LengthBits.T16_ENTRIES, 8);
         config = arena.allocate(Abi.CONFIG);
         index = RuleIndex.create(table, t16, config, 0x5eed);
     }
@@ -176,6 +177,42 @@ class RuleIndexTest {
         assertEquals(17, cover("198.18.5.0/24"));
         index.remove(Prefix.parse("198.18.0.0/16"), RuleKind.ALLOW);
         assertEquals(0, cover("198.18.5.0/24"));
+    }
+
+    @Test
+    void anAllowChangeLooksOnlyAtTheBlocksItCovers() {
+        for (int i = 0; i < 200; i++) {
+            insert(Prefix.parse("198.19." + i + ".1"), RuleKind.BLOCK);
+        }
+        insert(Prefix.parse("198.18.5.0/24"), RuleKind.BLOCK);
+        insert(Prefix.parse("198.18.0.0/15"), RuleKind.BLOCK);
+        // the blocks outside the allow become unreadable (a length no IPv4 prefix has): a change that
+        // walked the table would trip over them
+        for (int i = 0; i < 200; i++) {
+            table.set(JAVA_BYTE, slotOf(Prefix.parse("198.19." + i + ".1")) * RULE + PLEN, (byte) 0xff);
+        }
+
+        insert(Prefix.parse("198.18.0.0/16"), RuleKind.ALLOW);
+        assertEquals(17, cover("198.18.5.0/24"));
+        assertEquals(0, cover("198.18.0.0/15"));
+        index.remove(Prefix.parse("198.18.0.0/16"), RuleKind.ALLOW);
+        assertEquals(0, cover("198.18.5.0/24"));
+    }
+
+    @Test
+    void theLongestRuleOfAKindContainingAPrefixIsFound() {
+        insert(Prefix.parse("198.18.0.0/16"), RuleKind.ALLOW);
+        insert(Prefix.parse("198.18.4.0/22"), RuleKind.ALLOW);
+        insert(Prefix.parse("198.18.5.0/24"), RuleKind.BLOCK);
+        insert(Prefix.parse("2001:2::/48"), RuleKind.ALLOW);
+        assertEquals(22, index.longestContaining(Prefix.parse("198.18.5.7"), RuleKind.ALLOW));
+        assertEquals(24, index.longestContaining(Prefix.parse("198.18.5.7"), RuleKind.BLOCK));
+        assertEquals(22, index.longestContaining(Prefix.parse("198.18.4.0/22"), RuleKind.ALLOW));
+        assertEquals(16, index.longestContaining(Prefix.parse("198.18.9.9"), RuleKind.ALLOW));
+        assertEquals(-1, index.longestContaining(Prefix.parse("198.18.0.0/15"), RuleKind.ALLOW));
+        assertEquals(-1, index.longestContaining(Prefix.parse("198.19.0.1"), RuleKind.ALLOW));
+        assertEquals(48, index.longestContaining(Prefix.parse("2001:2::1"), RuleKind.ALLOW));
+        assertEquals(-1, index.longestContaining(Prefix.parse("2001:2::1"), RuleKind.BLOCK));
     }
 
     @Test

@@ -60,6 +60,18 @@ class DetectorTest {
         detector.step(new Sample(now, CounterValues.of(Map.of())));
     }
 
+    /** A flood of 50,000 SYN/s after a quiet half-minute: an attack under way. */
+    private void attackUnderWay() {
+        started();
+        quietIntervals(30, 100);
+        interval(50_000);
+    }
+
+    /** One calm interval short of ending the attack. */
+    private void calmAlmostLongEnough() {
+        attackIntervals(Detector.CALM_INTERVALS - 1, 100);
+    }
+
     @Test
     void ratesArePerSecondOverTheInterval() {
         Sample a = new Sample(T0, CounterValues.of(Map.of(Counter.PACKETS, 1000L, Counter.SYN, 100L,
@@ -186,10 +198,8 @@ class DetectorTest {
 
     @Test
     void anAttackEndsAfterEnoughCalmIntervalsNotBefore() {
-        started();
-        quietIntervals(30, 100);
-        interval(50_000);
-        attackIntervals(Detector.CALM_INTERVALS - 1, 100);
+        attackUnderWay();
+        calmAlmostLongEnough();
 
         Detector.Step end = interval(100);
 
@@ -201,32 +211,26 @@ class DetectorTest {
 
     @Test
     void oneDipDoesNotEndAnAttack() {
-        started();
-        quietIntervals(30, 100);
-        interval(50_000);
+        attackUnderWay();
         attackIntervals(1, 100);     // a dip
         attackIntervals(1, 50_000);  // the flood again
-        attackIntervals(Detector.CALM_INTERVALS - 1, 100);
+        calmAlmostLongEnough();
         assertTrue(interval(100).ended());
     }
 
     @Test
     void anIntervalBetweenHalfTheThresholdAndTheThresholdIsNotCalm() {
-        started();
-        quietIntervals(30, 100);
-        interval(50_000);
-        attackIntervals(Detector.CALM_INTERVALS - 1, 100);
+        attackUnderWay();
+        calmAlmostLongEnough();
         attackIntervals(1, 3_000);   // under the 5000 threshold, over half of it: the count starts again
-        attackIntervals(Detector.CALM_INTERVALS - 1, 100);
+        calmAlmostLongEnough();
         assertTrue(interval(100).ended());
     }
 
     @Test
     void afterAnAttackTheBaselineLearnsAgainAndANewAttackCanStart() {
-        started();
-        quietIntervals(30, 100);
-        interval(50_000);
-        attackIntervals(Detector.CALM_INTERVALS - 1, 100);
+        attackUnderWay();
+        calmAlmostLongEnough();
         interval(100);
         quietIntervals(10, 100);
 

@@ -1,7 +1,7 @@
 package io.synguard.e2e;
 
+import io.synguard.host.HostCommand;
 import io.synguard.testing.BpfTest;
-import io.synguard.testing.Commands;
 import io.synguard.testing.DaemonProcess;
 import io.synguard.testing.HttpInNamespace.Reply;
 
@@ -15,8 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -36,22 +34,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * setpriv, which execs it, so its pid's /proc status shows what it really had.
  */
 @BpfTest
-class CapabilitiesIT {
+class CapabilitiesIT extends OnProtectedHost {
     /** The bits of CAP_NET_ADMIN (12), CAP_PERFMON (38) and CAP_BPF (39). */
     private static final long THE_THREE = 1L << 12 | 1L << 38 | 1L << 39;
     private static final List<String> CAPS = List.of("bpf", "net_admin", "perfmon");
-
-    private ProtectedHost host;
-
-    @BeforeEach
-    void world() {
-        host = new ProtectedHost();
-    }
-
-    @AfterEach
-    void tearDown() {
-        host.close();
-    }
 
     @Test
     void bpfNetAdminAndPerfmonAreEnoughToAttachServeBlockTakeOverAfterACrashAndDetach() {
@@ -76,7 +62,7 @@ class CapabilitiesIT {
         detach.addAll(List.of(DaemonProcess.javaHome().resolve("bin/java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-jar", DaemonProcess.jar().toString(),
                 "detach", "--iface", ProtectedHost.IFACE, "--pin-dir", host.pinDir().toString()));
-        assertTrue(Commands.run(detach.toArray(String[]::new)).contains("program detached"));
+        assertTrue(HostCommand.run(detach.toArray(String[]::new)).contains("program detached"));
         assertEquals("", host.xdpPrograms(), "detach, with the same three, took the program off");
         assertTrue(host.connects(NEIGHBOUR_A, SERVER));
     }

@@ -7,13 +7,13 @@ import io.synguard.testing.HttpInNamespace.Reply;
 import io.synguard.testing.Tcp;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static io.synguard.e2e.ProtectedHost.ATTACKER;
@@ -35,19 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * server, driven over its REST API, judged by whether real connections get through.
  */
 @BpfTest
-class DaemonIT {
-    private ProtectedHost host;
-
-    @BeforeEach
-    void world() {
-        host = new ProtectedHost();
-    }
-
-    @AfterEach
-    void tearDown() {
-        host.close();
-    }
-
+class DaemonIT extends OnProtectedHost {
     @Test
     void aBlockStopsConnectionsFromThatPrefixAndOnlyThatPrefix() {
         host.startDaemon();
@@ -201,24 +189,28 @@ class DaemonIT {
     void everyBadInputGetsItsClientErrorAndChangesNothing() {
         host.startDaemon();
         String config = host.api.get("/v1/config").body();
-        record Case(String method, String path, String body, int status) {}
-        var cases = java.util.List.of(
-                new Case("POST", "/v1/blocks", "{\"prefix\":\"300.1.1.1/8\"}", 400),
-                new Case("POST", "/v1/blocks", "{\"prefix\":\"10.0.0.0/33\"}", 400),
-                new Case("POST", "/v1/blocks", "{\"prefix\":\"::1/129\"}", 400),
-                new Case("POST", "/v1/blocks", "{\"prefix\":\"\"}", 400),
-                new Case("POST", "/v1/blocks", "{\"prefix\":", 400),
-                new Case("POST", "/v1/blocks", "{\"prefix\":\"198.18.1.0/24\",\"colour\":1}", 400),
-                new Case("POST", "/v1/blocks", "{\"prefix\":\"198.18.1.0/24\",\"ttl_s\":\"soon\"}", 400),
-                new Case("POST", "/v1/blocks", "[{\"prefix\":\"198.18.1.0/24\"},{\"prefix\":\"nope\"}]", 400),
-                new Case("POST", "/v1/allows", "{\"prefix\":\"198.18.1.0/24\",\"ttl_s\":-5}", 400),
-                new Case("PATCH", "/v1/config", "{\"mode\":\"sleep\"}", 400),
-                new Case("PATCH", "/v1/config", "{\"rate_limit\":{\"syn_pps\":\"many\"}}", 400),
-                new Case("PATCH", "/v1/config", "{\"detection\":{\"colour\":1}}", 400),
-                new Case("PUT", "/v1/blocks", "{}", 405),
-                new Case("DELETE", "/v1/config", null, 405),
-                new Case("GET", "/v1/nothing", null, 404),
-                new Case("DELETE", "/v1/blocks/198.18.9.0%2F24", null, 404));
+        record Case(String method, String path, String body, int status) {
+            /** A case for each body, all to one endpoint and answered with one status. */
+            static Stream<Case> each(String method, String path, int status, String... bodies) {
+                return Arrays.stream(bodies).map(body -> new Case(method, path, body, status));
+            }
+        }
+        var cases = Stream.of(
+                Case.each("POST", "/v1/blocks", 400,
+                        "{\"prefix\":\"300.1.1.1/8\"}", "{\"prefix\":\"10.0.0.0/33\"}", "{\"prefix\":\"::1/129\"}",
+                        "{\"prefix\":\"\"}", "{\"prefix\":",
+                        "{\"prefix\":\"198.18.1.0/24\",\"colour\":1}",
+                        "{\"prefix\":\"198.18.1.0/24\",\"ttl_s\":\"soon\"}",
+                        "[{\"prefix\":\"198.18.1.0/24\"},{\"prefix\":\"nope\"}]"),
+                Case.each("POST", "/v1/allows", 400, "{\"prefix\":\"198.18.1.0/24\",\"ttl_s\":-5}"),
+                Case.each("PATCH", "/v1/config", 400,
+                        "{\"mode\":\"sleep\"}", "{\"rate_limit\":{\"syn_pps\":\"many\"}}",
+                        "{\"detection\":{\"colour\":1}}"),
+                Stream.of(new Case("PUT", "/v1/blocks", "{}", 405),
+                        new Case("DELETE", "/v1/config", null, 405),
+                        new Case("GET", "/v1/nothing", null, 404),
+                        new Case("DELETE", "/v1/blocks/198.18.9.0%2F24", null, 404)))
+                .flatMap(c -> c).toList();
         for (Case c : cases) {
             Reply reply = host.api.send(c.method, c.path, c.body);
             assertEquals(c.status, reply.status(), c + " -> " + reply);

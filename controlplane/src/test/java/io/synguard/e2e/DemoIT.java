@@ -1,7 +1,7 @@
 package io.synguard.e2e;
 
+import io.synguard.host.HostCommand;
 import io.synguard.testing.BpfTest;
-import io.synguard.testing.Commands;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +58,7 @@ class DemoIT {
         assertTrue(output.contains("+ auto blocked 198.19."), "the blocks as they happen:\n" + output);
 
         String mark = "sgdemo-" + pid + "-";
-        assertFalse(Commands.run("ip", "netns", "list").contains(mark), "a namespace is left");
+        assertFalse(HostCommand.run("ip", "netns", "list").contains(mark), "a namespace is left");
         assertFalse(Files.readString(Path.of("/proc/self/mounts")).contains(mark), "a mount is left");
         try (Stream<Path> tmp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             assertEquals(List.of(), tmp.filter(p -> p.getFileName().toString().startsWith(mark)).toList(),

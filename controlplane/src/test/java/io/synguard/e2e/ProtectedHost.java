@@ -1,5 +1,6 @@
 package io.synguard.e2e;
 
+import io.synguard.host.NamespaceNetwork;
 import io.synguard.testing.DaemonProcess;
 import io.synguard.testing.HttpInNamespace;
 import io.synguard.testing.Tcp;
@@ -39,7 +40,7 @@ final class ProtectedHost implements AutoCloseable {
     static final int PORT = 8080;
     static final Duration CONNECT = Duration.ofMillis(700);
 
-    private final TestNetwork network = new TestNetwork();
+    private final NamespaceNetwork network = TestNetwork.create();
     private final TempBpffs bpffs;
     private final Tcp.Server server;
     private final Path stateDir;
@@ -52,16 +53,16 @@ final class ProtectedHost implements AutoCloseable {
         try {
             String srvName = network.namespace("srv");
             String netName = network.namespace("net");
-            srv = TestNetwork.path(srvName);
-            net = TestNetwork.path(netName);
+            srv = NamespaceNetwork.path(srvName);
+            net = NamespaceNetwork.path(netName);
             network.veth(srvName, IFACE, netName, "sgc0");
-            network.exec(srvName, "ip", "addr", "add", SERVER + "/15", "dev", IFACE);
-            network.exec(srvName, "ip", "addr", "add", SERVER6 + "/48", "dev", IFACE, "nodad");
+            network.address(srvName, IFACE, SERVER + "/15");
+            network.address(srvName, IFACE, SERVER6 + "/48");
             for (String a : List.of(LEGIT, NEIGHBOUR_A, NEIGHBOUR_B, ATTACKER)) {
-                network.exec(netName, "ip", "addr", "add", a + "/15", "dev", "sgc0");
+                network.address(netName, "sgc0", a + "/15");
             }
             for (String a : List.of(LEGIT6, NEIGHBOUR6)) {
-                network.exec(netName, "ip", "addr", "add", a + "/48", "dev", "sgc0", "nodad");
+                network.address(netName, "sgc0", a + "/48");
             }
             bpffs = new TempBpffs();
             stateDir = Files.createTempDirectory("synguard-e2e-");

@@ -1,6 +1,8 @@
 package io.synguard.flood;
 
+import io.synguard.host.NamespaceNetwork;
 import io.synguard.net.Prefix;
+import io.synguard.packet.Checksum;
 import io.synguard.testing.BpfTest;
 import io.synguard.testing.TestNetwork;
 
@@ -68,26 +70,13 @@ class FloodGeneratorTest {
 
     @Test
     void spoofedSourcesAreRandomInsideThePrefix() {
-        Prefix within = Prefix.parse("198.18.0.0/15");
-        Set<Prefix> seen = new HashSet<>();
-        for (byte[] frame : samples(flood(Sources.parse("spoofed:198.18.0.0/15"), SERVER))) {
-            assertValidSyn(frame);
-            assertTrue(within.contains(source(frame)), source(frame) + " outside " + within);
-            seen.add(source(frame));
-        }
+        Set<Prefix> seen = spoofedSources(Prefix.parse("198.18.0.0/15"), SERVER);
         assertTrue(seen.size() > SAMPLES * 9 / 10, "nearly every frame from a new source: " + seen.size());
     }
 
     @Test
     void ipv6FloodsCarryValidChecksumsToo() {
-        Prefix within = Prefix.parse("2001:2:0:8000::/49");
-        Set<Prefix> seen = new HashSet<>();
-        for (byte[] frame : samples(flood(Sources.parse("spoofed:2001:2:0:8000::/49"), SERVER6))) {
-            assertValidSyn(frame);
-            assertTrue(within.contains(source(frame)), source(frame) + " outside " + within);
-            seen.add(source(frame));
-        }
-        assertEquals(SAMPLES, seen.size());
+        assertEquals(SAMPLES, spoofedSources(Prefix.parse("2001:2:0:8000::/49"), SERVER6).size());
         for (byte[] frame : samples(flood(Sources.parse("botnet:2001:2::1:fffe+4"), SERVER6))) {
             assertValidSyn(frame);
             assertTrue(Prefix.parse("2001:2::1:fffe/127").contains(source(frame))
@@ -110,18 +99,16 @@ class FloodGeneratorTest {
 
     @Test
     void sendsTheFloodOutOfAVethAtTheRateAsked() throws Exception {
-        try (TestNetwork net = new TestNetwork()) {
-            String gen = net.namespace("gen");
-            String dut = net.namespace("dut");
-            net.veth(gen, "sgf0", dut, "sgf1");
+        try (NamespaceNetwork net = TestNetwork.create()) {
+            Link link = Link.of(net);
             // a veth delivers XDP frames only to a peer with NAPI: GRO turns it on
-            net.exec(dut, "ethtool", "-K", "sgf1", "gro", "on");
-            byte[] mac = HexFormat.ofDelimiter(":").parseHex(net.exec(dut, "cat", "/sys/class/net/sgf1/address").strip());
+            net.exec(link.dut(), "ethtool", "-K", "sgf1", "gro", "on");
+            byte[] mac = HexFormat.ofDelimiter(":").parseHex(net.exec(link.dut(), "cat", "/sys/class/net/sgf1/address").strip());
             List<FloodGenerator.Progress> progress = new ArrayList<>();
             Flood flood = Flood.of(Sources.parse("botnet:198.19.0.1+100"), SERVER, 8080, 20_000, 30_000,
                     Duration.ofSeconds(10));
 
-            FloodGenerator.Report report = generator.run(flood, new FloodGenerator.Egress(TestNetwork.path(gen), "sgf0",
+            FloodGenerator.Report report = generator.run(flood, new FloodGenerator.Egress(NamespaceNetwork.path(link.gen()), "sgf0",
                     mac, -1), progress::add);
 
             assertEquals(30_000, report.sent());
@@ -129,8 +116,8 @@ class FloodGeneratorTest {
                     "30k frames at 20k/s take 1.5 s: " + report.elapsedNanos() / 1e9);
             assertTrue(!progress.isEmpty() && progress.getFirst().recentPps() > 15_000 && progress.getFirst().recentPps() < 25_000,
                     progress.toString());
-            long received = Long.parseLong(net.exec(dut, "cat", "/sys/class/net/sgf1/statistics/rx_packets").strip())
-                    + Long.parseLong(net.exec(dut, "cat", "/sys/class/net/sgf1/statistics/rx_dropped").strip());
+            long received = Long.parseLong(net.exec(link.dut(), "cat", "/sys/class/net/sgf1/statistics/rx_packets").strip())
+                    + Long.parseLong(net.exec(link.dut(), "cat", "/sys/class/net/sgf1/statistics/rx_dropped").strip());
             assertTrue(received >= 30_000, "the peer saw them all: " + received);
         }
     }
@@ -151,14 +138,12 @@ class FloodGeneratorTest {
                 now.accumulateAndGet(seen.get() + nanos, Math::max); // each sender wakes at its own time
             }
         };
-        try (TestNetwork net = new TestNetwork(); FloodGenerator paced = FloodGenerator.load(fake)) {
-            String gen = net.namespace("gen");
-            String dut = net.namespace("dut");
-            net.veth(gen, "sgf0", dut, "sgf1");
+        try (NamespaceNetwork net = TestNetwork.create(); FloodGenerator paced = FloodGenerator.load(fake)) {
+            Link link = Link.of(net);
             Flood flood = Flood.of(Sources.parse("fixed:198.19.0.66"), SERVER, 8080, 1000, 0, Duration.ofSeconds(2));
             long wall = System.nanoTime();
 
-            FloodGenerator.Report report = paced.run(flood, new FloodGenerator.Egress(TestNetwork.path(gen), "sgf0", PEER, -1),
+            FloodGenerator.Report report = paced.run(flood, new FloodGenerator.Egress(NamespaceNetwork.path(link.gen()), "sgf0", PEER, -1),
                     p -> { });
 
             // 1000 a second for 2 s, in chunks of one batch due at their share of the rate: 8 fit, the
@@ -171,18 +156,36 @@ class FloodGeneratorTest {
 
     @Test
     void aDeadlineEndsAFloodThatCountWouldNot() throws Exception {
-        try (TestNetwork net = new TestNetwork()) {
-            String gen = net.namespace("gen");
-            String dut = net.namespace("dut");
-            net.veth(gen, "sgf0", dut, "sgf1");
+        try (NamespaceNetwork net = TestNetwork.create()) {
+            Link link = Link.of(net);
             Flood flood = Flood.of(Sources.parse("fixed:198.19.0.66"), SERVER, 8080, 0, 0, Duration.ofMillis(300));
 
-            FloodGenerator.Report report = generator.run(flood, new FloodGenerator.Egress(TestNetwork.path(gen), "sgf0",
+            FloodGenerator.Report report = generator.run(flood, new FloodGenerator.Egress(NamespaceNetwork.path(link.gen()), "sgf0",
                     PEER, -1), p -> { });
 
             assertTrue(report.elapsedNanos() >= 300_000_000L && report.elapsedNanos() < 1_000_000_000L,
                     "stopped near 0.3 s: " + report.elapsedNanos() / 1e9);
             assertTrue(report.sent() > 0);
+        }
+    }
+
+    /** The sources of a spoofed flood's sample, each frame a valid SYN from inside within. */
+    private static Set<Prefix> spoofedSources(Prefix within, Prefix target) {
+        Set<Prefix> seen = new HashSet<>();
+        for (byte[] frame : samples(flood(Sources.parse("spoofed:" + within), target))) {
+            assertValidSyn(frame);
+            assertTrue(within.contains(source(frame)), source(frame) + " outside " + within);
+            seen.add(source(frame));
+        }
+        return seen;
+    }
+
+    /** A generator's namespace and a device under test's, joined by a veth: sgf0 in gen, sgf1 in dut. */
+    private record Link(String gen, String dut) {
+        static Link of(NamespaceNetwork net) {
+            Link link = new Link(net.namespace("gen"), net.namespace("dut"));
+            net.veth(link.gen, "sgf0", link.dut, "sgf1");
+            return link;
         }
     }
 
@@ -221,7 +224,7 @@ class FloodGeneratorTest {
         int l4;
         byte[] pseudo;
         if (ipv4(frame)) {
-            assertEquals(0xffff, Template.sum(Arrays.copyOfRange(frame, l3, l3 + 20)), "IPv4 header checksum");
+            assertEquals(0xffff, Checksum.sum(Arrays.copyOfRange(frame, l3, l3 + 20)), "IPv4 header checksum");
             l4 = l3 + 20;
             int length = ((frame[l3 + 2] & 0xff) << 8 | frame[l3 + 3] & 0xff) - 20;
             pseudo = ByteBuffer.allocate(12 + length).put(frame, l3 + 12, 8).put((byte) 0).put((byte) 6)
@@ -232,7 +235,7 @@ class FloodGeneratorTest {
             pseudo = ByteBuffer.allocate(40 + length).put(frame, l3 + 8, 32).putInt(length).putInt(6)
                     .put(frame, l4, length).array();
         }
-        assertEquals(0xffff, Template.sum(pseudo), "TCP checksum");
+        assertEquals(0xffff, Checksum.sum(pseudo), "TCP checksum");
         assertEquals(0x02, frame[l4 + 13], "a bare SYN");
     }
 }

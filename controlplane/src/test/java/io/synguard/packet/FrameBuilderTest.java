@@ -17,9 +17,9 @@ class FrameBuilderTest {
         assertEquals(0x0800, b.getShort(12) & 0xffff);
         assertEquals(0x45, f[14]);
         assertEquals(40, b.getShort(16));
-        assertEquals(0, onesSum(f, 14, 34, 0), "IPv4 header checksum");
-        int pseudo = sumOf(f, 26, 34) + 6 + 20;
-        assertEquals(0, onesSum(f, 34, f.length, pseudo), "TCP checksum");
+        assertEquals(0, Checksum.of(f, 14, 34, 0), "IPv4 header checksum");
+        int pseudo = Checksum.sum(f, 26, 34, 0) + 6 + 20;
+        assertEquals(0, Checksum.of(f, 34, f.length, pseudo), "TCP checksum");
         assertEquals(FrameBuilder.SYN, f[34 + 13]);
         assertEquals(5 << 4, f[34 + 12] & 0xf0);
         assertEquals(1234, b.getShort(34) & 0xffff);
@@ -32,8 +32,8 @@ class FrameBuilderTest {
         assertEquals(0x86dd, b.getShort(12) & 0xffff);
         assertEquals(20, b.getShort(14 + 4));
         assertEquals(6, f[14 + 6]);
-        int pseudo = sumOf(f, 22, 54) + 6 + 20;
-        assertEquals(0, onesSum(f, 54, f.length, pseudo), "TCP checksum over the IPv6 pseudo-header");
+        int pseudo = Checksum.sum(f, 22, 54, 0) + 6 + 20;
+        assertEquals(0, Checksum.of(f, 54, f.length, pseudo), "TCP checksum over the IPv6 pseudo-header");
     }
 
     @Test
@@ -70,7 +70,7 @@ class FrameBuilderTest {
     void ipv4OptionsGrowTheHeader() {
         byte[] f = FrameBuilder.tcp("198.18.0.2", "198.18.0.1").ipv4Options(new byte[]{1, 1, 1}).build();
         assertEquals(0x46, f[14]);
-        assertEquals(0, onesSum(f, 14, 38, 0));
+        assertEquals(0, Checksum.of(f, 14, 38, 0));
     }
 
     @Test
@@ -98,25 +98,5 @@ class FrameBuilderTest {
     void mixedFamiliesAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> FrameBuilder.tcp("198.18.0.2", "2001:2::1"));
         assertThrows(IllegalArgumentException.class, () -> FrameBuilder.tcp("host.example", "198.18.0.1"));
-    }
-
-    private static int sumOf(byte[] f, int from, int to) {
-        int sum = 0;
-        for (int i = from; i < to; i += 2) {
-            sum += (f[i] & 0xff) << 8 | (f[i + 1] & 0xff);
-        }
-        return sum;
-    }
-
-    /** The ones'-complement sum over [from, to) plus initial, complemented: 0 when the checksum holds. */
-    private static int onesSum(byte[] f, int from, int to, int initial) {
-        long sum = initial;
-        for (int i = from; i < to; i += 2) {
-            sum += (f[i] & 0xff) << 8 | (i + 1 < to ? f[i + 1] & 0xff : 0);
-        }
-        while (sum >> 16 != 0) {
-            sum = (sum & 0xffff) + (sum >> 16);
-        }
-        return (int) (~sum & 0xffff);
     }
 }

@@ -3,21 +3,31 @@ package io.synguard.policy;
 import io.synguard.dataplane.Rule;
 import io.synguard.dataplane.RuleKind;
 import io.synguard.dataplane.RuleSpec;
+import io.synguard.dataplane.RuleTableFullException;
 import io.synguard.net.Prefix;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The data plane's lists in memory: what the policy put there, as the kernel would hold it. */
 final class FakeRuleStore implements RuleStore {
     private final Map<RuleKind, Map<Prefix, Rule>> lists = new EnumMap<>(RuleKind.class);
+    private final int capacity;
     private int serial;
 
     FakeRuleStore() {
+        this(Integer.MAX_VALUE);
+    }
+
+    /** A store that holds at most capacity entries of both kinds together, as the kernel's table. */
+    FakeRuleStore(int capacity) {
+        this.capacity = capacity;
         for (RuleKind kind : RuleKind.values()) {
             lists.put(kind, new LinkedHashMap<>());
         }
@@ -25,12 +35,24 @@ final class FakeRuleStore implements RuleStore {
 
     @Override
     public synchronized void put(RuleKind kind, Prefix prefix, boolean auto, Instant expires) {
+        if (!lists.get(kind).containsKey(prefix) && total() >= capacity) {
+            throw new RuleTableFullException("full at " + capacity);
+        }
         lists.get(kind).put(prefix, new Rule(prefix, kind, serial++, auto, expires, 0));
     }
 
+    /** All or nothing, as the kernel's batch. */
     @Override
     public synchronized void putAll(RuleKind kind, List<RuleSpec> specs) {
+        long fresh = specs.stream().map(RuleSpec::prefix).distinct().filter(p -> !lists.get(kind).containsKey(p)).count();
+        if (total() + fresh > capacity) {
+            throw new RuleTableFullException("full at " + capacity);
+        }
         specs.forEach(s -> put(kind, s.prefix(), s.auto(), s.expires()));
+    }
+
+    private int total() {
+        return lists.values().stream().mapToInt(Map::size).sum();
     }
 
     @Override
@@ -47,6 +69,12 @@ final class FakeRuleStore implements RuleStore {
     public synchronized long hits(RuleKind kind, Prefix prefix) {
         Rule r = lists.get(kind).get(prefix);
         return r == null ? 0 : r.hits();
+    }
+
+    @Override
+    public synchronized Optional<Prefix> longestContaining(RuleKind kind, Prefix prefix) {
+        return lists.get(kind).keySet().stream().filter(p -> p.contains(prefix))
+                .max(Comparator.comparingInt(Prefix::length));
     }
 
     // ---- for tests -----------------------------------------------------------------------------

@@ -2,10 +2,12 @@ package io.synguard.policy;
 
 import io.synguard.config.Settings;
 import io.synguard.dataplane.Rule;
+import io.synguard.dataplane.RuleTableFullException;
 import io.synguard.json.Json;
 import io.synguard.net.Prefix;
 import io.synguard.state.Journal;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +25,7 @@ import static io.synguard.dataplane.RuleKind.BLOCK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PolicyTest {
@@ -52,7 +55,7 @@ class PolicyTest {
     private Policy newPolicy(RuleStore store) {
         Journal journal = Journal.open(dir, Json.mapper());
         journals.add(journal);
-        return new Policy(store, journal, time, time, Runnable::run);
+        return new Policy(store, journal, time, Runnable::run);
     }
 
     /** A new daemon on the same state directory, the old one gone without closing anything (kill -9). */
@@ -60,6 +63,17 @@ class PolicyTest {
         kernel = kernelAfter;
         policy = newPolicy(kernelAfter);
         return policy.restore(Settings.DEFAULTS);
+    }
+
+    /** The journal the current policy writes. */
+    private Journal journal() {
+        return journals.getLast();
+    }
+
+    /** The clock moves on by wait and the sweep runs; what it expired. */
+    private int sweepAfter(Duration wait) {
+        time.advance(wait);
+        return policy.expire();
     }
 
     private static Prefix p(String text) {
@@ -108,8 +122,7 @@ class PolicyTest {
     void replacingATtlWithNoneMakesTheEntryPermanent() {
         policy.put(BLOCK, p("198.18.1.0/24"), HOUR, null, Origin.OPERATOR);
         policy.put(BLOCK, p("198.18.1.0/24"), null, null, Origin.OPERATOR);
-        time.advance(HOUR.plusMinutes(1));
-        policy.expire();
+        sweepAfter(HOUR.plusMinutes(1));
         assertTrue(kernel.has(BLOCK, "198.18.1.0/24"));
         assertNull(kernel.get(BLOCK, "198.18.1.0/24").expires());
     }
@@ -154,6 +167,73 @@ class PolicyTest {
     }
 
     @Test
+    void aDetectorsTenThousandBlocksOfOneIntervalAreForcedToDiskOnce() {
+        List<Policy.Request> tick = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            tick.add(new Policy.Request(p("198.18." + i / 256 + "." + i % 256), Duration.ofSeconds(600), "auto"));
+        }
+        long syncs = journal().syncs();
+
+        assertEquals(10_000, policy.putAll(BLOCK, tick, Origin.AUTO));
+
+        assertEquals(1, journal().syncs() - syncs);
+        assertEquals(10_000, kernel.size(BLOCK));
+        assertTrue(kernel.get(BLOCK, "198.18.39.15/32").auto());
+        assertEquals(10_000, restart(new FakeRuleStore()).blocks());
+    }
+
+    @Test
+    void aDetectorsBlocksThatDoNotAllFitGoInUntilTheTableIsFull() {
+        restart(new FakeRuleStore(3));
+        List<Policy.Request> tick = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            tick.add(new Policy.Request(p("198.18.0." + i), HOUR, "auto"));
+        }
+
+        assertThrows(RuleTableFullException.class, () -> policy.putAll(BLOCK, tick, Origin.AUTO));
+
+        assertEquals(List.of(p("198.18.0.1"), p("198.18.0.2"), p("198.18.0.3")),
+                policy.list(BLOCK).stream().map(l -> l.entry().prefix()).sorted().toList());
+        assertEquals(3, restart(new FakeRuleStore()).blocks());
+    }
+
+    @Test
+    void anOperatorsBulkImportThatDoesNotFitChangesNothing() {
+        restart(new FakeRuleStore(3));
+        List<Policy.Request> many = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            many.add(new Policy.Request(p("198.18.0." + i), HOUR, "import"));
+        }
+
+        assertThrows(RuleTableFullException.class, () -> policy.putAll(BLOCK, many, Origin.OPERATOR));
+
+        assertEquals(0, policy.size(BLOCK));
+        assertEquals(0, restart(new FakeRuleStore()).blocks());
+    }
+
+    @Test
+    void everyOperatorPutIsForcedToDiskBeforeItReturns() {
+        long syncs = journal().syncs();
+        policy.put(BLOCK, p("198.18.1.0/24"), null, null, Origin.OPERATOR);
+        assertEquals(1, journal().syncs() - syncs);
+        policy.put(ALLOW, p("198.18.2.0/24"), null, null, Origin.OPERATOR);
+        assertEquals(2, journal().syncs() - syncs);
+    }
+
+    @Test
+    void aBatchOfAutoBlocksLeavesOutTheAllowedOnes() {
+        policy.put(ALLOW, p("198.18.0.0/16"), null, null, Origin.OPERATOR);
+
+        int added = policy.putAll(BLOCK, List.of(new Policy.Request(p("198.18.1.7"), HOUR, "auto"),
+                new Policy.Request(p("198.19.1.7"), HOUR, "auto")), Origin.AUTO);
+
+        assertEquals(1, added);
+        assertFalse(kernel.has(BLOCK, "198.18.1.7/32"));
+        assertTrue(kernel.has(BLOCK, "198.19.1.7/32"));
+        assertEquals(1, restart(kernel).blocks());
+    }
+
+    @Test
     void aListingIsInAddressOrderWithItsHits() {
         policy.put(BLOCK, p("2001:2::/48"), null, null, Origin.OPERATOR);
         policy.put(BLOCK, p("198.18.2.0/24"), null, null, Origin.OPERATOR);
@@ -173,13 +253,11 @@ class PolicyTest {
     void anEntryLeavesTheDataPlaneOnceItsTtlHasPassed() {
         policy.put(BLOCK, p("198.18.1.7"), Duration.ofSeconds(600), "auto", Origin.AUTO);
 
-        time.advance(Duration.ofSeconds(599));
-        policy.expire();
+        sweepAfter(Duration.ofSeconds(599));
         assertTrue(kernel.has(BLOCK, "198.18.1.7/32"));
         assertTrue(policy.blocked(p("198.18.1.7")));
 
-        time.advance(Duration.ofSeconds(1));
-        policy.expire();
+        sweepAfter(Duration.ofSeconds(1));
         assertFalse(kernel.has(BLOCK, "198.18.1.7/32"));
         assertFalse(policy.blocked(p("198.18.1.7")));
         assertEquals(0, policy.size(BLOCK));
@@ -192,8 +270,7 @@ class PolicyTest {
         policy.put(ALLOW, p("198.18.9.0/24"), Duration.ofSeconds(5), null, Origin.OPERATOR);
         policy.put(BLOCK, p("198.18.1.9"), Duration.ofSeconds(30), null, Origin.AUTO);
 
-        time.advance(Duration.ofSeconds(10));
-        assertEquals(3, policy.expire());
+        assertEquals(3, sweepAfter(Duration.ofSeconds(10)));
         assertEquals(0, policy.expire());
         assertEquals(1, kernel.size(BLOCK));
         assertEquals(0, kernel.size(ALLOW));
@@ -205,8 +282,7 @@ class PolicyTest {
             policy.put(BLOCK, p("198.18.1." + i), Duration.ofSeconds(i), null, Origin.AUTO);
         }
         for (int s = 1; s <= 60; s++) {
-            time.advance(Duration.ofSeconds(1));
-            policy.expire();
+            sweepAfter(Duration.ofSeconds(1));
             assertEquals(60 - s, kernel.size(BLOCK), "after " + s + "s");
         }
     }
@@ -216,8 +292,7 @@ class PolicyTest {
         policy.put(BLOCK, p("198.18.1.0/24"), null, null, Origin.OPERATOR);
         policy.put(ALLOW, p("198.18.2.0/24"), null, null, Origin.OPERATOR);
 
-        time.advance(Duration.ofDays(3650));
-        policy.expire();
+        sweepAfter(Duration.ofDays(3650));
 
         assertTrue(kernel.has(BLOCK, "198.18.1.0/24"));
         assertTrue(kernel.has(ALLOW, "198.18.2.0/24"));
@@ -258,15 +333,15 @@ class PolicyTest {
         policy.put(BLOCK, p("198.18.1.30"), Duration.ofSeconds(29), null, Origin.AUTO);
         policy.put(BLOCK, p("198.18.1.10"), Duration.ofSeconds(9), null, Origin.AUTO);
 
-        time.advance(Duration.ofSeconds(9));
-        assertEquals(1, policy.expire());
-        assertFalse(kernel.has(BLOCK, "198.18.1.10/32"));
-        assertTrue(kernel.has(BLOCK, "198.18.1.30/32"));
+        assertSweptAfter(Duration.ofSeconds(9), "198.18.1.10/32", "198.18.1.30/32");
+        assertSweptAfter(Duration.ofSeconds(20), "198.18.1.30/32", "198.18.1.40/32");
+    }
 
-        time.advance(Duration.ofSeconds(20));
-        assertEquals(1, policy.expire());
-        assertFalse(kernel.has(BLOCK, "198.18.1.30/32"));
-        assertTrue(kernel.has(BLOCK, "198.18.1.40/32"));
+    /** After wait, the sweep takes out the block on gone, alone, and leaves the one on stays. */
+    private void assertSweptAfter(Duration wait, String gone, String stays) {
+        assertEquals(1, sweepAfter(wait));
+        assertFalse(kernel.has(BLOCK, gone));
+        assertTrue(kernel.has(BLOCK, stays));
     }
 
     @Test
@@ -282,6 +357,25 @@ class PolicyTest {
         assertEquals(0, policy.expire());
         assertTrue(kernel.has(BLOCK, "198.18.1.7/32"));
         assertTrue(kernel.has(BLOCK, "198.18.1.8/32"));
+    }
+
+    @Test
+    void questionsDoNotSeeALapsedEntryNorTakeItOutOfTheDataPlane() {
+        policy.put(BLOCK, p("198.18.1.7"), Duration.ofSeconds(10), null, Origin.AUTO);
+        policy.put(ALLOW, p("198.18.9.0/24"), Duration.ofSeconds(10), null, Origin.OPERATOR);
+        time.advance(Duration.ofSeconds(10)); // lapsed, the sweep has not run yet
+
+        assertTrue(policy.get(BLOCK, p("198.18.1.7")).isEmpty());
+        assertFalse(policy.blocked(p("198.18.1.7")));
+        assertFalse(policy.allowed(p("198.18.9.1")));
+        assertEquals(List.of(), policy.list(BLOCK));
+        assertEquals(0L, policy.countByOrigin(BLOCK).get(Origin.AUTO));
+        assertTrue(kernel.has(BLOCK, "198.18.1.7/32"));
+        assertTrue(kernel.has(ALLOW, "198.18.9.0/24"));
+
+        assertEquals(2, policy.expire());
+        assertFalse(kernel.has(BLOCK, "198.18.1.7/32"));
+        assertFalse(kernel.has(ALLOW, "198.18.9.0/24"));
     }
 
     // ---- questions -----------------------------------------------------------------------------
@@ -307,11 +401,21 @@ class PolicyTest {
         policy.put(ALLOW, p("198.19.0.0/16"), Duration.ofSeconds(60), null, Origin.OPERATOR);
 
         policy.remove(ALLOW, p("198.18.0.0/16"));
-        time.advance(Duration.ofSeconds(60));
-        policy.expire();
+        sweepAfter(Duration.ofSeconds(60));
 
         assertFalse(policy.allowed(p("198.18.1.7")));
         assertFalse(policy.allowed(p("198.19.1.7")));
+    }
+
+    @Test
+    void aLapsedAllowYieldsToAShorterOneThatHolds() {
+        policy.put(ALLOW, p("198.18.0.0/16"), null, null, Origin.OPERATOR);
+        policy.put(ALLOW, p("198.18.1.0/24"), Duration.ofSeconds(10), null, Origin.OPERATOR);
+        time.advance(Duration.ofSeconds(10)); // the /24 lapsed, the sweep has not run yet
+
+        assertTrue(policy.allowed(p("198.18.1.7")));
+        policy.remove(ALLOW, p("198.18.0.0/16"));
+        assertFalse(policy.allowed(p("198.18.1.7")));
     }
 
     @Test
@@ -444,8 +548,7 @@ class PolicyTest {
         assertTrue(policy.allowed(p("198.18.6.1")));
         assertTrue(kernel.has(BLOCK, "198.18.5.0/24"));
 
-        time.advance(HOUR);
-        policy.expire();
+        sweepAfter(HOUR);
         assertFalse(kernel.has(BLOCK, "198.18.5.0/24"));
     }
 
@@ -498,6 +601,65 @@ class PolicyTest {
     }
 
     @Test
+    void aJournalInTheFormatOnDiskRestores() throws Exception {
+        // a snapshot and the segment after it, as the daemon writes them
+        Files.writeString(dir.resolve("snapshot.jsonl"), """
+                {"next_segment":1}
+                {"op":"config","config":{"mode":"monitor","rate_limit":{"syn_pps":100,"burst":200},\
+                "detection":{"interval_ms":1000,"min_threshold_pps":5000,"auto_block":true,"auto_block_ttl_s":600,\
+                "threshold_factor":3.0,"widen_v4_len":24,"widen_v6_len":64,"widen_min_sources":8}}}
+                {"op":"block","prefix":"198.18.1.0/24","origin":"operator","reason":"abuse ticket 42",\
+                "created":"2026-11-24T11:00:00Z","expires":"2026-11-24T13:00:00Z"}
+                {"op":"block","prefix":"198.18.2.0/24","origin":"operator","reason":null,\
+                "created":"2026-11-24T11:00:00Z","expires":null}
+                """);
+        Files.writeString(dir.resolve("journal.1.log"), """
+                {"op":"block","prefix":"198.18.3.7/32","origin":"auto","reason":"auto: 50000 SYN/s attack",\
+                "created":"2026-11-24T11:59:00Z","expires":"2026-11-24T12:09:00Z"}
+                {"op":"allow","prefix":"2001:2::/48","origin":"operator","reason":null,\
+                "created":"2026-11-24T11:59:00Z","expires":null}
+                {"op":"unblock","prefix":"198.18.2.0/24"}
+                {"op":"allow","prefix":"198.18.9.0/24","origin":"operator","reason":"lab",\
+                "created":"2026-11-24T11:59:00Z","expires":null}
+                {"op":"disallow","prefix":"198.18.9.0/24"}
+                """);
+
+        Policy.Restored r = restart(new FakeRuleStore());
+
+        assertEquals(Settings.Mode.MONITOR, r.settings().mode());
+        assertEquals(3, r.reinstated());
+        assertEquals(2, r.blocks());
+        assertEquals(1, r.allows());
+        assertEquals(new Entry(BLOCK, p("198.18.1.0/24"), Origin.OPERATOR, "abuse ticket 42",
+                Instant.parse("2026-11-24T11:00:00Z"), Instant.parse("2026-11-24T13:00:00Z")),
+                policy.get(BLOCK, p("198.18.1.0/24")).orElseThrow());
+        assertEquals(new Entry(BLOCK, p("198.18.3.7"), Origin.AUTO, "auto: 50000 SYN/s attack",
+                Instant.parse("2026-11-24T11:59:00Z"), Instant.parse("2026-11-24T12:09:00Z")),
+                policy.get(BLOCK, p("198.18.3.7")).orElseThrow());
+        assertTrue(kernel.get(BLOCK, "198.18.3.7/32").auto());
+        assertTrue(policy.get(BLOCK, p("198.18.2.0/24")).isEmpty());
+        assertTrue(policy.allowed(p("2001:2::1")));
+        assertFalse(policy.allowed(p("198.18.9.1")));
+    }
+
+    @Test
+    void changesAreJournaledInTheFormatOnDisk() throws Exception {
+        policy.put(BLOCK, p("198.18.3.7"), Duration.ofMinutes(10), "auto: 50000 SYN/s attack", Origin.AUTO);
+        policy.put(ALLOW, p("2001:2::/48"), null, null, Origin.OPERATOR);
+        policy.remove(BLOCK, p("198.18.3.7"));
+        policy.remove(ALLOW, p("2001:2::/48"));
+
+        assertEquals("""
+                {"op":"block","prefix":"198.18.3.7/32","origin":"auto","reason":"auto: 50000 SYN/s attack",\
+                "created":"2026-11-24T12:00:00Z","expires":"2026-11-24T12:10:00Z"}
+                {"op":"allow","prefix":"2001:2::/48","origin":"operator","reason":null,\
+                "created":"2026-11-24T12:00:00Z","expires":null}
+                {"op":"unblock","prefix":"198.18.3.7/32"}
+                {"op":"disallow","prefix":"2001:2::/48"}
+                """, Files.readString(dir.resolve("journal.1.log")));
+    }
+
+    @Test
     void aBulkImportSurvivesARestart() {
         List<Policy.Request> many = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
@@ -522,8 +684,7 @@ class PolicyTest {
         Entry e = policy.get(BLOCK, p("198.18.1.0/24")).orElseThrow();
         assertEquals(created, e.created());
         assertEquals(created.plusSeconds(90), e.expires());
-        time.advance(Duration.ofSeconds(60));
-        policy.expire();
+        sweepAfter(Duration.ofSeconds(60));
         assertFalse(kernel.has(BLOCK, "198.18.1.0/24"));
     }
 }

@@ -85,6 +85,18 @@ class JournalTest {
     }
 
     @Test
+    void anAppendIsForcedToDiskOnceHoweverManyRecordsItHas() {
+        try (Journal j = open()) {
+            j.append(List.of(new Rec("block", 1), new Rec("block", 2), new Rec("block", 3)));
+            assertEquals(1, j.syncs());
+            j.append(new Rec("block", 4));
+            assertEquals(2, j.syncs());
+            j.append(List.of());
+            assertEquals(2, j.syncs());
+        }
+    }
+
+    @Test
     void everyReopeningAddsToWhatEarlierRunsWrote() {
         for (int run = 0; run < 3; run++) {
             try (Journal j = open()) {

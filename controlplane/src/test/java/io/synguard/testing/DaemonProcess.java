@@ -1,5 +1,7 @@
 package io.synguard.testing;
 
+import io.synguard.host.HostCommand;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -69,7 +71,7 @@ public final class DaemonProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of("nsenter", "--net=" + namespace, java(),
                 "--enable-native-access=ALL-UNNAMED", "-jar", jar().toString()));
         command.addAll(arguments);
-        return Commands.run(command.toArray(String[]::new));
+        return HostCommand.run(command.toArray(String[]::new));
     }
 
     private static String java() {

@@ -1,5 +1,7 @@
 package io.synguard.testing;
 
+import io.synguard.host.HostCommand;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,7 +20,7 @@ public final class TempBpffs implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Commands.run("mount", "-t", "bpf", "bpf", root.toString());
+        HostCommand.run("mount", "-t", "bpf", "bpf", root.toString());
     }
 
     public Path root() {
@@ -27,7 +29,7 @@ public final class TempBpffs implements AutoCloseable {
 
     @Override
     public void close() {
-        Commands.run("umount", root.toString());
+        HostCommand.run("umount", root.toString());
         try {
             Files.delete(root);
         } catch (IOException e) {

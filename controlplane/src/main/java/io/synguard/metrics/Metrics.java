@@ -1,27 +1,26 @@
-package io.synguard.api;
+package io.synguard.metrics;
 
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.synguard.dataplane.Abi;
 import io.synguard.dataplane.RuleKind;
+import io.synguard.detect.Status;
 import io.synguard.policy.Origin;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
- * {@code /metrics}: every figure of {@code /v1/status} and the lists' sizes by origin, read at
- * scrape time, plus counters of detection's decisions. Text exposition format 0.0.4.
+ * synguard's metrics: every figure of the {@link Status} and the lists' sizes by origin, read when
+ * taken, plus counters of detection's decisions, which the daemon feeds. How they are shown (the
+ * API's {@code /metrics}) is not this class's business.
  */
 public final class Metrics {
-    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
-
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Counter attacks;
     private final Counter autoBlocks;
@@ -29,7 +28,11 @@ public final class Metrics {
     private final Counter spared;
     private final Counter expired;
 
-    public Metrics(Supplier<Views.Status> status, Supplier<Map<RuleKind, Map<Origin, Long>>> lists) {
+    /**
+     * @param status the status now
+     * @param lists  a list's sizes by origin now
+     */
+    public Metrics(Supplier<Status> status, Function<RuleKind, Map<Origin, Long>> lists) {
         attacks = Counter.builder().name("synguard_attacks").help("Attacks detected").register(registry);
         autoBlocks = Counter.builder().name("synguard_auto_blocks").help("Blocks placed by detection")
                 .register(registry);
@@ -39,16 +42,16 @@ public final class Metrics {
                 .help("Offenders not blocked because an allow contains them").register(registry);
         expired = Counter.builder().name("synguard_blocks_expired").help("Entries whose time ran out")
                 .register(registry);
-        totals(status, "packets", "Frames the XDP program saw", t -> t.packets());
-        totals(status, "tcp", "TCP segments with a readable header", t -> t.tcp());
-        totals(status, "syn", "Initial SYNs", t -> t.syn());
-        totals(status, "syn_passed", "SYNs passed", t -> t.synPassed());
+        totals(status, "packets", "Frames the XDP program saw", Abi.Counter.PACKETS);
+        totals(status, "tcp", "TCP segments with a readable header", Abi.Counter.TCP);
+        totals(status, "syn", "Initial SYNs", Abi.Counter.SYN);
+        totals(status, "syn_passed", "SYNs passed", Abi.Counter.SYN_PASSED);
         totals(status, "dropped_blocklist", "SYNs dropped by the blocklist (monitor mode: would be)",
-                t -> t.droppedBlocklist());
+                Abi.Counter.DROPPED_BLOCKLIST);
         totals(status, "dropped_ratelimit", "SYNs dropped by the rate limiter (monitor mode: would be)",
-                t -> t.droppedRatelimit());
-        totals(status, "passed_allowlist", "SYNs passed by the allowlist", t -> t.passedAllowlist());
-        totals(status, "malformed", "Frames with a header cut short or inconsistent", t -> t.malformed());
+                Abi.Counter.DROPPED_RATELIMIT);
+        totals(status, "passed_allowlist", "SYNs passed by the allowlist", Abi.Counter.PASSED_ALLOWLIST);
+        totals(status, "malformed", "Frames with a header cut short or inconsistent", Abi.Counter.MALFORMED);
         gauge(status, "packets_per_second", "Frames a second, last interval", s -> s.rates().packetsPps());
         gauge(status, "syn_per_second", "SYNs a second, last interval", s -> s.rates().synPps());
         gauge(status, "dropped_per_second", "SYNs dropped a second, last interval", s -> s.rates().droppedPps());
@@ -57,13 +60,13 @@ public final class Metrics {
                 s -> s.attack().thresholdPps());
         gauge(status, "attack_baseline_syn_per_second", "The quiet-time SYN rate", s -> s.attack().baselinePps());
         gauge(status, "attack_random_sources", "1 while the attack comes from sources too scattered to block",
-                s -> "random_sources".equals(s.attack().kind()) ? 1 : 0);
-        gauge(status, "uptime_seconds", "Seconds since the daemon started", s -> s.uptimeS());
+                s -> s.attack().randomSources() ? 1 : 0);
+        gauge(status, "uptime_seconds", "Seconds since the daemon started", s -> s.uptime().toSeconds());
         GaugeWithCallback.builder().name("synguard_blocks").help("Blocklist entries, by origin").labelNames("origin")
-                .callback(cb -> lists.get().get(RuleKind.BLOCK).forEach((o, n) -> cb.call(n, o.text())))
+                .callback(cb -> lists.apply(RuleKind.BLOCK).forEach((o, n) -> cb.call(n, o.text())))
                 .register(registry);
         GaugeWithCallback.builder().name("synguard_allows").help("Allowlist entries, by origin").labelNames("origin")
-                .callback(cb -> lists.get().get(RuleKind.ALLOW).forEach((o, n) -> cb.call(n, o.text())))
+                .callback(cb -> lists.apply(RuleKind.ALLOW).forEach((o, n) -> cb.call(n, o.text())))
                 .register(registry);
     }
 
@@ -81,24 +84,17 @@ public final class Metrics {
         expired.inc(n);
     }
 
-    String scrape() {
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            PrometheusTextFormatWriter.create().write(out, registry.scrape());
-            return out.toString(StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** Every metric's value now. */
+    public MetricSnapshots snapshot() {
+        return registry.scrape();
     }
 
-    private void totals(Supplier<Views.Status> status, String name, String help,
-                        java.util.function.ToLongFunction<Views.Totals> value) {
+    private void totals(Supplier<Status> status, String name, String help, Abi.Counter counter) {
         CounterWithCallback.builder().name("synguard_" + name).help(help)
-                .callback(cb -> cb.call(value.applyAsLong(status.get().totals()))).register(registry);
+                .callback(cb -> cb.call(status.get().totals().get(counter))).register(registry);
     }
 
-    private void gauge(Supplier<Views.Status> status, String name, String help,
-                       java.util.function.ToDoubleFunction<Views.Status> value) {
+    private void gauge(Supplier<Status> status, String name, String help, ToDoubleFunction<Status> value) {
         GaugeWithCallback.builder().name("synguard_" + name).help(help)
                 .callback(cb -> cb.call(value.applyAsDouble(status.get()))).register(registry);
     }

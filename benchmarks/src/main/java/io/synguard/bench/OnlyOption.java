@@ -1,0 +1,10 @@
+package io.synguard.bench;
+
+import picocli.CommandLine.Option;
+
+/** Which cases of a suite run: those whose name matches a regular expression. */
+final class OnlyOption {
+    @Option(names = "--only", paramLabel = "REGEX", defaultValue = ".*",
+            description = "Only the scenarios or benchmarks whose name matches REGEX (and their baselines).")
+    String only;
+}

@@ -1,0 +1,36 @@
+package io.synguard.detect;
+
+import io.synguard.config.Settings;
+import io.synguard.dataplane.Counters;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * What synguard on an interface is doing, as the control loop publishes it: the attack and the
+ * rates as judged at the last interval, the counters, mode and lists as they are when asked. Rates
+ * are whole per-second figures. The API and the metrics each show it in their own shape.
+ *
+ * @param attachMode how the program is attached (native, generic)
+ * @param totals     the data plane's counters since the program was loaded
+ */
+public record Status(String iface, String attachMode, Settings.Mode mode, Duration uptime, Attack attack,
+                     Counters.Snapshot totals, Rates rates, Lists lists) {
+
+    /**
+     * @param since         when the attack began; null without one
+     * @param thresholdPps  the SYN rate an attack crosses
+     * @param randomSources whether the attack comes from sources too scattered to block one by one;
+     *                      false without an attack
+     * @param peakSynPps    the attack's highest SYN rate; 0 without one
+     * @param offenders     sources over their rate in the last interval
+     */
+    public record Attack(boolean active, Instant since, long synPps, long thresholdPps, boolean randomSources,
+                         long baselinePps, long peakSynPps, long offenders) {}
+
+    /** Frames, SYNs and dropped SYNs a second, over the last interval. */
+    public record Rates(long packetsPps, long synPps, long droppedPps) {}
+
+    /** The lists' sizes: blocks an operator made, blocks detection made, allows. */
+    public record Lists(long blocksOperator, long blocksAuto, long allows) {}
+}
