@@ -132,6 +132,17 @@ static __always_inline void parse_tcp_opts(struct opt_walk *w)
 		w->o.wscale = SG_MAX_WSCALE;
 }
 
+/* Ethernet, VLAN tags, the IP header: whether a TCP header follows, with
+ * the cursor on it and *l3 on the IP header. */
+static __always_inline int parse_to_tcp(struct cursor *c, struct packet *pkt,
+					void **l3)
+{
+	int eth = parse_eth(c);
+
+	*l3 = c->pos;
+	return parse_ip(c, pkt, eth) == IPPROTO_TCP;
+}
+
 static __always_inline __u64 rotl64(__u64 x, int r)
 {
 	return (x << r) | (x >> (64 - r));

@@ -107,7 +107,7 @@ int synguard_cookie_ack(struct __sk_buff *skb)
 	struct tcphdr *th;
 	__u32 zero = 0, l4, optlen, ws;
 	void *l3;
-	int proto, info;
+	int info;
 	__u8 flags;
 
 	cfg = bpf_map_lookup_elem(&sg_config, &zero);
@@ -116,19 +116,7 @@ int synguard_cookie_ack(struct __sk_buff *skb)
 	if (!cfg || !keys || !cnt || cfg->cookie_mode != SG_COOKIES_OWN)
 		return TC_ACT_OK;
 
-	switch (parse_eth(&c)) {
-	case ETH_P_IP:
-		l3 = c.pos;
-		proto = parse_ipv4(&c, &pkt);
-		break;
-	case ETH_P_IPV6:
-		l3 = c.pos;
-		proto = parse_ipv6(&c, &pkt);
-		break;
-	default:
-		return TC_ACT_OK;
-	}
-	if (proto != IPPROTO_TCP)
+	if (!parse_to_tcp(&c, &pkt, &l3))
 		return TC_ACT_OK;
 	th = c.pos;
 	if ((void *)(th + 1) > end)

@@ -143,7 +143,7 @@ __attribute__((noinline)) int sg_cookie_synack(struct xdp_md *ctx, __u32 mode)
 	struct cursor c = { .pos = data, .end = end };
 	struct packet pkt = {};
 	__u32 l3, l4, family;
-	int proto;
+	void *l3p;
 	struct bpf_sock_tuple tuple = {};
 	struct cookie_tuple t = {};
 	struct synack_scratch *sc;
@@ -158,20 +158,9 @@ __attribute__((noinline)) int sg_cookie_synack(struct xdp_md *ctx, __u32 mode)
 	__s64 gen;
 	int delta;
 
-	switch (parse_eth(&c)) {
-	case ETH_P_IP:
-		l3 = c.pos - data;
-		proto = parse_ipv4(&c, &pkt);
-		break;
-	case ETH_P_IPV6:
-		l3 = c.pos - data;
-		proto = parse_ipv6(&c, &pkt);
-		break;
-	default:
+	if (!parse_to_tcp(&c, &pkt, &l3p))
 		return XDP_PASS;
-	}
-	if (proto != IPPROTO_TCP)
-		return XDP_PASS;
+	l3 = l3p - data;
 	l4 = c.pos - data;
 	family = pkt.family;
 	cfg = bpf_map_lookup_elem(&sg_config, &zero);

@@ -2,22 +2,14 @@ package io.synguard.dataplane;
 
 import io.synguard.bpf.BpfProgram;
 import io.synguard.bpf.Cpus;
-import io.synguard.bpf.NetNamespace;
 import io.synguard.bpf.TestRun;
 import io.synguard.dataplane.Abi.Counter;
 import io.synguard.dataplane.DataplaneConfig.CookieMode;
 import io.synguard.dataplane.SynCookies.Segment;
 import io.synguard.packet.FrameBuilder;
 import io.synguard.testing.BpfTest;
-import io.synguard.host.NamespaceNetwork;
-import io.synguard.testing.TestNetwork;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -53,44 +45,20 @@ class CookieAckTest {
     static final int INFO = 3 | 7 << 2 | 0x40;
     private static final byte[] TIMESTAMPS = {1, 1, 8, 10, 0, 0, 0, 7, 0x12, 0x34, 0x56, 0x40};
 
+    private static CookieTestbed testbed;
     private static Dataplane dataplane;
-    private static CookieAck cookieAck;
-    private static NamespaceNetwork network;
-    private static Path namespace;
-    private static ServerSocketChannel listener;
 
     @BeforeAll
     static void setUp() {
         Cpus.pinCurrentThread(0); // the per-source ACK budget is per CPU
-        network = TestNetwork.create();
-        namespace = NamespaceNetwork.path(network.namespace("cookie-ack"));
-        listener = NetNamespace.inside(namespace, () -> {
-            try {
-                return ServerSocketChannel.open().bind(new InetSocketAddress("::", 80));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        dataplane = Dataplane.load(Dataplane.Options.defaults().withMaxRules(64).withRateSets(64));
-        cookieAck = CookieAck.load(dataplane).orElseThrow(() -> new AssertionError(
-                "the cookie ACK program does not load on this kernel (6.9+ has the kfunc)"));
+        testbed = new CookieTestbed("cookie-ack");
+        dataplane = testbed.dataplane;
+        testbed.ack();
     }
 
     @AfterAll
-    static void tearDown() throws IOException {
-        try {
-            if (cookieAck != null) {
-                cookieAck.close();
-            }
-            if (dataplane != null) {
-                dataplane.close();
-            }
-            if (listener != null) {
-                listener.close();
-            }
-        } finally {
-            network.close();
-        }
+    static void tearDown() {
+        testbed.close();
     }
 
     @BeforeEach
@@ -107,9 +75,7 @@ class CookieAckTest {
         int verdict = run(row.frame.apply(SynCookies.count()));
         Counters.Snapshot delta = dataplane.counters().read().since(before);
         assertEquals(row.verdict, verdict, "verdict");
-        for (Counter c : Counter.values()) {
-            assertEquals(row.counts.getOrDefault(c, 0L), delta.get(c), "counter " + c + " (all changes: " + delta + ")");
-        }
+        CounterValues.assertChanges(row.counts, delta);
     }
 
     @Test
@@ -127,8 +93,8 @@ class CookieAckTest {
     }
 
     static int run(byte[] frame) {
-        BpfProgram program = cookieAck.program();
-        return NetNamespace.inside(namespace, () -> program.testRun(TestRun.once(frame)).retval());
+        BpfProgram program = testbed.ack().program();
+        return testbed.inside(() -> program.testRun(TestRun.once(frame)).retval());
     }
 
     static Stream<Row> rows() {
@@ -242,9 +208,7 @@ class CookieAckTest {
         }
 
         Row counts(Object... pairs) {
-            for (int i = 0; i < pairs.length; i += 2) {
-                counts.put((Counter) pairs[i], ((Number) pairs[i + 1]).longValue());
-            }
+            CounterValues.put(counts, pairs);
             return this;
         }
 

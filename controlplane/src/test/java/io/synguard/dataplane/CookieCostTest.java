@@ -2,20 +2,12 @@ package io.synguard.dataplane;
 
 import io.synguard.bpf.BpfProgram;
 import io.synguard.bpf.Cpus;
-import io.synguard.bpf.NetNamespace;
 import io.synguard.bpf.TestRun;
 import io.synguard.dataplane.DataplaneConfig.CookieMode;
 import io.synguard.net.Prefix;
 import io.synguard.packet.FrameBuilder;
 import io.synguard.testing.BpfTest;
-import io.synguard.host.NamespaceNetwork;
-import io.synguard.testing.TestNetwork;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,48 +31,34 @@ class CookieCostTest {
     private static final byte[] ALL_OPTIONS = {2, 4, 0x05, (byte) 0xb4, 4, 2, 8, 10, 0, 0, 0, 9, 0, 0, 0, 0, 1, 3, 3, 7};
 
     @Test
-    void costPerPacket() throws IOException {
+    void costPerPacket() {
         Cpus.pinCurrentThread(Cpus.possible() - 1);
-        try (NamespaceNetwork network = TestNetwork.create();
-             Dataplane dataplane = Dataplane.load(Dataplane.Options.defaults().withMaxRules(64).withRateSets(64));
-             CookieAck ack = CookieAck.load(dataplane).orElseThrow()) {
-            String ns = network.namespace("cookie-cost");
-            Path namespace = NamespaceNetwork.path(ns);
-            network.exec(ns, "sysctl", "-qw", "net.ipv4.tcp_syncookies=2");
-            try (ServerSocketChannel _ = NetNamespace.inside(namespace, CookieCostTest::listen)) {
-                dataplane.blocklist().put(Prefix.parse("198.18.50.0/24"), false, null);
-                dataplane.config().setCookies(CookieMode.OWN, 7, 1460);
-                dataplane.cookieKeys().set(CookieVerdictTest.KEYS, 0);
-                BpfProgram xdp = dataplane.program();
-                BpfProgram tc = ack.program();
-                Map<String, Long> ns2 = new LinkedHashMap<>();
-                ns2.put("blocked SYN dropped (parse and drop)", median(namespace, xdp, syn("198.18.50.1"), BpfProgram.XDP_DROP));
-                ns2.put("ACK passed (parse only)", median(namespace, xdp,
-                        FrameBuilder.tcp("198.18.51.1", "198.18.0.1").flags(FrameBuilder.ACK).build(), BpfProgram.XDP_PASS));
-                ns2.put("SYN answered, own cookie, IPv4", median(namespace, xdp, syn("198.18.51.2"), BpfProgram.XDP_TX));
-                ns2.put("SYN answered, own cookie, IPv6", median(namespace, xdp, syn("2001:2:0:51::2"), BpfProgram.XDP_TX));
-                long count = SynCookies.count();
-                // a source's valid-cookie ACKs are limited per window: every run another source
-                ns2.put("ACK validated at TC (valid cookie)", median(namespace, tc, i -> CookieAckTest.ack(
-                        "198.18." + (52 + i / 250) + "." + (1 + i % 250), 40000, 0, count, CookieAckTest.INFO,
-                        FrameBuilder.ACK), CookieAckTest.TC_ACT_OK));
-                ns2.put("ACK dropped at TC (wrong cookie)", median(namespace, tc, CookieAckTest.withAck(CookieAckTest.ack(
-                        "198.18.51.4", 40000, 0, 0, 0, FrameBuilder.ACK), 12345), CookieAckTest.TC_ACT_SHOT));
-                dataplane.config().setCookies(CookieMode.KERNEL, 7, 1460);
-                ns2.put("SYN answered, kernel cookie, IPv4", median(namespace, xdp, syn("198.18.51.5"), BpfProgram.XDP_TX));
-                ns2.forEach((what, n) -> System.out.printf("cookie cost: %-40s %6d ns%n", what, n));
-                long drop = ns2.get("blocked SYN dropped (parse and drop)");
-                long answer = ns2.get("SYN answered, own cookie, IPv4");
-                System.out.printf("cookie cost: answer / parse-and-drop = %.2f%n", (double) answer / drop);
-            }
-        }
-    }
-
-    private static ServerSocketChannel listen() {
-        try {
-            return ServerSocketChannel.open().bind(new InetSocketAddress("::", 80));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        try (CookieTestbed testbed = new CookieTestbed("cookie-cost", "net.ipv4.tcp_syncookies=2")) {
+            Dataplane dataplane = testbed.dataplane;
+            dataplane.blocklist().put(Prefix.parse("198.18.50.0/24"), false, null);
+            dataplane.config().setCookies(CookieMode.OWN, 7, 1460);
+            dataplane.cookieKeys().set(CookieVerdictTest.KEYS, 0);
+            BpfProgram xdp = dataplane.program();
+            BpfProgram tc = testbed.ack().program();
+            Map<String, Long> cost = new LinkedHashMap<>();
+            cost.put("blocked SYN dropped (parse and drop)", median(testbed, xdp, syn("198.18.50.1"), BpfProgram.XDP_DROP));
+            cost.put("ACK passed (parse only)", median(testbed, xdp,
+                    FrameBuilder.tcp("198.18.51.1", "198.18.0.1").flags(FrameBuilder.ACK).build(), BpfProgram.XDP_PASS));
+            cost.put("SYN answered, own cookie, IPv4", median(testbed, xdp, syn("198.18.51.2"), BpfProgram.XDP_TX));
+            cost.put("SYN answered, own cookie, IPv6", median(testbed, xdp, syn("2001:2:0:51::2"), BpfProgram.XDP_TX));
+            long count = SynCookies.count();
+            // a source's valid-cookie ACKs are limited per window: every run another source
+            cost.put("ACK validated at TC (valid cookie)", median(testbed, tc, i -> CookieAckTest.ack(
+                    "198.18." + (52 + i / 250) + "." + (1 + i % 250), 40000, 0, count, CookieAckTest.INFO,
+                    FrameBuilder.ACK), CookieAckTest.TC_ACT_OK));
+            cost.put("ACK dropped at TC (wrong cookie)", median(testbed, tc, CookieAckTest.withAck(CookieAckTest.ack(
+                    "198.18.51.4", 40000, 0, 0, 0, FrameBuilder.ACK), 12345), CookieAckTest.TC_ACT_SHOT));
+            dataplane.config().setCookies(CookieMode.KERNEL, 7, 1460);
+            cost.put("SYN answered, kernel cookie, IPv4", median(testbed, xdp, syn("198.18.51.5"), BpfProgram.XDP_TX));
+            cost.forEach((what, n) -> System.out.printf("cookie cost: %-40s %6d ns%n", what, n));
+            long drop = cost.get("blocked SYN dropped (parse and drop)");
+            long answer = cost.get("SYN answered, own cookie, IPv4");
+            System.out.printf("cookie cost: answer / parse-and-drop = %.2f%n", (double) answer / drop);
         }
     }
 
@@ -89,17 +67,17 @@ class CookieCostTest {
     }
 
     /** Median in-kernel duration of RUNS single runs of frame, each checked for its verdict. */
-    private static long median(Path namespace, BpfProgram program, byte[] frame, int verdict) {
-        return median(namespace, program, i -> frame, verdict);
+    private static long median(CookieTestbed testbed, BpfProgram program, byte[] frame, int verdict) {
+        return median(testbed, program, i -> frame, verdict);
     }
 
     /** As above, run i over frames.apply(i). */
-    private static long median(Path namespace, BpfProgram program, IntFunction<byte[]> frames, int verdict) {
+    private static long median(CookieTestbed testbed, BpfProgram program, IntFunction<byte[]> frames, int verdict) {
         byte[][] all = new byte[RUNS][];
         for (int i = 0; i < RUNS; i++) {
             all[i] = frames.apply(i);
         }
-        long[] ns = NetNamespace.inside(namespace, () -> {
+        long[] ns = testbed.inside(() -> {
             long[] d = new long[RUNS];
             for (int i = 0; i < RUNS; i++) {
                 TestRun.Result r = program.testRun(TestRun.once(all[i]));

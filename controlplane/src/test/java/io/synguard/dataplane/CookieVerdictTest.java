@@ -2,7 +2,6 @@ package io.synguard.dataplane;
 
 import io.synguard.bpf.BpfProgram;
 import io.synguard.bpf.Cpus;
-import io.synguard.bpf.NetNamespace;
 import io.synguard.bpf.TestRun;
 import io.synguard.dataplane.Abi.Counter;
 import io.synguard.dataplane.DataplaneConfig.CookieMode;
@@ -11,14 +10,7 @@ import io.synguard.dataplane.SynCookies.Segment;
 import io.synguard.net.Prefix;
 import io.synguard.packet.FrameBuilder;
 import io.synguard.testing.BpfTest;
-import io.synguard.host.NamespaceNetwork;
-import io.synguard.testing.TestNetwork;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HexFormat;
@@ -72,49 +64,24 @@ class CookieVerdictTest {
     private static final String DUT6 = "2001:2::1";
     private static final byte[] ALL_OPTIONS = {2, 4, 0x05, (byte) 0xb4, 4, 2, 8, 10, 0, 0, 0, 9, 0, 0, 0, 0, 1, 3, 3, 7};
 
+    private static CookieTestbed testbed;
     private static Dataplane dataplane;
-    private static NamespaceNetwork network;
-    private static Path namespace;
-    private static ServerSocketChannel listener;
 
     @BeforeAll
     static void setUp() {
         Cpus.pinCurrentThread(0);
-        network = TestNetwork.create();
-        String ns = network.namespace("cookies");
-        namespace = NamespaceNetwork.path(ns);
-        network.exec(ns, "sysctl", "-qw", "net.ipv4.tcp_syncookies=2");
-        listener = NetNamespace.inside(namespace, () -> {
-            try {
-                return ServerSocketChannel.open().bind(new InetSocketAddress("::", 80));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        dataplane = Dataplane.load(Dataplane.Options.defaults().withMaxRules(64).withRateSets(64));
+        testbed = new CookieTestbed("cookies", "net.ipv4.tcp_syncookies=2"); // for the kernel's cookies
+        dataplane = testbed.dataplane;
     }
 
     @AfterAll
-    static void tearDown() throws IOException {
-        try {
-            if (dataplane != null) {
-                dataplane.close();
-            }
-            if (listener != null) {
-                listener.close();
-            }
-        } finally {
-            network.close();
-        }
+    static void tearDown() {
+        testbed.close();
     }
 
     @BeforeEach
     void reset() {
-        for (RuleList list : List.of(dataplane.blocklist(), dataplane.allowlist())) {
-            list.list().forEach(r -> list.remove(r.prefix()));
-        }
-        dataplane.config().setMode(DataplaneConfig.Mode.ENFORCE);
-        dataplane.config().setRateLimit(0, 0);
+        VerdictTableTest.reset(dataplane);
         dataplane.config().setCookies(CookieMode.OWN, WSCALE, MSS);
         dataplane.cookieKeys().set(KEYS, 0);
     }
@@ -131,7 +98,7 @@ class CookieVerdictTest {
         for (Send send : row.sends) {
             long countBefore = SynCookies.count();
             long msBefore = System.nanoTime() / 1_000_000;
-            TestRun.Result result = NetNamespace.inside(namespace, () -> program.testRun(TestRun.once(send.frame)));
+            TestRun.Result result = testbed.inside(() -> program.testRun(TestRun.once(send.frame)));
             long countAfter = SynCookies.count();
             long msAfter = System.nanoTime() / 1_000_000;
             assertEquals(VerdictTableTest.names(List.of(send.verdict)), VerdictTableTest.names(List.of(result.retval())),
@@ -142,9 +109,7 @@ class CookieVerdictTest {
             }
         }
         Counters.Snapshot delta = dataplane.counters().read().since(before);
-        for (Counter c : Counter.values()) {
-            assertEquals(row.counts.getOrDefault(c, 0L), delta.get(c), "counter " + c + " (all changes: " + delta + ")");
-        }
+        CounterValues.assertChanges(row.counts, delta);
     }
 
     /** The answer must be exactly the model's: cookie, options, timestamps, checksums. */
@@ -313,9 +278,7 @@ class CookieVerdictTest {
 
         Row counts(Object... pairs) {
             counts.clear();
-            for (int i = 0; i < pairs.length; i += 2) {
-                counts.put((Counter) pairs[i], ((Number) pairs[i + 1]).longValue());
-            }
+            CounterValues.put(counts, pairs);
             return this;
         }
 
