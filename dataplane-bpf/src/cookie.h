@@ -16,7 +16,7 @@
  * the parity says which of the current and the previous counter the ACK's
  * cookie was made under, so a cookie lives one to two counters and costs at
  * most two hashes (one per key slot) to check. The Java tests recompute it
- * (io.synguard.dataplane.CookieCheck).
+ * (SynCookies, in the control plane's tests).
  */
 #ifndef SG_COOKIE_H
 #define SG_COOKIE_H
@@ -183,7 +183,11 @@ static __always_inline __u64 siphash13_6(__u64 k0, __u64 k1, const __u64 *m)
 	return v0 ^ v1 ^ v2 ^ v3;
 }
 
-/* The 23-bit MAC of a cookie under key slot `slot`. Global: one copy of
+/* The 23-bit MAC of a cookie under key slot `slot`: the top bits of the
+ * hash of six 64-bit words, addresses and ports read from the packet as
+ * host integers (IPv4 in word 0 of each address, the rest 0):
+ * saddr[0] | saddr[1] << 32, saddr[2] | saddr[3] << 32, the same of daddr,
+ * sport | dport << 16 | isn << 32, count | info << 32. Global: one copy of
  * the hash, whose temporaries stay off the callers' stacks. */
 __attribute__((noinline)) __u32 sg_cookie_mac(const struct sg_cookie_keys *keys,
 					      __u32 slot,
