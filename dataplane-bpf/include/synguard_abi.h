@@ -18,7 +18,7 @@
 /* Constants both sides share; enums rather than macros so that they reach
  * the object's BTF, where the mirror test reads them. */
 enum sg_abi_const {
-	SG_ABI_VERSION = 1,
+	SG_ABI_VERSION = 2,		/* 2: cookie fields, counters, keys */
 	SG_WINDOW_SHIFT = 30,		/* rate limiter windows: 2^30 ns */
 	SG_RULE_MAX_PROBE = 64,		/* rule table: slots from home, at most */
 	SG_RATE_WAYS = 4,		/* rate table: entries per set */
@@ -26,6 +26,11 @@ enum sg_abi_const {
 	SG_T16_SHORT_SHIFT = 16,
 	SG_T16_SHORT_MASK = 0x3f,
 	SG_META_AUTO = 0x1,		/* sg_rule_meta.flags: placed by detection */
+	SG_COOKIE_COUNT_SHIFT = 36,	/* cookie time counter: 2^36 ns (~69 s);
+					 * a cookie is good for its counter and
+					 * the next one */
+	SG_COOKIE_ACK_BURST = 16,	/* valid-cookie ACKs a source may show
+					 * per CPU per rate window */
 };
 
 /* The maps themselves are declared in src/maps.h and pinned under
@@ -33,6 +38,16 @@ enum sg_abi_const {
  * and value sizes the control plane expects of each against the object. */
 
 /* ---- config: one entry, mmap-able; the control plane writes it ---------- */
+
+/* Whether and how initial SYNs that pass the ladder are answered with a
+ * SYN cookie from XDP (see src/cookie.h). */
+enum sg_cookie_mode {
+	SG_COOKIES_OFF = 0,
+	SG_COOKIES_OWN = 1,	/* synguard's cookie; the ACK is validated at
+				 * TC ingress (bpf_sk_assign_tcp_reqsk) */
+	SG_COOKIES_KERNEL = 2,	/* the kernel's cookie (bpf_tcp_gen_syncookie);
+				 * the stack validates the ACK */
+};
 
 enum sg_mode {
 	SG_MODE_ENFORCE = 0,
@@ -53,7 +68,11 @@ struct sg_config {
 	__u32 rules_seed;	/* rule table hash seed, fixed for its life */
 	__u32 rl_seed;		/* rate limiter hash seed */
 	__u32 rl_sets_mask;	/* rate table sets - 1; sets a power of 2 */
-	__u32 _pad0;
+	__u8 cookie_mode;	/* enum sg_cookie_mode */
+	__u8 cookie_wscale;	/* window scale the SYN-ACK offers: what the
+				 * kernel would choose for the listener */
+	__u16 cookie_mss;	/* MSS the SYN-ACK offers for IPv4 (IPv6: 20
+				 * less); 0: 1460 */
 	__u64 v6_lens[3];	/* bit i (of 192): an IPv6 rule of length
 				 * 128 - i exists */
 };
@@ -83,11 +102,17 @@ enum sg_counter {
 	SG_CNT_RL_REFUSED = 15,		/* admissions over the window budget */
 	SG_CNT_EVENTS = 16,		/* events sent to the ring buffer */
 	SG_CNT_EVENTS_SUPPRESSED = 17,	/* events over budget or ring full */
-	SG_CNT__COUNT = 18,
+	SG_CNT_COOKIES_SENT = 18,	/* SYNs answered with a SYN cookie */
+	SG_CNT_COOKIES_VALIDATED = 19,	/* ACKs whose cookie checked out */
+	SG_CNT_COOKIES_REJECTED = 20,	/* ACKs to a listener with no valid
+					 * cookie, or over their source's
+					 * burst: dropped */
+	SG_CNT__COUNT = 21,
 };
 
-/* Monitor mode counts would-be drops in the DROPPED_* counters. In enforce
- * mode SYN == SYN_PASSED + DROPPED_BLOCKLIST + DROPPED_RATELIMIT. */
+/* Monitor mode counts would-be drops in the DROPPED_* counters, and sends
+ * no cookies. In enforce mode SYN == SYN_PASSED + DROPPED_BLOCKLIST +
+ * DROPPED_RATELIMIT + COOKIES_SENT. */
 struct sg_counters {
 	__u64 c[SG_CNT__COUNT];
 };
@@ -223,6 +248,18 @@ _Static_assert(sizeof(struct sg_rate_entry) == 32, "sg_rate_entry layout");
 struct sg_rate_set {
 	struct sg_rate_entry way[SG_RATE_WAYS];
 };
+
+/* ---- SYN cookies: the secret -------------------------------------------
+ *
+ * One entry, written by the control plane and never read back by it: two
+ * SipHash keys, and which one new cookies use. A cookie is accepted under
+ * either, so a handshake survives one rotation. */
+struct sg_cookie_keys {
+	__u32 current;		/* 0 or 1: the slot new cookies use */
+	__u32 _pad0;
+	__u64 key[4];		/* slot i: key[2 i], key[2 i + 1] */
+};
+_Static_assert(sizeof(struct sg_cookie_keys) == 40, "sg_cookie_keys layout");
 
 /* ---- events: ring buffer to user space ---------------------------------- */
 

@@ -83,17 +83,42 @@ struct {
 	__uint(max_entries, 256 * 1024);
 } sg_events SEC(".maps");
 
+/* The cookie secret: never mmap-able, never pinned readable by others. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sg_cookie_keys);
+} sg_cookie_keys SEC(".maps");
+
+/* Valid-cookie ACKs per source (IPv4 as ::ffff:a.b.c.d) in the current rate
+ * window, per CPU; the least recently seen sources make room. */
+struct sg_cookie_ack_count {
+	__u64 window;		/* coarse monotonic ns >> SG_WINDOW_SHIFT */
+	__u32 acks;
+	__u32 _pad0;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_PERCPU_HASH);
+	__uint(max_entries, 1 << 12);
+	__type(key, __u32[4]);
+	__type(value, struct sg_cookie_ack_count);
+} sg_cookie_acks SEC(".maps");
+
 /* ABI types no map names, anchored in BTF for the control plane's mirror
  * check: every object built on these maps carries them. Never read. */
 struct sg_abi_anchor {
 	enum sg_abi_const abi_const;
 	enum sg_mode mode;
+	enum sg_cookie_mode cookie_mode;
 	enum sg_counter counter;
 	enum sg_family family;
 	enum sg_rule_kind kind;
 	enum sg_rule_serial serial;
 	enum sg_event_kind event_kind;
 	struct sg_event event;
+	struct sg_cookie_keys cookie_keys;
 };
 const volatile struct sg_abi_anchor sg_abi_anchor;
 

@@ -215,22 +215,27 @@ static __always_inline int parse_tcp(struct cursor *c, struct packet *pkt)
 	return PARSE_TCP;
 }
 
+/* The IP header at the cursor, eth the ethertype parse_eth gave: as
+ * parse_ipv4 and parse_ipv6. */
+static __always_inline int parse_ip(struct cursor *c, struct packet *pkt,
+				    int eth)
+{
+	switch (eth) {
+	case ETH_P_IP:
+		return parse_ipv4(c, pkt);
+	case ETH_P_IPV6:
+		return parse_ipv6(c, pkt);
+	case -1:
+		return -PARSE_MALFORMED;
+	default:
+		return -PARSE_NON_IP;
+	}
+}
+
 static __always_inline int parse_packet(struct cursor *c, struct packet *pkt)
 {
-	int proto;
+	int proto = parse_ip(c, pkt, parse_eth(c));
 
-	switch (parse_eth(c)) {
-	case ETH_P_IP:
-		proto = parse_ipv4(c, pkt);
-		break;
-	case ETH_P_IPV6:
-		proto = parse_ipv6(c, pkt);
-		break;
-	case -1:
-		return PARSE_MALFORMED;
-	default:
-		return PARSE_NON_IP;
-	}
 	if (proto < 0)
 		return -proto;
 	if (proto != IPPROTO_TCP)

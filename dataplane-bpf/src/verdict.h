@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /*
  * verdict.h - what happens to a frame: parse, then for an initial SYN the
- * allowlist, the blocklist and the rate limiter, in that order. Everything
- * else passes, counted.
+ * allowlist, the blocklist, the rate limiter and, when cookies are on, a
+ * SYN cookie (synack.h), in that order. Everything else passes, counted.
  */
 #ifndef SG_VERDICT_H
 #define SG_VERDICT_H
@@ -11,6 +11,7 @@
 #include "parse.h"
 #include "ratelimit.h"
 #include "rules.h"
+#include "synack.h"
 
 /* XDP_DROP, or XDP_PASS in monitor mode; counted as a drop either way. */
 static __always_inline int enforce(struct sg_counters *cnt,
@@ -40,7 +41,7 @@ static __always_inline int unreadable(const struct packet *pkt,
 	return enforce(cnt, cfg, SG_CNT_DROPPED_UNREADABLE);
 }
 
-static __always_inline int syn(const struct packet *pkt,
+static __always_inline int syn(struct xdp_md *ctx, const struct packet *pkt,
 			       struct sg_counters *cnt)
 {
 	struct sg_rule *rule;
@@ -67,6 +68,13 @@ static __always_inline int syn(const struct packet *pkt,
 		action = enforce(cnt, cfg, SG_CNT_DROPPED_BLOCKLIST);
 	} else if (cfg->rl_interval_ns && rate_limited(pkt)) {
 		action = enforce(cnt, cfg, SG_CNT_DROPPED_RATELIMIT);
+	} else if (cfg->cookie_mode != SG_COOKIES_OFF &&
+		   cfg->mode == SG_MODE_ENFORCE) {
+		action = sg_cookie_synack(ctx, cfg->cookie_mode);
+		if (action == XDP_TX) {
+			cnt->c[SG_CNT_COOKIES_SENT]++;
+			return action;
+		}
 	} else {
 		action = XDP_PASS;
 	}
@@ -92,7 +100,7 @@ static __always_inline int sg_process(struct xdp_md *ctx)
 
 	switch (parse_packet(&c, &pkt)) {
 	case PARSE_SYN:
-		return syn(&pkt, cnt);
+		return syn(ctx, &pkt, cnt);
 	case PARSE_TCP:
 		cnt->c[SG_CNT_TCP]++;
 		return XDP_PASS;

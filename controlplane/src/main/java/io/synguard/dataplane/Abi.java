@@ -8,6 +8,7 @@ import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * The Java mirror of {@code dataplane-bpf/include/synguard_abi.h}: constants, and layouts whose
@@ -15,7 +16,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * compiled object, and {@link Dataplane} checks the layouts again before it loads anything.
  */
 public final class Abi {
-    public static final int ABI_VERSION = 1;
+    public static final int ABI_VERSION = 2;
     public static final int WINDOW_SHIFT = 30;
     public static final int RULE_MAX_PROBE = 64;
     public static final int RATE_WAYS = 4;
@@ -23,6 +24,12 @@ public final class Abi {
     public static final int T16_SHORT_SHIFT = 16;
     public static final int T16_SHORT_MASK = 0x3f;
     public static final int META_AUTO = 0x1;
+    public static final int COOKIE_COUNT_SHIFT = 36;
+    public static final int COOKIE_ACK_BURST = 16;
+
+    public static final int COOKIES_OFF = 0;
+    public static final int COOKIES_OWN = 1;
+    public static final int COOKIES_KERNEL = 2;
 
     public static final int MODE_ENFORCE = 0;
     public static final int MODE_MONITOR = 1;
@@ -42,7 +49,7 @@ public final class Abi {
     public enum Counter {
         PACKETS, NON_IP, NON_TCP, FRAGMENTS, MALFORMED, UNREADABLE, DROPPED_UNREADABLE, TCP, SYN, SYN_PASSED,
         PASSED_ALLOWLIST, DROPPED_BLOCKLIST, DROPPED_RATELIMIT, RL_ADMITTED, RL_EVICTED, RL_REFUSED, EVENTS,
-        EVENTS_SUPPRESSED;
+        EVENTS_SUPPRESSED, COOKIES_SENT, COOKIES_VALIDATED, COOKIES_REJECTED;
 
         public int id() {
             return ordinal();
@@ -61,7 +68,9 @@ public final class Abi {
             JAVA_INT.withName("rules_seed"),
             JAVA_INT.withName("rl_seed"),
             JAVA_INT.withName("rl_sets_mask"),
-            JAVA_INT.withName("_pad0"),
+            JAVA_BYTE.withName("cookie_mode"),
+            JAVA_BYTE.withName("cookie_wscale"),
+            JAVA_SHORT.withName("cookie_mss"),
             MemoryLayout.sequenceLayout(3, JAVA_LONG).withName("v6_lens")).withName("sg_config");
 
     public static final StructLayout COUNTERS = MemoryLayout.structLayout(
@@ -104,9 +113,15 @@ public final class Abi {
             JAVA_INT.withName("kind"),
             JAVA_INT.withName("cpu")).withName("sg_event");
 
+    /** The cookie secret: two SipHash keys and the slot new cookies use. */
+    public static final StructLayout COOKIE_KEYS = MemoryLayout.structLayout(
+            JAVA_INT.withName("current"),
+            JAVA_INT.withName("_pad0"),
+            MemoryLayout.sequenceLayout(4, JAVA_LONG).withName("key")).withName("sg_cookie_keys");
+
     /** Every mirrored struct, for the checks. */
     public static final StructLayout[] STRUCTS = {CONFIG, COUNTERS, RULE, LPM_V4_KEY, LPM_V6_KEY, RULE_META,
-            RATE_ENTRY, RATE_SET, EVENT};
+            RATE_ENTRY, RATE_SET, EVENT, COOKIE_KEYS};
 
     private Abi() {}
 

@@ -19,7 +19,7 @@ import java.util.Map;
  */
 final class AbiCheck {
     /** The C enums that carry the ABI's constants. */
-    static final List<String> ENUMS = List.of("sg_abi_const", "sg_mode", "sg_counter", "sg_family",
+    static final List<String> ENUMS = List.of("sg_abi_const", "sg_mode", "sg_cookie_mode", "sg_counter", "sg_family",
             "sg_rule_kind", "sg_rule_serial", "sg_event_kind");
 
     private AbiCheck() {}
@@ -55,6 +55,7 @@ final class AbiCheck {
         m.put(Dataplane.ALLOW_V6, new long[]{Abi.LPM_V6_KEY.byteSize(), Abi.RULE_META.byteSize()});
         m.put(Dataplane.RATE, new long[]{4, Abi.RATE_SET.byteSize()});
         m.put(Dataplane.EVENTS, new long[]{0, 0});
+        m.put(Dataplane.COOKIE_KEYS, new long[]{4, Abi.COOKIE_KEYS.byteSize()});
         return m;
     }
 

@@ -42,9 +42,11 @@ public final class Dataplane implements AutoCloseable {
     static final String SKETCH = "sg_sketch";
     static final String CPU = "sg_cpu";
     static final String EVENTS = "sg_events";
-    /** Every map, each pinned under its name. */
+    static final String COOKIE_KEYS = "sg_cookie_keys";
+    static final String COOKIE_ACKS = "sg_cookie_acks";
+    /** Every map, each pinned under its name but the cookie secret. */
     static final List<String> MAPS = List.of(CONFIG, COUNTERS, RULES, T16, BLOCK_V4, BLOCK_V6, ALLOW_V4, ALLOW_V6,
-            RATE, SKETCH, CPU, EVENTS);
+            RATE, SKETCH, CPU, EVENTS, COOKIE_KEYS, COOKIE_ACKS);
 
     private final BpfObject object;
     private final MappedRegion configRegion;
@@ -55,6 +57,7 @@ public final class Dataplane implements AutoCloseable {
     private final RuleList allowlist;
     private final Counters counters;
     private final RateTable rateTable;
+    private final CookieKeys cookieKeys;
     private final int ruleCapacity;
 
     private Dataplane(BpfObject object, MappedRegion configRegion, MappedRegion rulesRegion, MappedRegion t16Region,
@@ -79,6 +82,8 @@ public final class Dataplane implements AutoCloseable {
         this.allowlist = new RuleList(RuleKind.ALLOW, object.map(ALLOW_V4), object.map(ALLOW_V6), index, serials);
         this.counters = new Counters(object.map(COUNTERS));
         this.rateTable = new RateTable(object.map(RATE));
+        this.cookieKeys = new CookieKeys(object.map(COOKIE_KEYS));
+        cookieKeys.reset(random); // a secret is never taken over from an earlier run: not even this one knows it
         this.ruleCapacity = index.capacity();
         if (!fresh) {
             int repaired = blocklist.reconcile() + allowlist.reconcile();
@@ -156,6 +161,9 @@ public final class Dataplane implements AutoCloseable {
         }
         boolean reused = false;
         for (String name : MAPS) {
+            if (name.equals(COOKIE_KEYS)) {
+                continue; // the secret is made afresh at every load: no pin to find it by
+            }
             Path pin = dir.resolve(name);
             BpfObject.MapSpec spec = object.mapSpec(name);
             if (Files.exists(pin)) {
@@ -200,6 +208,11 @@ public final class Dataplane implements AutoCloseable {
 
     public RateTable rateTable() {
         return rateTable;
+    }
+
+    /** The SYN cookie secret. */
+    public CookieKeys cookieKeys() {
+        return cookieKeys;
     }
 
     /** Rules (allow and block together) the index takes at most. */

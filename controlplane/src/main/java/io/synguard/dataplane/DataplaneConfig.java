@@ -13,7 +13,8 @@ public final class DataplaneConfig {
 
     /** The members of sg_config this sets: their C names, upper-cased. */
     private enum Field {
-        ABI_VERSION, MODE, RL_INTERVAL_NS, RL_TOLERANCE_NS, RL_ADMIT, RL_ADMIT_BUDGET, EVENT_BUDGET, RL_SEED, RL_SETS_MASK;
+        ABI_VERSION, MODE, RL_INTERVAL_NS, RL_TOLERANCE_NS, RL_ADMIT, RL_ADMIT_BUDGET, EVENT_BUDGET, RL_SEED, RL_SETS_MASK,
+        COOKIE_MODE, COOKIE_WSCALE, COOKIE_MSS;
 
         private final VarHandle handle = Abi.field(Abi.CONFIG, name().toLowerCase(Locale.ROOT));
     }
@@ -99,6 +100,34 @@ public final class DataplaneConfig {
         set(Field.RL_ADMIT_BUDGET, sources);
     }
 
+    /**
+     * Whether and how SYNs that pass the ladder are answered with SYN cookies from XDP; wscale is the
+     * window scale the SYN-ACK offers (what the kernel would choose for the listener) and mss the MSS
+     * it offers over IPv4 (IPv6: 20 less), the interface's MTU - 40. Mode last: the fields it reads
+     * are in place first.
+     */
+    public void setCookies(CookieMode mode, int wscale, int mss) {
+        if (wscale < 0 || wscale > 14) {
+            throw new IllegalArgumentException("window scale must be 0..14, was " + wscale);
+        }
+        if (mss < 1280 || mss > 65535) {
+            throw new IllegalArgumentException("MSS must be 1280..65535, was " + mss);
+        }
+        Field.COOKIE_WSCALE.handle.setRelease(config, 0L, (byte) wscale);
+        Field.COOKIE_MSS.handle.setRelease(config, 0L, (short) mss);
+        Field.COOKIE_MODE.handle.setRelease(config, 0L, (byte) mode.abi);
+    }
+
+    public CookieMode cookieMode() {
+        int abi = (byte) get(Field.COOKIE_MODE);
+        for (CookieMode m : CookieMode.values()) {
+            if (m.abi == abi) {
+                return m;
+            }
+        }
+        throw new IllegalStateException("unknown cookie mode " + abi + " in sg_config");
+    }
+
     /** Writes an int member with release semantics (a long member takes a long). */
     private void set(Field field, int value) {
         field.handle.setRelease(config, 0L, value);
@@ -115,6 +144,17 @@ public final class DataplaneConfig {
 
     /** Enforce drops; monitor only counts what it would drop. */
     public enum Mode { ENFORCE, MONITOR }
+
+    /** enum sg_cookie_mode: off, synguard's own cookie, or the kernel's. */
+    public enum CookieMode {
+        OFF(Abi.COOKIES_OFF), OWN(Abi.COOKIES_OWN), KERNEL(Abi.COOKIES_KERNEL);
+
+        final int abi;
+
+        CookieMode(int abi) {
+            this.abi = abi;
+        }
+    }
 
     /**
      * @param pps   SYNs a second a source may send (0: no limit)

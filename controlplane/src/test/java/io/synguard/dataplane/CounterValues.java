@@ -2,7 +2,9 @@ package io.synguard.dataplane;
 
 import java.util.Map;
 
-/** Counter snapshots made up by tests, as {@link Counters#read} would return them. */
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Counter snapshots made up by tests, as {@link Counters#read} would return them, and their checks. */
 public final class CounterValues {
     private CounterValues() {}
 
@@ -10,5 +12,19 @@ public final class CounterValues {
         long[] all = new long[Abi.Counter.values().length];
         values.forEach((c, v) -> all[c.id()] = v);
         return new Counters.Snapshot(all);
+    }
+
+    /** Puts pairs (a counter, its value, a counter, ...) into counts. */
+    static void put(Map<Abi.Counter, Long> counts, Object... pairs) {
+        for (int i = 0; i < pairs.length; i += 2) {
+            counts.put((Abi.Counter) pairs[i], ((Number) pairs[i + 1]).longValue());
+        }
+    }
+
+    /** Every counter changed in delta by what expected says, 0 where it says nothing. */
+    static void assertChanges(Map<Abi.Counter, Long> expected, Counters.Snapshot delta) {
+        for (Abi.Counter c : Abi.Counter.values()) {
+            assertEquals(expected.getOrDefault(c, 0L), delta.get(c), "counter " + c + " (all changes: " + delta + ")");
+        }
     }
 }

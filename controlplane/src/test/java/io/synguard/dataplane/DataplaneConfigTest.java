@@ -7,8 +7,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -46,6 +48,18 @@ class DataplaneConfigTest {
         config.setMode(DataplaneConfig.Mode.MONITOR);
         assertEquals(Abi.MODE_MONITOR, memory.get(JAVA_INT, Abi.offset(Abi.CONFIG, "mode")));
         assertEquals(DataplaneConfig.Mode.MONITOR, config.mode());
+    }
+
+    @Test
+    void cookiesAreAModeAWindowScaleAndAnMss() {
+        assertEquals(DataplaneConfig.CookieMode.OFF, config.cookieMode());
+        config.setCookies(DataplaneConfig.CookieMode.KERNEL, 10, 8960);
+        assertEquals(Abi.COOKIES_KERNEL, memory.get(JAVA_BYTE, Abi.offset(Abi.CONFIG, "cookie_mode")));
+        assertEquals(10, memory.get(JAVA_BYTE, Abi.offset(Abi.CONFIG, "cookie_wscale")));
+        assertEquals((short) 8960, memory.get(JAVA_SHORT, Abi.offset(Abi.CONFIG, "cookie_mss")));
+        assertEquals(DataplaneConfig.CookieMode.KERNEL, config.cookieMode());
+        assertThrows(IllegalArgumentException.class, () -> config.setCookies(DataplaneConfig.CookieMode.OWN, 15, 1460));
+        assertThrows(IllegalArgumentException.class, () -> config.setCookies(DataplaneConfig.CookieMode.OWN, 7, 1000));
     }
 
     @Test

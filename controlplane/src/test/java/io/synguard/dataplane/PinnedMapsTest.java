@@ -11,6 +11,7 @@ import io.synguard.testing.TempBpffs;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.AfterEach;
@@ -49,6 +50,14 @@ class PinnedMapsTest {
 
     private Dataplane load(int maxRules) {
         return Dataplane.load(Dataplane.Options.defaults().withMaxRules(maxRules).withRateSets(16).withPinDirectory(dir));
+    }
+
+    @Test
+    void theCookieSecretIsNeverPinned() {
+        try (Dataplane _ = load(16)) {
+            assertTrue(Files.exists(dir.resolve(Dataplane.CONFIG)), "the maps are pinned");
+            assertTrue(!Files.exists(dir.resolve(Dataplane.COOKIE_KEYS)), "the secret is not");
+        }
     }
 
     @Test
