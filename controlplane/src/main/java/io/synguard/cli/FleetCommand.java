@@ -3,34 +3,21 @@ package io.synguard.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "fleet", description = "How this host's fleet stands: etcd connection, members and their last"
         + " heartbeat, revision, changes queued, last full sync.")
-final class FleetCommand implements Callable<Integer> {
-    @Mixin
-    ClientOptions client;
-
-    @Spec
-    CommandSpec spec;
+final class FleetCommand extends ViewCommand {
+    FleetCommand() {
+        super("/v1/fleet");
+    }
 
     @Override
-    public Integer call() {
-        JsonNode f = client.client().get("/v1/fleet");
-        PrintWriter out = spec.commandLine().getOut();
-        if (client.json) {
-            out.println(f.toPrettyString());
-            return 0;
-        }
+    void print(JsonNode f, PrintWriter out) {
         if (f.get("engine").asText().equals("none")) {
             out.println("this host is in no fleet (run with --fleet-etcd to join one)");
-            out.flush();
-            return 0;
+            return;
         }
         out.printf("member     %s through %s, %s%n", f.get("host").asText(), f.get("engine").asText(),
                 f.get("connected").asBoolean() ? "connected" : "NOT CONNECTED: enforcing what is held, queueing changes");
@@ -41,6 +28,5 @@ final class FleetCommand implements Callable<Integer> {
         Table t = new Table("MEMBER", "LAST HEARTBEAT");
         f.get("members").forEach(m -> t.row(m.get("host").asText(), m.get("last_heartbeat").asText()));
         t.print(out);
-        return 0;
     }
 }

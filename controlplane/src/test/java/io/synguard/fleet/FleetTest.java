@@ -86,6 +86,38 @@ class FleetTest {
         return new Member(name, EnumSet.of(Origin.OPERATOR, Origin.AUTO));
     }
 
+    /** Two members, edge-1's permanent block of NET held by both. */
+    private record Pair(Member a, Member b) {
+        void settle() {
+            FleetTest.settle(a, b);
+        }
+    }
+
+    private Pair twoSharingABlock() {
+        Pair p = new Pair(member("edge-1"), member("edge-2"));
+        p.a().policy.put(BLOCK, NET, null, null, Origin.OPERATOR);
+        p.settle();
+        return p;
+    }
+
+    /** Two members; edge-1 blocks NET while the watches hear nothing. */
+    private Pair blockedWhileMuted() {
+        Pair p = new Pair(member("edge-1"), member("edge-2"));
+        p.settle();
+        kv.mute(true);
+        p.a().policy.put(BLOCK, NET, null, null, Origin.OPERATOR);
+        settle(p.a());
+        return p;
+    }
+
+    /** Takes etcd away, then has m block prefix. */
+    private Prefix blockWhileAway(Member m, String prefix) {
+        kv.away(true);
+        Prefix p = Prefix.parse(prefix);
+        m.policy.put(BLOCK, p, HOUR, null, Origin.OPERATOR);
+        return p;
+    }
+
     /** Every member steps until nothing is left to do. */
     private static void settle(Member... members) {
         for (int i = 0; i < 4; i++) {
@@ -169,36 +201,29 @@ class FleetTest {
 
     @Test
     void anEngineAwayLiftsNothingAndTheQueuedChangesGoOutWhenItReturns() {
-        Member a = member("edge-1");
-        Member b = member("edge-2");
-        a.policy.put(BLOCK, NET, null, null, Origin.OPERATOR);
-        settle(a, b);
-
-        kv.away(true);
-        Prefix later = Prefix.parse("198.18.2.0/24");
-        a.policy.put(BLOCK, later, HOUR, null, Origin.OPERATOR);
-        settle(a, b);
-        assertFalse(a.fleet.status().connected());
-        assertEquals(1, a.fleet.status().pending());
-        assertTrue(b.block(NET).isPresent(), "still held and enforced while etcd is away");
-        assertTrue(b.kernel.list(BLOCK).stream().anyMatch(r -> r.prefix().equals(NET)));
+        Pair p = twoSharingABlock();
+        Prefix later = blockWhileAway(p.a(), "198.18.2.0/24");
+        p.settle();
+        FleetStatus away = p.a().fleet.status();
+        assertFalse(away.connected());
+        assertEquals(1, away.pending());
+        assertTrue(p.b().block(NET).isPresent(), "still held and enforced while etcd is away");
+        assertTrue(p.b().kernel.list(BLOCK).stream().anyMatch(r -> r.prefix().equals(NET)));
 
         kv.away(false);
-        settle(a, b);
-        assertTrue(a.fleet.status().connected());
-        assertEquals(0, a.fleet.status().pending());
-        assertTrue(b.block(later).isPresent(), "published on reconnect");
+        p.settle();
+        FleetStatus back = p.a().fleet.status();
+        assertTrue(back.connected());
+        assertEquals(0, back.pending());
+        assertTrue(p.b().block(later).isPresent(), "published on reconnect");
     }
 
     @Test
     void theQueueOutlivesARestartAndARestartedMemberPublishesNothingTwice() {
-        Member a = member("edge-1");
-        Member b = member("edge-2");
-        a.policy.put(BLOCK, NET, null, null, Origin.OPERATOR);
-        settle(a, b);
-        kv.away(true);
-        Prefix queued = Prefix.parse("198.18.2.0/24");
-        a.policy.put(BLOCK, queued, null, null, Origin.OPERATOR);
+        Pair p = twoSharingABlock();
+        Member a = p.a();
+        Member b = p.b();
+        Prefix queued = blockWhileAway(a, "198.18.2.0/24");
         settle(a);
 
         a.start(); // kill -9 and start again, etcd still away
@@ -237,46 +262,34 @@ class FleetTest {
 
     @Test
     void aCompactedRevisionMakesTheMemberListAgainAndCatchUp() {
-        Member a = member("edge-1");
-        Member b = member("edge-2");
-        settle(a, b);
-        kv.mute(true);
-        a.policy.put(BLOCK, NET, null, null, Origin.OPERATOR);
-        settle(a);
+        Pair p = blockedWhileMuted();
         kv.compact();
         kv.mute(false);
-        settle(a, b);
+        p.settle();
 
-        assertTrue(b.block(NET).isPresent(), "caught up by listing");
-        assertEquals(1, b.fleet.status().relists());
+        assertTrue(p.b().block(NET).isPresent(), "caught up by listing");
+        assertEquals(1, p.b().fleet.status().relists());
     }
 
     @Test
     void aSilentWatchIsNoticedByTheHeartbeatAndTheMemberListsAgain() {
-        Member a = member("edge-1");
-        Member b = member("edge-2");
-        settle(a, b);
-        kv.mute(true);
-        a.policy.put(BLOCK, NET, null, null, Origin.OPERATOR);
+        Pair p = blockedWhileMuted();
         for (int s = 0; s < 5; s++) {
             time.advance(Duration.ofSeconds(1));
-            settle(a, b);
+            p.settle();
         }
         kv.mute(false);
-        settle(a, b);
+        p.settle();
 
-        assertTrue(b.fleet.status().relists() >= 1, "listed again: " + b.fleet.status());
-        assertTrue(b.block(NET).isPresent());
+        assertTrue(p.b().fleet.status().relists() >= 1, "listed again: " + p.b().fleet.status());
+        assertTrue(p.b().block(NET).isPresent());
     }
 
     @Test
     void blocksLearntFromTheFleetAreNotPublishedAgain() {
-        Member a = member("edge-1");
-        Member b = member("edge-2");
-        a.policy.put(BLOCK, NET, null, null, Origin.OPERATOR);
-        settle(a, b);
-        assertEquals(0, b.fleet.status().published());
-        assertEquals(1, a.fleet.status().published());
+        Pair p = twoSharingABlock();
+        assertEquals(0, p.b().fleet.status().published());
+        assertEquals(1, p.a().fleet.status().published());
         assertEquals(RuleKind.BLOCK, FleetRecord.parse(kv.value("/synguard/blocks/198.18.1.0_24")).ruleKind());
     }
 }
