@@ -93,6 +93,19 @@ final class EtcdKv implements Kv {
     }
 
     @Override
+    public long putAllIf(List<Put> puts) {
+        Cmp[] compares = new Cmp[puts.size()];
+        Op[] ops = new Op[puts.size()];
+        for (int i = 0; i < puts.size(); i++) {
+            Put p = puts.get(i);
+            compares[i] = new Cmp(bs(p.key()), Cmp.Op.EQUAL, CmpTarget.modRevision(p.expected()));
+            ops[i] = Op.put(bs(p.key()), ByteSequence.from(p.value()), putOption(p.ttl()));
+        }
+        TxnResponse r = leased(client.getKVClient().txn().If(compares).Then(ops).commit());
+        return r.isSucceeded() ? r.getHeader().getRevision() : 0;
+    }
+
+    @Override
     public long put(String key, byte[] value, Duration ttl) {
         return leased(client.getKVClient().put(bs(key), ByteSequence.from(value), putOption(ttl))).getHeader()
                 .getRevision();

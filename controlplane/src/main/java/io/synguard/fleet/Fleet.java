@@ -47,6 +47,8 @@ public final class Fleet implements Policy.Listener, AutoCloseable {
     static final Duration TOMBSTONE_OF_PERMANENT = Duration.ofDays(1);
     private static final Duration RETRY = Duration.ofMillis(500);
     private static final int CONFLICT_TRIES = 5;
+    /** Puts a transaction carries: etcd takes at most 128 operations in one (--max-txn-ops). */
+    private static final int TXN_PUTS = 128;
 
     /**
      * How to take part.
@@ -311,13 +313,33 @@ public final class Fleet implements Policy.Listener, AutoCloseable {
         return r.origin().equals("auto") ? Origin.AUTO : Origin.OPERATOR;
     }
 
-    /** Publishes the queue; what is published, superseded or lapsed leaves it, the rest stays. */
+    /**
+     * Publishes the queue, {@value #TXN_PUTS} keys a transaction; a transaction whose compare fails
+     * (another member changed one of its keys) is done again key by key. What is published,
+     * superseded or lapsed leaves the queue; the rest stays.
+     */
     private void publish() {
         Map<String, FleetRecord> settled = new HashMap<>();
+        List<Map.Entry<String, FleetRecord>> due = new ArrayList<>();
+        Instant now = clock.instant();
         try {
             for (Map.Entry<String, FleetRecord> q : pending.snapshot()) {
-                if (publish(q.getKey(), q.getValue())) {
+                if (settledAlready(q.getKey(), q.getValue(), now)) {
                     settled.put(q.getKey(), q.getValue());
+                } else {
+                    due.add(q);
+                }
+            }
+            for (int from = 0; from < due.size(); from += TXN_PUTS) {
+                List<Map.Entry<String, FleetRecord>> batch = due.subList(from, Math.min(due.size(), from + TXN_PUTS));
+                long rev = kv.putAllIf(batch.stream().map(q -> put(q.getKey(), q.getValue(), now)).toList());
+                for (Map.Entry<String, FleetRecord> q : batch) {
+                    if (rev != 0) {
+                        published(q.getKey(), q.getValue(), rev);
+                    }
+                    if (rev != 0 || publishAlone(q.getKey(), q.getValue(), now)) {
+                        settled.put(q.getKey(), q.getValue());
+                    }
                 }
             }
         } finally {
@@ -325,21 +347,33 @@ public final class Fleet implements Policy.Listener, AutoCloseable {
         }
     }
 
-    private boolean publish(String key, FleetRecord r) {
-        Instant now = clock.instant();
-        if (r.expiredAt(now)) {
-            return true;
-        }
+    /** Whether r needs no publishing: lapsed, published before (a restart, say), or a later change won. */
+    private boolean settledAlready(String key, FleetRecord r, Instant now) {
+        Known k = known.get(key);
+        return r.expiredAt(now) || k != null && (k.record().sameChange(r) || k.record().after(r));
+    }
+
+    private Kv.Put put(String key, FleetRecord r, Instant now) {
+        Known k = known.get(key);
+        Duration ttl = r.expires() == null ? null : Duration.between(now, r.expiresAt()).plus(options.grace());
+        return new Kv.Put(key, r.json(), k == null ? 0 : k.modRevision(), ttl);
+    }
+
+    private void published(String key, FleetRecord r, long revision) {
+        known.put(key, new Known(revision, r));
+        published.incrementAndGet();
+    }
+
+    /** Publishes one change, reading the key again after each failed compare; whether it is settled. */
+    private boolean publishAlone(String key, FleetRecord r, Instant now) {
         for (int i = 0; i < CONFLICT_TRIES; i++) {
-            Known k = known.get(key);
-            if (k != null && (k.record().sameChange(r) || k.record().after(r))) {
-                return true; // published before (a restart, say), or a later change from elsewhere wins
+            if (settledAlready(key, r, now)) {
+                return true;
             }
-            Duration ttl = r.expires() == null ? null : Duration.between(now, r.expiresAt()).plus(options.grace());
-            Kv.Outcome out = kv.putIf(key, r.json(), k == null ? 0 : k.modRevision(), ttl);
+            Kv.Put p = put(key, r, now);
+            Kv.Outcome out = kv.putIf(key, p.value(), p.expected(), p.ttl());
             if (out.done()) {
-                known.put(key, new Known(out.revision(), r));
-                published.incrementAndGet();
+                published(key, r, out.revision());
                 return true;
             }
             if (out.current() == null) {

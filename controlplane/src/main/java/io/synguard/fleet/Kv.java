@@ -46,6 +46,15 @@ interface Kv extends AutoCloseable {
      */
     Outcome putIf(String key, byte[] value, long expected, Duration ttl);
 
+    /** One put of {@link #putAllIf}. */
+    record Put(String key, byte[] value, long expected, Duration ttl) {}
+
+    /**
+     * Every put as {@link #putIf}, in one transaction: all are made if every compare holds, else
+     * none. The transaction's revision, or 0 if a compare failed.
+     */
+    long putAllIf(List<Put> puts);
+
     /** Puts value at key whatever it held; the put's revision. */
     long put(String key, byte[] value, Duration ttl);
 

@@ -186,6 +186,41 @@ class FleetIT {
         assertTrue(micros.getLast() < PROPAGATION.toMillis() * 1000);
     }
 
+    /** 100,000 blocks imported on host 1 reach host 2, and host 3, started again after, catches up on them. */
+    @Test
+    void aHundredThousandBlocksReachTheOthersAndAMemberRestartedAfterCatchesUp() throws IOException {
+        int n = 100_000;
+        fleet.daemon(3).kill();
+        StringBuilder body = new StringBuilder("[");
+        for (int i = 0; i < n; i++) {
+            body.append(i == 0 ? "" : ",").append(String.format("{\"prefix\":\"2001:2::%x:%x\",\"ttl_s\":3600}",
+                    i >> 16, i & 0xffff));
+        }
+        long t0 = System.nanoTime();
+        assertEquals(201, block(1, body.append("]").toString()).status());
+        long imported = System.nanoTime();
+        await("100k on host 2", Duration.ofSeconds(120), () -> fleetBlocks(2) == n);
+        long propagated = System.nanoTime();
+
+        fleet.startDaemon(3);
+        long ready = System.nanoTime();
+        await("100k on host 3", Duration.ofSeconds(120), () -> fleetBlocks(3) == n);
+        long caughtUp = System.nanoTime();
+        String figures = String.format("fleet bulk: %d blocks imported on host 1 in %.1f s, held by host 2 %.1f s after"
+                        + " the import's answer; host 3 restarted after: API up to all held %.1f s%n", n,
+                (imported - t0) / 1e9, (propagated - imported) / 1e9, (caughtUp - ready) / 1e9);
+        System.out.print(figures);
+        Files.writeString(Path.of("target", "fleet-catch-up.txt"), figures);
+        assertEquals(0, fleetOf(3).get("published").asLong(), "host 3 publishes none of them");
+    }
+
+    /** The blocks host holds from the fleet, as its metrics count them. */
+    private long fleetBlocks(int host) {
+        String metrics = fleet.api(host).get("/metrics").body();
+        return metrics.lines().filter(l -> l.startsWith("synguard_blocks{origin=\"fleet\"}"))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(0);
+    }
+
     private Reply block(int host, String json) {
         return fleet.api(host).post("/v1/blocks", json);
     }

@@ -21,6 +21,8 @@ final class FakeKv implements Kv {
     private boolean muted;
     /** Keys successfully put (not heartbeats), in order. */
     final List<String> puts = new ArrayList<>();
+    /** Compare-and-put transactions that held. */
+    int transactions;
 
     private record Watch(String prefix, Watcher watcher) {}
 
@@ -65,7 +67,27 @@ final class FakeKv implements Kv {
             return new Outcome(false, 0, now);
         }
         puts.add(key);
+        transactions++;
         return new Outcome(true, change(key, value), null);
+    }
+
+    @Override
+    public synchronized long putAllIf(List<Put> all) {
+        check();
+        for (Put p : all) {
+            Item now = data.get(p.key());
+            if ((now == null ? 0 : now.modRevision()) != p.expected()) {
+                return 0;
+            }
+        }
+        revision++;
+        transactions++;
+        for (Put p : all) {
+            puts.add(p.key());
+            data.put(p.key(), new Item(p.key(), p.value(), revision));
+            tell(new Event(p.key(), p.value(), revision));
+        }
+        return revision;
     }
 
     @Override
@@ -101,12 +123,15 @@ final class FakeKv implements Kv {
     private long change(String key, byte[] value) {
         revision++;
         data.put(key, new Item(key, value, revision));
-        Event e = new Event(key, value, revision);
+        tell(new Event(key, value, revision));
+        return revision;
+    }
+
+    private void tell(Event e) {
         history.add(e);
         if (!muted) {
-            watches.stream().filter(w -> key.startsWith(w.prefix())).forEach(w -> w.watcher().events(List.of(e)));
+            watches.stream().filter(w -> e.key().startsWith(w.prefix())).forEach(w -> w.watcher().events(List.of(e)));
         }
-        return revision;
     }
 
     private void check() {

@@ -261,6 +261,42 @@ class FleetTest {
     }
 
     @Test
+    void aBulkImportGoesOutAHundredAndTwentyEightKeysATransaction() {
+        Member a = member("edge-1");
+        Member b = member("edge-2");
+        List<Policy.Request> many = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            many.add(new Policy.Request(Prefix.parse("198.19." + i / 256 + "." + i % 256), HOUR, null));
+        }
+        a.policy.putAll(BLOCK, many, Origin.OPERATOR);
+        settle(a, b);
+
+        assertEquals(1000, kv.puts.size());
+        assertEquals(8, kv.transactions, "ceil(1000 / 128)");
+        assertEquals(1000, b.policy.size(BLOCK));
+    }
+
+    @Test
+    void aTransactionWhoseKeyAnotherMemberChangedUnseenIsRedoneKeyByKeyAndTheLaterChangeWins() {
+        Member a = member("edge-1");
+        Member b = member("edge-2");
+        settle(a, b);
+        kv.mute(true);
+        b.policy.put(BLOCK, NET, HOUR, "earlier", Origin.OPERATOR);
+        settle(b);
+        time.advance(Duration.ofSeconds(1));
+        Prefix other = Prefix.parse("198.18.2.0/24");
+        a.policy.putAll(BLOCK, List.of(new Policy.Request(NET, HOUR, "later"), new Policy.Request(other, HOUR, null)),
+                Origin.OPERATOR);
+        settle(a);
+
+        assertEquals("later", FleetRecord.parse(kv.value("/synguard/blocks/198.18.1.0_24")).reason());
+        assertTrue(kv.value("/synguard/blocks/198.18.2.0_24") != null);
+        assertEquals(0, a.fleet.status().pending());
+        assertEquals(3, kv.transactions, "b's put, a's failed transaction not counted, a's two puts alone");
+    }
+
+    @Test
     void aCompactedRevisionMakesTheMemberListAgainAndCatchUp() {
         Pair p = blockedWhileMuted();
         kv.compact();
