@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,13 +39,24 @@ class FleetTest {
     @TempDir
     Path dir;
 
-    private final FakeTime time = new FakeTime();
     private final FakeKv kv = new FakeKv();
-    private final List<Journal> journals = new ArrayList<>();
+    private final FakeTime time = new FakeTime();
+    /** Every member made, to close their journals after the test. */
+    private final List<Member> members = new ArrayList<>();
+    /** edge-1 and edge-2, joined; most tests need no more. */
+    private Member a;
+    private Member b;
+
+    @BeforeEach
+    void twoMembers() {
+        a = member("edge-1");
+        b = member("edge-2");
+        settle(a, b);
+    }
 
     @AfterEach
     void close() {
-        journals.forEach(Journal::close);
+        members.forEach(m -> m.journals.forEach(Journal::close));
     }
 
     /** A member: its own kernel, journal and queue in dir/name. */
@@ -52,12 +64,15 @@ class FleetTest {
         final String name;
         final Set<Origin> accept;
         final FakeRuleStore kernel = new FakeRuleStore();
+        /** Each start's journal: a restart leaves the one before open, as kill -9 does. */
+        final List<Journal> journals = new ArrayList<>();
         Policy policy;
         Fleet fleet;
 
         Member(String name, Set<Origin> accept) {
             this.name = name;
             this.accept = accept;
+            members.add(this);
             start();
         }
 
@@ -86,28 +101,17 @@ class FleetTest {
         return new Member(name, EnumSet.of(Origin.OPERATOR, Origin.AUTO));
     }
 
-    /** Two members, edge-1's permanent block of NET held by both. */
-    private record Pair(Member a, Member b) {
-        void settle() {
-            FleetTest.settle(a, b);
-        }
+    /** edge-1's permanent block of NET, held by edge-2 too. */
+    private void sharedBlock() {
+        a.policy.put(BLOCK, NET, null, null, Origin.OPERATOR);
+        settle(a, b);
     }
 
-    private Pair twoSharingABlock() {
-        Pair p = new Pair(member("edge-1"), member("edge-2"));
-        p.a().policy.put(BLOCK, NET, null, null, Origin.OPERATOR);
-        p.settle();
-        return p;
-    }
-
-    /** Two members; edge-1 blocks NET while the watches hear nothing. */
-    private Pair blockedWhileMuted() {
-        Pair p = new Pair(member("edge-1"), member("edge-2"));
-        p.settle();
+    /** edge-1 blocks NET while the watches hear nothing. */
+    private void blockedWhileMuted() {
         kv.mute(true);
-        p.a().policy.put(BLOCK, NET, null, null, Origin.OPERATOR);
-        settle(p.a());
-        return p;
+        a.policy.put(BLOCK, NET, null, null, Origin.OPERATOR);
+        settle(a);
     }
 
     /** Takes etcd away, then has m block prefix. */
@@ -129,8 +133,6 @@ class FleetTest {
 
     @Test
     void anOperatorBlockOnOneMemberIsHeldByTheOthersAsFleetWithItsMakerAndItsExpiry() {
-        Member a = member("edge-1");
-        Member b = member("edge-2");
         Member c = member("edge-3");
         settle(a, b, c);
 
@@ -160,8 +162,6 @@ class FleetTest {
 
     @Test
     void autoBlocksAndAllowsTravelTooAndAMemberTakesOnlyTheOriginsItAccepts() {
-        Member a = member("edge-1");
-        Member b = member("edge-2");
         Member operatorOnly = new Member("edge-3", EnumSet.of(Origin.OPERATOR));
         a.policy.putAll(BLOCK, List.of(new Policy.Request(NET, HOUR, "flood")), Origin.AUTO);
         a.policy.put(ALLOW, Prefix.parse("198.18.9.0/24"), null, null, Origin.OPERATOR);
@@ -175,8 +175,6 @@ class FleetTest {
 
     @Test
     void anUnblockIsATombstoneThatLiftsTheBlockEverywhereAndReachesAMemberThatWasAway() {
-        Member a = member("edge-1");
-        Member b = member("edge-2");
         Member away = member("edge-3");
         a.policy.put(BLOCK, NET, null, null, Origin.OPERATOR);
         settle(a, b, away);
@@ -201,28 +199,26 @@ class FleetTest {
 
     @Test
     void anEngineAwayLiftsNothingAndTheQueuedChangesGoOutWhenItReturns() {
-        Pair p = twoSharingABlock();
-        Prefix later = blockWhileAway(p.a(), "198.18.2.0/24");
-        p.settle();
-        FleetStatus away = p.a().fleet.status();
+        sharedBlock();
+        Prefix later = blockWhileAway(a, "198.18.2.0/24");
+        settle(a, b);
+        FleetStatus away = a.fleet.status();
         assertFalse(away.connected());
         assertEquals(1, away.pending());
-        assertTrue(p.b().block(NET).isPresent(), "still held and enforced while etcd is away");
-        assertTrue(p.b().kernel.list(BLOCK).stream().anyMatch(r -> r.prefix().equals(NET)));
+        assertTrue(b.block(NET).isPresent(), "still held and enforced while etcd is away");
+        assertTrue(b.kernel.list(BLOCK).stream().anyMatch(r -> r.prefix().equals(NET)));
 
         kv.away(false);
-        p.settle();
-        FleetStatus back = p.a().fleet.status();
+        settle(a, b);
+        FleetStatus back = a.fleet.status();
         assertTrue(back.connected());
         assertEquals(0, back.pending());
-        assertTrue(p.b().block(later).isPresent(), "published on reconnect");
+        assertTrue(b.block(later).isPresent(), "published on reconnect");
     }
 
     @Test
     void theQueueOutlivesARestartAndARestartedMemberPublishesNothingTwice() {
-        Pair p = twoSharingABlock();
-        Member a = p.a();
-        Member b = p.b();
+        sharedBlock();
         Prefix queued = blockWhileAway(a, "198.18.2.0/24");
         settle(a);
 
@@ -243,9 +239,6 @@ class FleetTest {
 
     @Test
     void ofTwoChangesOfOnePrefixTheLaterWinsEverywhere() {
-        Member a = member("edge-1");
-        Member b = member("edge-2");
-        settle(a, b);
         kv.away(true);
         a.policy.put(BLOCK, NET, HOUR, "first", Origin.OPERATOR);
         time.advance(Duration.ofSeconds(5));
@@ -262,8 +255,6 @@ class FleetTest {
 
     @Test
     void aBulkImportGoesOutAHundredAndTwentyEightKeysATransaction() {
-        Member a = member("edge-1");
-        Member b = member("edge-2");
         List<Policy.Request> many = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
             many.add(new Policy.Request(Prefix.parse("198.19." + i / 256 + "." + i % 256), HOUR, null));
@@ -278,9 +269,6 @@ class FleetTest {
 
     @Test
     void aTransactionWhoseKeyAnotherMemberChangedUnseenIsRedoneKeyByKeyAndTheLaterChangeWins() {
-        Member a = member("edge-1");
-        Member b = member("edge-2");
-        settle(a, b);
         kv.mute(true);
         b.policy.put(BLOCK, NET, HOUR, "earlier", Origin.OPERATOR);
         settle(b);
@@ -298,34 +286,34 @@ class FleetTest {
 
     @Test
     void aCompactedRevisionMakesTheMemberListAgainAndCatchUp() {
-        Pair p = blockedWhileMuted();
+        blockedWhileMuted();
         kv.compact();
         kv.mute(false);
-        p.settle();
+        settle(a, b);
 
-        assertTrue(p.b().block(NET).isPresent(), "caught up by listing");
-        assertEquals(1, p.b().fleet.status().relists());
+        assertTrue(b.block(NET).isPresent(), "caught up by listing");
+        assertEquals(1, b.fleet.status().relists());
     }
 
     @Test
     void aSilentWatchIsNoticedByTheHeartbeatAndTheMemberListsAgain() {
-        Pair p = blockedWhileMuted();
+        blockedWhileMuted();
         for (int s = 0; s < 5; s++) {
             time.advance(Duration.ofSeconds(1));
-            p.settle();
+            settle(a, b);
         }
         kv.mute(false);
-        p.settle();
+        settle(a, b);
 
-        assertTrue(p.b().fleet.status().relists() >= 1, "listed again: " + p.b().fleet.status());
-        assertTrue(p.b().block(NET).isPresent());
+        assertTrue(b.fleet.status().relists() >= 1, "listed again: " + b.fleet.status());
+        assertTrue(b.block(NET).isPresent());
     }
 
     @Test
     void blocksLearntFromTheFleetAreNotPublishedAgain() {
-        Pair p = twoSharingABlock();
-        assertEquals(0, p.b().fleet.status().published());
-        assertEquals(1, p.a().fleet.status().published());
+        sharedBlock();
+        assertEquals(0, b.fleet.status().published());
+        assertEquals(1, a.fleet.status().published());
         assertEquals(RuleKind.BLOCK, FleetRecord.parse(kv.value("/synguard/blocks/198.18.1.0_24")).ruleKind());
     }
 }
