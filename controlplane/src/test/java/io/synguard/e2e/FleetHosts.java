@@ -1,8 +1,10 @@
 package io.synguard.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.synguard.host.NamespaceNetwork;
 import io.synguard.testing.DaemonProcess;
 import io.synguard.testing.HttpInNamespace;
+import io.synguard.testing.HttpInNamespace.Reply;
 import io.synguard.testing.RequiredTool;
 import io.synguard.testing.Tcp;
 import io.synguard.testing.Teardown;
@@ -18,10 +20,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
- * A fleet of three synguard hosts and one etcd. Namespace "core" holds etcd (its client port on
- * every address of its own) and the clients; host i (1..3) is namespace "hi", its protected
+ * A fleet of three synguard hosts and an etcd of one or three members. Namespace "core" holds etcd
+ * (client ports 2379, 12379, 22379 on every address of its own) and the clients; host i (1..3) is namespace "hi", its protected
  * interface sgdi (198.18.1i.1/24) joined to core's sgci (198.18.1i.2/24), a TCP server on port
  * 8080, and a daemon with --host-id edge-i. Clients connect from 198.18.1.2 (the prefix the tests
  * block) and 198.18.0.2. Closing ends the daemons and etcd by pid and removes the namespaces,
@@ -43,9 +46,11 @@ final class FleetHosts implements AutoCloseable {
     private final Path core;
     private final TempBpffs bpffs;
     private final Path etcdBinary;
-    private Process etcd;
+    private final Process[] etcd;
 
-    FleetHosts() {
+    /** The world, with an etcd of that many members (not started yet). */
+    FleetHosts(int etcdMembers) {
+        etcd = new Process[etcdMembers];
         etcdBinary = RequiredTool.require("etcd", "apt-get install etcd-server (./synguard setup does)");
         try {
             root = Files.createTempDirectory("synguard-fleet-");
@@ -80,49 +85,100 @@ final class FleetHosts implements AutoCloseable {
         return "198.18.1" + i + ".2";
     }
 
-    /** Starts etcd in core on the data directory it used before, if any; waits until it answers. */
+    /** Starts etcd's members in core on the data directories they used before, if any; waits until they answer. */
     void startEtcd() {
-        Path data = root.resolve("etcd");
-        List<String> command = List.of("nsenter", "--net=" + core, etcdBinary.toString(), "--name", "fleet-test",
-                "--data-dir", data.toString(), "--listen-client-urls", "http://0.0.0.0:2379",
-                "--advertise-client-urls", "http://" + etcdAddress(1) + ":2379",
-                "--listen-peer-urls", "http://127.0.0.1:2380", "--initial-advertise-peer-urls", "http://127.0.0.1:2380",
-                "--initial-cluster", "fleet-test=http://127.0.0.1:2380");
-        try {
-            etcd = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve("etcd.log").toFile())).start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start etcd", e);
+        for (int m = 0; m < etcd.length; m++) {
+            startEtcd(m);
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!etcdctl("endpoint", "health").contains("is healthy")) {
-            if (!etcd.isAlive() || System.nanoTime() > deadline) {
+        while (etcdctl("endpoint", "health").split("is healthy", -1).length - 1 < etcd.length) {
+            if (System.nanoTime() > deadline) {
                 throw new AssertionError("etcd did not start:\n" + etcdLog());
             }
             sleep(100);
         }
     }
 
-    /** Ends etcd by its pid (SIGTERM, then SIGKILL), keeping its data. */
+    /** Member m: client port 2379 + 10000 m on every address of core, peer port 2380 + 10000 m on its loopback. */
+    private void startEtcd(int m) {
+        StringBuilder cluster = new StringBuilder();
+        for (int k = 0; k < etcd.length; k++) {
+            cluster.append(k == 0 ? "" : ",").append("m").append(k).append("=http://127.0.0.1:").append(2380 + 10000 * k);
+        }
+        String peer = "http://127.0.0.1:" + (2380 + 10000 * m);
+        List<String> command = List.of("nsenter", "--net=" + core, etcdBinary.toString(), "--name", "m" + m,
+                "--data-dir", root.resolve("etcd-" + m).toString(),
+                "--listen-client-urls", "http://0.0.0.0:" + clientPort(m),
+                "--advertise-client-urls", "http://" + etcdAddress(1) + ":" + clientPort(m),
+                "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
+                "--initial-cluster", cluster.toString());
+        try {
+            etcd[m] = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve("etcd.log").toFile())).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start etcd", e);
+        }
+    }
+
+    private static int clientPort(int member) {
+        return 2379 + 10000 * member;
+    }
+
+    /** Ends every etcd member by its pid (SIGTERM, then SIGKILL), keeping their data. */
     void stopEtcd() {
-        if (etcd == null) {
+        for (int m = 0; m < etcd.length; m++) {
+            stopEtcd(m, false);
+        }
+    }
+
+    /** Ends etcd member m by its pid: SIGKILL if kill, else SIGTERM (then SIGKILL after 10 s). */
+    void stopEtcd(int m, boolean kill) {
+        Process p = etcd[m];
+        if (p == null) {
             return;
         }
         try {
-            etcd.destroy();
-            if (!etcd.waitFor(10, TimeUnit.SECONDS)) {
-                etcd.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            if (kill) {
+                p.destroyForcibly();
+            } else {
+                p.destroy();
+            }
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        etcd = null;
+        etcd[m] = null;
+    }
+
+    /** The etcd member that leads now, by the status every member gives. */
+    int etcdLeader() {
+        String status = etcdctl("endpoint", "status", "-w", "json");
+        String leader = status.replaceAll("(?s).*?\"leader\":(\\d+).*", "$1");
+        for (int m = 0; m < etcd.length; m++) {
+            String endpoint = "\"Endpoint\":\"http://" + etcdAddress(1) + ":" + clientPort(m) + "\"";
+            int at = status.indexOf(endpoint);
+            if (at >= 0 && status.substring(at).replaceAll("(?s).*?\"member_id\":(\\d+).*", "$1").equals(leader)) {
+                return m;
+            }
+        }
+        throw new AssertionError("no leader in " + status);
+    }
+
+    /** The endpoints host i is given, one per member. */
+    private String endpoints(int i) {
+        StringBuilder urls = new StringBuilder();
+        for (int m = 0; m < etcd.length; m++) {
+            urls.append(m == 0 ? "" : ",").append("http://").append(etcdAddress(i)).append(':').append(clientPort(m));
+        }
+        return urls.toString();
     }
 
     /** etcdctl against the test's etcd; its output, or the error's text. */
     String etcdctl(String... arguments) {
         List<String> command = new ArrayList<>(List.of("nsenter", "--net=" + core, "etcdctl",
-                "--endpoints=http://" + etcdAddress(1) + ":2379", "--command-timeout=2s"));
+                "--endpoints=" + endpoints(1), "--command-timeout=2s"));
         command.addAll(List.of(arguments));
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -143,7 +199,7 @@ final class FleetHosts implements AutoCloseable {
     DaemonProcess startDaemon(int i) {
         Path state = root.resolve("state-" + i);
         DaemonProcess d = DaemonProcess.start(namespaces[i], state, List.of("--iface", "sgd" + i, "--pin-dir",
-                bpffs.root().resolve("sgd" + i).toString(), "--fleet-etcd", "http://" + etcdAddress(i) + ":2379",
+                bpffs.root().resolve("sgd" + i).toString(), "--fleet-etcd", endpoints(i),
                 "--host-id", "edge-" + i));
         daemons[i] = d;
         d.awaitReady(() -> {
@@ -173,6 +229,60 @@ final class FleetHosts implements AutoCloseable {
 
     boolean connects(String source, int host) {
         return Tcp.connects(core, source, server(host), PORT, CONNECT);
+    }
+
+    /** Starts etcd, then every host's daemon, and waits until each is connected and sees all three. */
+    void startAll() {
+        startEtcd();
+        for (int i = 1; i <= HOSTS; i++) {
+            startDaemon(i);
+        }
+        for (int i = 1; i <= HOSTS; i++) {
+            int host = i;
+            await("edge-" + i + " connected with three members", Duration.ofSeconds(15),
+                    () -> fleetOf(host).get("connected").asBoolean() && fleetOf(host).get("members").size() == HOSTS);
+        }
+    }
+
+    Reply block(int host, String json) {
+        return apis[host].post("/v1/blocks", json);
+    }
+
+    /** Host's block of prefix as its API lists it; null if it has none. */
+    JsonNode held(int host, String prefix) {
+        for (JsonNode b : apis[host].get("/v1/blocks").json()) {
+            if (b.get("prefix").asText().equals(prefix)) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    JsonNode fleetOf(int host) {
+        return apis[host].get("/v1/fleet").json();
+    }
+
+    /** The blocks host holds from the fleet, as its metrics count them. */
+    long fleetBlocks(int host) {
+        String metrics = apis[host].get("/metrics").body();
+        return metrics.lines().filter(l -> l.startsWith("synguard_blocks{origin=\"fleet\"}"))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(0);
+    }
+
+    /** The mod revision etcd holds for key, as etcdctl prints it. */
+    String modRevision(String key) {
+        return etcdctl("get", key, "-w", "json").replaceAll("(?s).*\"mod_revision\":(\\d+).*", "$1");
+    }
+
+    /** Waits until done, polling every 5 ms; fails saying what did not happen in time. */
+    static void await(String what, Duration limit, BooleanSupplier done) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what + ": not within " + limit);
+            }
+            sleep(5);
+        }
     }
 
     String etcdLog() {

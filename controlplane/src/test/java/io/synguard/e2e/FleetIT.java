@@ -5,14 +5,12 @@ import io.synguard.testing.BpfTest;
 import io.synguard.testing.HttpInNamespace.Reply;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import static io.synguard.e2e.FleetHosts.BLOCKED_CLIENT;
 import static io.synguard.e2e.FleetHosts.OTHER_CLIENT;
+import static io.synguard.e2e.FleetHosts.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,16 +37,8 @@ class FleetIT {
 
     @BeforeEach
     void start() {
-        fleet = new FleetHosts();
-        fleet.startEtcd();
-        for (int i = 1; i <= FleetHosts.HOSTS; i++) {
-            fleet.startDaemon(i);
-        }
-        for (int i = 1; i <= FleetHosts.HOSTS; i++) {
-            int host = i;
-            await("edge-" + i + " connected with three members", Duration.ofSeconds(15),
-                    () -> fleetOf(host).get("connected").asBoolean() && fleetOf(host).get("members").size() == 3);
-        }
+        fleet = new FleetHosts(1);
+        fleet.startAll();
     }
 
     @AfterEach
@@ -60,11 +51,11 @@ class FleetIT {
         for (int i = 1; i <= 3; i++) {
             assertTrue(fleet.connects(BLOCKED_CLIENT, i), "before the block, host " + i);
         }
-        assertEquals(201, block(1, "{\"prefix\":\"" + NET + "\",\"reason\":\"ticket 42\"}").status());
+        assertEquals(201, fleet.block(1, "{\"prefix\":\"" + NET + "\",\"reason\":\"ticket 42\"}").status());
         for (int i = 2; i <= 3; i++) {
             int host = i;
-            await("the block on host " + i, PROPAGATION, () -> held(host, NET) != null);
-            JsonNode b = held(i, NET);
+            await("the block on host " + i, PROPAGATION, () -> fleet.held(host, NET) != null);
+            JsonNode b = fleet.held(i, NET);
             assertEquals("fleet", b.get("origin").asText());
             assertEquals("edge-1", b.get("host").asText());
             assertEquals("ticket 42", b.get("reason").asText());
@@ -76,20 +67,20 @@ class FleetIT {
         assertEquals(204, fleet.api(1).delete("/v1/blocks/198.18.1.0%2F24").status());
         for (int i = 2; i <= 3; i++) {
             int host = i;
-            await("the unblock on host " + i, PROPAGATION, () -> held(host, NET) == null);
+            await("the unblock on host " + i, PROPAGATION, () -> fleet.held(host, NET) == null);
             assertTrue(fleet.connects(BLOCKED_CLIENT, i), "served again on host " + i);
         }
     }
 
     @Test
     void aBlockLapsesOnEveryHostAtTheSameAbsoluteTime() {
-        Reply made = block(2, "{\"prefix\":\"" + NET + "\",\"ttl_s\":4}");
+        Reply made = fleet.block(2, "{\"prefix\":\"" + NET + "\",\"ttl_s\":4}");
         assertEquals(201, made.status());
         String expires = made.json().get("expires").asText();
         for (int i : new int[]{1, 3}) {
             int host = i;
-            await("the block on host " + i, PROPAGATION, () -> held(host, NET) != null);
-            assertEquals(expires, held(i, NET).get("expires").asText(), "the same expiry on host " + i);
+            await("the block on host " + i, PROPAGATION, () -> fleet.held(host, NET) != null);
+            assertEquals(expires, fleet.held(i, NET).get("expires").asText(), "the same expiry on host " + i);
         }
         for (int i = 1; i <= 3; i++) {
             assertFalse(fleet.connects(BLOCKED_CLIENT, i), "enforced before it lapses, host " + i);
@@ -106,13 +97,13 @@ class FleetIT {
 
     @Test
     void withEtcdStoppedEveryBlockStaysAndTheQueuedChangesArePublishedWhenItIsBack() {
-        assertEquals(201, block(1, "{\"prefix\":\"" + NET + "\"}").status());
-        await("the block on host 3", PROPAGATION, () -> held(3, NET) != null);
+        assertEquals(201, fleet.block(1, "{\"prefix\":\"" + NET + "\"}").status());
+        await("the block on host 3", PROPAGATION, () -> fleet.held(3, NET) != null);
 
         fleet.stopEtcd();
-        await("host 1 sees etcd away", Duration.ofSeconds(10), () -> !fleetOf(1).get("connected").asBoolean());
-        assertEquals(201, block(1, "{\"prefix\":\"198.18.0.0/24\"}").status());
-        assertEquals(1, fleetOf(1).get("pending").asLong(), "queued while etcd is away");
+        await("host 1 sees etcd away", Duration.ofSeconds(10), () -> !fleet.fleetOf(1).get("connected").asBoolean());
+        assertEquals(201, fleet.block(1, "{\"prefix\":\"198.18.0.0/24\"}").status());
+        assertEquals(1, fleet.fleetOf(1).get("pending").asLong(), "queued while etcd is away");
         for (int i = 2; i <= 3; i++) {
             assertFalse(fleet.connects(BLOCKED_CLIENT, i), "still enforced on host " + i + " with etcd away");
             assertTrue(fleet.connects(OTHER_CLIENT, i), "not yet known on host " + i);
@@ -121,48 +112,48 @@ class FleetIT {
         fleet.startEtcd();
         for (int i = 2; i <= 3; i++) {
             int host = i;
-            await("the queued block on host " + i, Duration.ofSeconds(10), () -> held(host, "198.18.0.0/24") != null);
+            await("the queued block on host " + i, Duration.ofSeconds(10), () -> fleet.held(host, "198.18.0.0/24") != null);
             assertFalse(fleet.connects(OTHER_CLIENT, i));
             assertFalse(fleet.connects(BLOCKED_CLIENT, i), "the first block was never lifted, host " + i);
         }
-        assertEquals(0, fleetOf(1).get("pending").asLong());
+        assertEquals(0, fleet.fleetOf(1).get("pending").asLong());
     }
 
     @Test
     void aMemberKilledAndRestartedCatchesUpAndPublishesNothingTwice() {
-        assertEquals(201, block(3, "{\"prefix\":\"198.18.5.0/24\",\"reason\":\"made on 3\"}").status());
-        await("host 3's block on host 1", PROPAGATION, () -> held(1, "198.18.5.0/24") != null);
-        String before = modRevision("/synguard/blocks/198.18.5.0_24");
+        assertEquals(201, fleet.block(3, "{\"prefix\":\"198.18.5.0/24\",\"reason\":\"made on 3\"}").status());
+        await("host 3's block on host 1", PROPAGATION, () -> fleet.held(1, "198.18.5.0/24") != null);
+        String before = fleet.modRevision("/synguard/blocks/198.18.5.0_24");
 
         fleet.daemon(3).kill();
-        assertEquals(201, block(1, "{\"prefix\":\"" + NET + "\"}").status());
-        assertEquals(201, block(2, "{\"prefix\":\"198.18.6.0/24\"}").status());
+        assertEquals(201, fleet.block(1, "{\"prefix\":\"" + NET + "\"}").status());
+        assertEquals(201, fleet.block(2, "{\"prefix\":\"198.18.6.0/24\"}").status());
         assertEquals(204, fleet.api(2).delete("/v1/blocks/198.18.6.0%2F24").status());
 
         fleet.startDaemon(3);
-        await("host 3 caught up", Duration.ofSeconds(10), () -> held(3, NET) != null);
+        await("host 3 caught up", Duration.ofSeconds(10), () -> fleet.held(3, NET) != null);
         assertFalse(fleet.connects(BLOCKED_CLIENT, 3));
-        assertEquals(null, held(3, "198.18.6.0/24"), "the block lifted while it was away stays lifted");
-        assertTrue(held(3, "198.18.5.0/24") != null, "its own block survived its death");
-        await("host 3 connected", Duration.ofSeconds(10), () -> fleetOf(3).get("connected").asBoolean());
-        assertEquals(0, fleetOf(3).get("published").asLong(), "a restart publishes nothing");
-        assertEquals(before, modRevision("/synguard/blocks/198.18.5.0_24"), "its key was not written again");
+        assertEquals(null, fleet.held(3, "198.18.6.0/24"), "the block lifted while it was away stays lifted");
+        assertTrue(fleet.held(3, "198.18.5.0/24") != null, "its own block survived its death");
+        await("host 3 connected", Duration.ofSeconds(10), () -> fleet.fleetOf(3).get("connected").asBoolean());
+        assertEquals(0, fleet.fleetOf(3).get("published").asLong(), "a restart publishes nothing");
+        assertEquals(before, fleet.modRevision("/synguard/blocks/198.18.5.0_24"), "its key was not written again");
     }
 
     @Test
     void aMemberCutOffWhileTheHistoryIsCompactedListsAgainAndCatchesUp() {
-        long relists = fleetOf(3).get("relists").asLong();
+        long relists = fleet.fleetOf(3).get("relists").asLong();
         fleet.link(3, false);
-        await("host 3 sees etcd away", Duration.ofSeconds(10), () -> !fleetOf(3).get("connected").asBoolean());
-        assertEquals(201, block(1, "{\"prefix\":\"" + NET + "\"}").status());
-        await("host 2 has it", PROPAGATION, () -> held(2, NET) != null);
+        await("host 3 sees etcd away", Duration.ofSeconds(10), () -> !fleet.fleetOf(3).get("connected").asBoolean());
+        assertEquals(201, fleet.block(1, "{\"prefix\":\"" + NET + "\"}").status());
+        await("host 2 has it", PROPAGATION, () -> fleet.held(2, NET) != null);
         String revision = fleet.etcdctl("endpoint", "status", "-w", "json").replaceAll("(?s).*\"revision\":(\\d+).*", "$1");
         assertTrue(fleet.etcdctl("compact", revision).contains("compacted revision"), revision);
 
         fleet.link(3, true);
-        await("host 3 caught up", Duration.ofSeconds(15), () -> held(3, NET) != null);
+        await("host 3 caught up", Duration.ofSeconds(15), () -> fleet.held(3, NET) != null);
         assertFalse(fleet.connects(BLOCKED_CLIENT, 3));
-        await("host 3 listed again", Duration.ofSeconds(5), () -> fleetOf(3).get("relists").asLong() > relists);
+        await("host 3 listed again", Duration.ofSeconds(5), () -> fleet.fleetOf(3).get("relists").asLong() > relists);
     }
 
     /** Propagation of a block made on host 1 to hosts 2 and 3: 40 blocks, one at a time; p50 and p99. */
@@ -172,8 +163,8 @@ class FleetIT {
         for (int n = 0; n < 40; n++) {
             String prefix = "198.19." + n + ".0/24";
             long t0 = System.nanoTime();
-            assertEquals(201, block(1, "{\"prefix\":\"" + prefix + "\"}").status());
-            await(prefix + " on hosts 2 and 3", PROPAGATION, () -> held(2, prefix) != null && held(3, prefix) != null);
+            assertEquals(201, fleet.block(1, "{\"prefix\":\"" + prefix + "\"}").status());
+            await(prefix + " on hosts 2 and 3", PROPAGATION, () -> fleet.held(2, prefix) != null && fleet.held(3, prefix) != null);
             micros.add((System.nanoTime() - t0) / 1000);
         }
         micros.sort(null);
@@ -197,59 +188,20 @@ class FleetIT {
                     i >> 16, i & 0xffff));
         }
         long t0 = System.nanoTime();
-        assertEquals(201, block(1, body.append("]").toString()).status());
+        assertEquals(201, fleet.block(1, body.append("]").toString()).status());
         long imported = System.nanoTime();
-        await("100k on host 2", Duration.ofSeconds(120), () -> fleetBlocks(2) == n);
+        await("100k on host 2", Duration.ofSeconds(120), () -> fleet.fleetBlocks(2) == n);
         long propagated = System.nanoTime();
 
         fleet.startDaemon(3);
         long ready = System.nanoTime();
-        await("100k on host 3", Duration.ofSeconds(120), () -> fleetBlocks(3) == n);
+        await("100k on host 3", Duration.ofSeconds(120), () -> fleet.fleetBlocks(3) == n);
         long caughtUp = System.nanoTime();
         String figures = String.format("fleet bulk: %d blocks imported on host 1 in %.1f s, held by host 2 %.1f s after"
                         + " the import's answer; host 3 restarted after: API up to all held %.1f s%n", n,
                 (imported - t0) / 1e9, (propagated - imported) / 1e9, (caughtUp - ready) / 1e9);
         System.out.print(figures);
         Files.writeString(Path.of("target", "fleet-catch-up.txt"), figures);
-        assertEquals(0, fleetOf(3).get("published").asLong(), "host 3 publishes none of them");
-    }
-
-    /** The blocks host holds from the fleet, as its metrics count them. */
-    private long fleetBlocks(int host) {
-        String metrics = fleet.api(host).get("/metrics").body();
-        return metrics.lines().filter(l -> l.startsWith("synguard_blocks{origin=\"fleet\"}"))
-                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(0);
-    }
-
-    private Reply block(int host, String json) {
-        return fleet.api(host).post("/v1/blocks", json);
-    }
-
-    /** Host's block of prefix as its API lists it; null if it has none. */
-    private JsonNode held(int host, String prefix) {
-        for (JsonNode b : fleet.api(host).get("/v1/blocks").json()) {
-            if (b.get("prefix").asText().equals(prefix)) {
-                return b;
-            }
-        }
-        return null;
-    }
-
-    private JsonNode fleetOf(int host) {
-        return fleet.api(host).get("/v1/fleet").json();
-    }
-
-    private String modRevision(String key) {
-        return fleet.etcdctl("get", key, "-w", "json").replaceAll("(?s).*\"mod_revision\":(\\d+).*", "$1");
-    }
-
-    private void await(String what, Duration limit, BooleanSupplier done) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + ": not within " + limit);
-            }
-            FleetHosts.sleep(5);
-        }
+        assertEquals(0, fleet.fleetOf(3).get("published").asLong(), "host 3 publishes none of them");
     }
 }
