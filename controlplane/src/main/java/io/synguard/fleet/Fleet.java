@@ -55,7 +55,7 @@ public final class Fleet implements Policy.Listener, AutoCloseable {
      *
      * @param host      this member's id
      * @param root      the key prefix the fleet's keys live under, such as /synguard
-     * @param publish   origins of this host's entries that are published (an unblock is an operator's)
+     * @param publish   origins of this host's entries that are published (a tombstone: of what it lifted)
      * @param accept    origins of other members' entries that are applied here
      * @param heartbeat how often this member says it is alive; the watch is silent after three
      * @param grace     how long after its expiry the engine keeps a key
@@ -136,13 +136,18 @@ public final class Fleet implements Policy.Listener, AutoCloseable {
         queue(changes);
     }
 
+    /**
+     * A removal's tombstone carries the origin of the entry it lifts (auto for detection's blocks, so
+     * that a member that takes only operator entries skips it too), operator for the rest.
+     */
     @Override
     public void removed(RuleKind kind, Prefix prefix, Entry before, Instant at) {
-        if (options.publish().contains(Origin.OPERATOR)) {
+        Origin by = before != null && before.origin() == Origin.AUTO ? Origin.AUTO : Origin.OPERATOR;
+        if (options.publish().contains(by)) {
             Instant until = before != null && before.expires() != null && before.expires().isAfter(at)
                     ? before.expires() : at.plus(TOMBSTONE_OF_PERMANENT);
             queue(Map.of(FleetRecord.key(options.root(), kind, prefix),
-                    FleetRecord.tombstone(kind, prefix, at, until, options.host())));
+                    FleetRecord.tombstone(kind, prefix, by, at, until, options.host())));
         }
     }
 

@@ -19,7 +19,7 @@ import java.time.Instant;
  *
  * @param kind    "block" or "allow"
  * @param prefix  canonical prefix
- * @param origin  how its maker placed it: "operator" or "auto"
+ * @param origin  how its maker placed it (a tombstone: of what it lifted): "operator" or "auto"
  * @param reason  the maker's reason; may be null
  * @param created when it was placed or lifted: of two changes of one prefix the later wins
  * @param expires when it lapses (a tombstone: when it is forgotten); null for never
@@ -36,10 +36,10 @@ record FleetRecord(String kind, String prefix, String origin, String reason, Str
                 e.created().toString(), text(e.expires()), host, false);
     }
 
-    /** This host lifted prefix at a time; the tombstone lasts until expires. */
-    static FleetRecord tombstone(RuleKind kind, Prefix prefix, Instant at, Instant expires, String host) {
-        return new FleetRecord(kindText(kind), prefix.toString(), Origin.OPERATOR.text(), null, at.toString(),
-                text(expires), host, true);
+    /** This host lifted prefix, an entry of origin by, at a time; the tombstone lasts until expires. */
+    static FleetRecord tombstone(RuleKind kind, Prefix prefix, Origin by, Instant at, Instant expires, String host) {
+        return new FleetRecord(kindText(kind), prefix.toString(), by.text(), null, at.toString(), text(expires), host,
+                true);
     }
 
     static FleetRecord parse(byte[] json) {

@@ -198,6 +198,20 @@ class FleetTest {
     }
 
     @Test
+    void detectionLiftingItsOwnBlockIsATombstoneOfOriginAutoThatAMemberTakingOnlyOperatorEntriesSkips() {
+        Member operatorOnly = new Member("edge-3", EnumSet.of(Origin.OPERATOR));
+        operatorOnly.policy.put(BLOCK, NET, null, "its own", Origin.OPERATOR);
+        a.policy.putAll(BLOCK, List.of(new Policy.Request(NET, HOUR, "flood")), Origin.AUTO);
+        time.advance(Duration.ofSeconds(1));
+        a.policy.remove(BLOCK, NET);
+        settle(a, b, operatorOnly);
+
+        assertEquals("auto", FleetRecord.parse(kv.value("/synguard/blocks/198.18.1.0_24")).origin());
+        assertTrue(b.block(NET).isEmpty());
+        assertEquals("its own", operatorOnly.block(NET).orElseThrow().reason());
+    }
+
+    @Test
     void anEngineAwayLiftsNothingAndTheQueuedChangesGoOutWhenItReturns() {
         sharedBlock();
         Prefix later = blockWhileAway(a, "198.18.2.0/24");
