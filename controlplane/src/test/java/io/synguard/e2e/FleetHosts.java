@@ -27,13 +27,15 @@ import java.util.function.BooleanSupplier;
  * (client ports 2379, 12379, 22379 on every address of its own) and the clients; host i (1..3) is namespace "hi", its protected
  * interface sgdi (198.18.1i.1/24) joined to core's sgci (198.18.1i.2/24), a TCP server on port
  * 8080, and a daemon with --host-id edge-i. Clients connect from 198.18.1.2 (the prefix the tests
- * block) and 198.18.0.2. Closing ends the daemons and etcd by pid and removes the namespaces,
+ * block) and 198.18.0.2; floods come from 198.18.2.66. Closing ends the daemons and etcd by pid and removes the namespaces,
  * pins and data directories, failure or not.
  */
 final class FleetHosts implements AutoCloseable {
     static final int HOSTS = 3;
     static final String BLOCKED_CLIENT = "198.18.1.2";
     static final String OTHER_CLIENT = "198.18.0.2";
+    /** A single-source flood's source. */
+    static final String ATTACKER = "198.18.2.66";
     static final int PORT = 8080;
     private static final Duration CONNECT = Duration.ofMillis(700);
 
@@ -57,7 +59,7 @@ final class FleetHosts implements AutoCloseable {
             bpffs = new TempBpffs();
             String coreName = network.namespace("core");
             core = NamespaceNetwork.path(coreName);
-            for (String a : List.of(BLOCKED_CLIENT, OTHER_CLIENT)) {
+            for (String a : List.of(BLOCKED_CLIENT, OTHER_CLIENT, ATTACKER)) {
                 network.address(coreName, "lo", a + "/32");
             }
             for (int i = 1; i <= HOSTS; i++) {
@@ -225,6 +227,11 @@ final class FleetHosts implements AutoCloseable {
     /** Takes host i's link to core down or up: a partition. */
     void link(int i, boolean up) {
         network.ip(core.getFileName().toString(), "link", "set", "sgc" + i, up ? "up" : "down");
+    }
+
+    /** A SYN flood from source against host's server: up to count SYNs within limit; the SYNs sent. */
+    long flood(String source, int host, long count, Duration limit) {
+        return Tcp.synFlood(core, source, server(host), PORT, count, limit);
     }
 
     boolean connects(String source, int host) {

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import static io.synguard.e2e.FleetHosts.ATTACKER;
 import static io.synguard.e2e.FleetHosts.BLOCKED_CLIENT;
 import static io.synguard.e2e.FleetHosts.OTHER_CLIENT;
 import static io.synguard.e2e.FleetHosts.await;
@@ -69,6 +70,27 @@ class FleetIT {
             int host = i;
             await("the unblock on host " + i, PROPAGATION, () -> fleet.held(host, NET) == null);
             assertTrue(fleet.connects(BLOCKED_CLIENT, i), "served again on host " + i);
+        }
+    }
+
+    @Test
+    void anAutomaticBlockOnOneHostIsEnforcedOnTheOthersWithinTwoSeconds() {
+        Reply config = fleet.api(1).patch("/v1/config", """
+                {"rate_limit":{"syn_pps":50,"burst":100},
+                 "detection":{"min_threshold_pps":1000,"auto_block":true,"auto_block_ttl_s":120}}""");
+        assertEquals(200, config.status(), config.toString());
+        String attacker = ATTACKER + "/32";
+        long sent = fleet.flood(ATTACKER, 1, 2_000_000, Duration.ofSeconds(6));
+        await("host 1 blocks the attacker", Duration.ofSeconds(5), () -> fleet.held(1, attacker) != null);
+        assertEquals("auto", fleet.held(1, attacker).get("origin").asText(), "after " + sent + " SYNs");
+
+        for (int i = 2; i <= 3; i++) {
+            int host = i;
+            await("host 1's automatic block on host " + i, PROPAGATION, () -> fleet.held(host, attacker) != null);
+            assertEquals("fleet", fleet.held(i, attacker).get("origin").asText());
+            assertEquals("edge-1", fleet.held(i, attacker).get("host").asText());
+            assertFalse(fleet.connects(ATTACKER, i), "the attacker is refused on host " + i + " it never hit");
+            assertTrue(fleet.connects(OTHER_CLIENT, i));
         }
     }
 
