@@ -216,6 +216,13 @@ final class FleetHosts implements AutoCloseable {
         return d;
     }
 
+    /** {@code synguard ARGS} run in host i's namespace against its daemon; the output. */
+    String cli(int i, String... arguments) {
+        List<String> args = new ArrayList<>(List.of(arguments));
+        args.addAll(List.of("--state-dir", root.resolve("state-" + i).toString()));
+        return DaemonProcess.command(namespaces[i], args);
+    }
+
     DaemonProcess daemon(int i) {
         return daemons[i];
     }
