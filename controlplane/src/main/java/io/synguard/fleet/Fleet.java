@@ -211,6 +211,7 @@ public final class Fleet implements Policy.Listener, AutoCloseable {
             take(i.key(), i.value(), i.modRevision(), remote);
         }
         apply(remote.values());
+        queueMissing();
         if (lastSync != null) {
             relists.incrementAndGet();
         }
@@ -253,6 +254,28 @@ public final class Fleet implements Policy.Listener, AutoCloseable {
         lastSync = clock.instant();
         LOG.info("listed the fleet at revision {}: {} keys, {} members", listing.revision(), listing.items().size(),
                 members.size());
+    }
+
+    /**
+     * Queues this host's own entries the store lacks: those it held before it first joined, or all
+     * of them after etcd lost its data. What the store holds as this host made it is not sent again.
+     */
+    private void queueMissing() {
+        Set<String> queued = pending.keys();
+        Map<String, FleetRecord> missing = new LinkedHashMap<>();
+        for (RuleKind kind : RuleKind.values()) {
+            for (Policy.Listed l : policy.list(kind)) {
+                Entry e = l.entry();
+                String key = FleetRecord.key(options.root(), kind, e.prefix());
+                if (options.publish().contains(e.origin()) && !known.containsKey(key) && !queued.contains(key)) {
+                    missing.put(key, FleetRecord.of(e, options.host()));
+                }
+            }
+        }
+        if (!missing.isEmpty()) {
+            LOG.info("{} entries of this host are not in the fleet's store; publishing them", missing.size());
+            queue(missing);
+        }
     }
 
     private void onEvents(List<Kv.Event> events) {
@@ -391,7 +414,10 @@ public final class Fleet implements Policy.Listener, AutoCloseable {
         return false;
     }
 
-    /** Puts this member's heartbeat; lists again if the watch did not bring the last one back. */
+    /**
+     * Puts this member's heartbeat; lists again if the watch did not bring the last one back, or if
+     * the put's revision is not past what was seen (etcd's data went back).
+     */
     private void heartbeat() {
         Instant now = clock.instant();
         Duration silent = options.heartbeat().multipliedBy(3);
@@ -412,7 +438,14 @@ public final class Fleet implements Policy.Listener, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        heartbeatRevision = kv.put(membersRoot() + options.host(), value, silent.plus(options.heartbeat()));
+        long put = kv.put(membersRoot() + options.host(), value, silent.plus(options.heartbeat()));
+        if (put <= revision) {
+            LOG.warn("etcd's revision went back from {} to {}: it lost or was restored from older data; listing"
+                    + " again", revision, put);
+            disconnect();
+            return;
+        }
+        heartbeatRevision = put;
         heartbeatSent = now;
         nextHeartbeat = now.plus(options.heartbeat());
     }

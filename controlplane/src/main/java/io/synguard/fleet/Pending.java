@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * This member's changes not yet published, the last of each key, in the order they were made;
@@ -65,6 +66,10 @@ final class Pending {
         }
         settled.forEach((key, r) -> queued.remove(key, r));
         save();
+    }
+
+    synchronized Set<String> keys() {
+        return Set.copyOf(queued.keySet());
     }
 
     synchronized int size() {

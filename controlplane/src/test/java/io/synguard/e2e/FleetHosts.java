@@ -133,6 +133,14 @@ final class FleetHosts implements AutoCloseable {
         }
     }
 
+    /** Ends every etcd member and deletes their data, as a disk lost. */
+    void wipeEtcd() {
+        stopEtcd();
+        for (int m = 0; m < etcd.length; m++) {
+            Teardown.deleteTree(root.resolve("etcd-" + m));
+        }
+    }
+
     /** Ends etcd member m by its pid: SIGKILL if kill, else SIGTERM (then SIGKILL after 10 s). */
     void stopEtcd(int m, boolean kill) {
         Process p = etcd[m];

@@ -149,6 +149,27 @@ class FleetIT {
     }
 
     @Test
+    void withEtcdWipedNothingIsLiftedAndEachHostPublishesItsOwnAgain() {
+        assertEquals(201, fleet.block(1, "{\"prefix\":\"" + NET + "\"}").status());
+        assertEquals(201, fleet.block(2, "{\"prefix\":\"198.18.0.0/24\"}").status());
+        await("both blocks on host 3", PROPAGATION,
+                () -> fleet.held(3, NET) != null && fleet.held(3, "198.18.0.0/24") != null);
+
+        fleet.wipeEtcd();
+        fleet.startEtcd();
+        await("both keys back in etcd", Duration.ofSeconds(15), () -> fleet.etcdctl("get", "/synguard/blocks/",
+                "--prefix", "--keys-only").lines().filter(l -> l.startsWith("/synguard/blocks/")).count() == 2);
+        assertTrue(fleet.etcdctl("get", "/synguard/blocks/198.18.1.0_24").contains("\"host\":\"edge-1\""));
+        assertTrue(fleet.etcdctl("get", "/synguard/blocks/198.18.0.0_24").contains("\"host\":\"edge-2\""));
+        for (int i = 1; i <= 3; i++) {
+            assertFalse(fleet.connects(BLOCKED_CLIENT, i), "never lifted on host " + i);
+            assertFalse(fleet.connects(OTHER_CLIENT, i), "never lifted on host " + i);
+        }
+        assertEquals(201, fleet.block(3, "{\"prefix\":\"198.18.7.0/24\"}").status());
+        await("a new block after the wipe on host 1", Duration.ofSeconds(5), () -> fleet.held(1, "198.18.7.0/24") != null);
+    }
+
+    @Test
     void aMemberKilledAndRestartedCatchesUpAndPublishesNothingTwice() {
         assertEquals(201, fleet.block(3, "{\"prefix\":\"198.18.5.0/24\",\"reason\":\"made on 3\"}").status());
         await("host 3's block on host 1", PROPAGATION, () -> fleet.held(1, "198.18.5.0/24") != null);

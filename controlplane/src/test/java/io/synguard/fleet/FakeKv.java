@@ -42,6 +42,15 @@ final class FakeKv implements Kv {
         watches.clear();
     }
 
+    /** Loses every key and its history, as an etcd started again on an empty data directory; its watches hear nothing. */
+    synchronized void wipe() {
+        data.clear();
+        history.clear();
+        watches.clear();
+        revision = 1;
+        compacted = 0;
+    }
+
     synchronized byte[] value(String key) {
         Item i = data.get(key);
         return i == null ? null : i.value();

@@ -324,6 +324,32 @@ class FleetTest {
     }
 
     @Test
+    void afterEtcdLostItsDataEachMemberPublishesItsOwnEntriesAgainAndOnlyThose() {
+        sharedBlock();
+        b.policy.put(BLOCK, Prefix.parse("198.18.2.0/24"), null, null, Origin.OPERATOR);
+        settle(a, b);
+        kv.wipe();
+        time.advance(Duration.ofSeconds(1)); // the next heartbeat finds the revision gone back
+        settle(a, b);
+
+        assertEquals("edge-1", FleetRecord.parse(kv.value("/synguard/blocks/198.18.1.0_24")).host());
+        assertEquals("edge-2", FleetRecord.parse(kv.value("/synguard/blocks/198.18.2.0_24")).host());
+        assertEquals(4, kv.puts.size(), "each entry once before the loss and once after, by its maker");
+        assertTrue(b.block(NET).isPresent(), "nothing was lifted meanwhile");
+    }
+
+    @Test
+    void aHostJoiningPublishesTheEntriesItHeldBefore() {
+        Member late = member("edge-3");
+        late.policy.listen(Policy.Listener.NONE); // as a host that ran alone
+        late.policy.put(BLOCK, NET, null, "from before", Origin.OPERATOR);
+        late.start(); // restarted with --fleet-etcd for the first time
+        assertEquals(0, late.fleet.status().pending());
+        settle(a, b, late);
+        assertEquals("from before", b.block(NET).orElseThrow().reason());
+    }
+
+    @Test
     void blocksLearntFromTheFleetAreNotPublishedAgain() {
         sharedBlock();
         assertEquals(0, b.fleet.status().published());
