@@ -1,7 +1,6 @@
 package io.synguard.fleet;
 
 import io.synguard.dataplane.RuleKind;
-import io.synguard.json.Json;
 import io.synguard.net.Prefix;
 import io.synguard.policy.Entry;
 import io.synguard.policy.Origin;
@@ -15,13 +14,10 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -37,8 +33,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One worker does everything that talks to the engine or applies what it said, one step at a
  * time ({@link #step}): list the store and watch from the revision listed (again after a compacted
- * revision, a failed watch or a silent one), apply what the watch reports, publish the queue by
- * compare-and-put (of two changes of a prefix the later wins), and put a heartbeat, whose own
+ * revision, a failed watch or a silent one), apply what the watch reports, publish the queue
+ * ({@link Publisher}), and put a heartbeat, whose own
  * revision coming back through the watch shows the watch is alive.
  */
 public final class Fleet implements Policy.Listener, AutoCloseable {
@@ -46,9 +42,6 @@ public final class Fleet implements Policy.Listener, AutoCloseable {
     /** How long the tombstone of a permanent entry stays. */
     static final Duration TOMBSTONE_OF_PERMANENT = Duration.ofDays(1);
     private static final Duration RETRY = Duration.ofMillis(500);
-    private static final int CONFLICT_TRIES = 5;
-    /** Puts a transaction carries: etcd takes at most 128 operations in one (--max-txn-ops). */
-    private static final int TXN_PUTS = 128;
 
     /**
      * How to take part.
@@ -69,10 +62,10 @@ public final class Fleet implements Policy.Listener, AutoCloseable {
     private final InstantSource clock;
     private final Pending pending;
     private final Queue inbox = new Queue();
-    /** What the engine holds, as last seen: key to its mod revision and record. Worker only. */
-    private final Map<String, Known> known = new HashMap<>();
-    private final Map<String, Instant> members = new ConcurrentHashMap<>();
-    private final AtomicLong published = new AtomicLong();
+    /** What the engine holds, as last seen. Worker only. */
+    private final Seen seen = new Seen();
+    private final Publisher publisher;
+    private final Heartbeats heartbeats;
     private final AtomicLong applied = new AtomicLong();
     private final AtomicLong relists = new AtomicLong();
     private Thread worker;
@@ -83,13 +76,6 @@ public final class Fleet implements Policy.Listener, AutoCloseable {
     private boolean synced;
     private int generation;
     private AutoCloseable watch;
-    private long heartbeatRevision;
-    private Instant heartbeatSent;
-    private Instant nextHeartbeat = Instant.MIN;
-
-    private record Known(long modRevision, FleetRecord record) {}
-
-    private record Heartbeat(String host, String at) {}
 
     Fleet(Options options, Kv kv, Policy policy, InstantSource clock, Path queueFile) {
         this.options = options;
@@ -97,6 +83,8 @@ public final class Fleet implements Policy.Listener, AutoCloseable {
         this.policy = policy;
         this.clock = clock;
         this.pending = Pending.open(queueFile, options.root());
+        this.publisher = new Publisher(kv, pending, seen, clock, options.grace());
+        this.heartbeats = new Heartbeats(kv, options.root() + "/members/", options.host(), options.heartbeat(), clock);
     }
 
     /** Joins the fleet through etcd at endpoints; the queue lives in stateDir. Returns at once. */
@@ -116,11 +104,8 @@ public final class Fleet implements Policy.Listener, AutoCloseable {
     }
 
     public FleetStatus status() {
-        List<FleetStatus.Member> list = members.entrySet().stream()
-                .map(m -> new FleetStatus.Member(m.getKey(), m.getValue()))
-                .sorted(Comparator.comparing(FleetStatus.Member::host)).toList();
-        return new FleetStatus("etcd", options.host(), connected, list, revision, pending.size(), lastSync,
-                published.get(), applied.get(), relists.get());
+        return new FleetStatus("etcd", options.host(), connected, heartbeats.members(), revision, pending.size(), lastSync,
+                publisher.published(), applied.get(), relists.get());
     }
 
     // ---- this host's changes (under the policy's lock) -----------------------------------------
@@ -184,8 +169,10 @@ public final class Fleet implements Policy.Listener, AutoCloseable {
                 r.run();
             }
             if (synced) {
-                publish();
-                heartbeat();
+                publisher.publish();
+                if (!heartbeats.beat(revision)) {
+                    disconnect();
+                }
             }
         } catch (Kv.KvException e) {
             if (connected) {
@@ -204,8 +191,8 @@ public final class Fleet implements Policy.Listener, AutoCloseable {
     private void sync() {
         closeWatch();
         Kv.Listing listing = kv.list(options.root() + "/");
-        known.clear();
-        members.clear();
+        seen.clear();
+        heartbeats.clear();
         Map<String, FleetRecord> remote = new LinkedHashMap<>();
         for (Kv.Item i : listing.items()) {
             take(i.key(), i.value(), i.modRevision(), remote);
@@ -249,11 +236,9 @@ public final class Fleet implements Policy.Listener, AutoCloseable {
         });
         synced = true;
         connected = true;
-        heartbeatRevision = 0;
-        nextHeartbeat = Instant.MIN;
         lastSync = clock.instant();
         LOG.info("listed the fleet at revision {}: {} keys, {} members", listing.revision(), listing.items().size(),
-                members.size());
+                heartbeats.members().size());
     }
 
     /**
@@ -267,7 +252,7 @@ public final class Fleet implements Policy.Listener, AutoCloseable {
             for (Policy.Listed l : policy.list(kind)) {
                 Entry e = l.entry();
                 String key = FleetRecord.key(options.root(), kind, e.prefix());
-                if (options.publish().contains(e.origin()) && !known.containsKey(key) && !queued.contains(key)) {
+                if (options.publish().contains(e.origin()) && !seen.holds(key) && !queued.contains(key)) {
                     missing.put(key, FleetRecord.of(e, options.host()));
                 }
             }
@@ -280,32 +265,28 @@ public final class Fleet implements Policy.Listener, AutoCloseable {
 
     private void onEvents(List<Kv.Event> events) {
         Map<String, FleetRecord> remote = new LinkedHashMap<>();
-        long seen = revision;
+        long upTo = revision;
         for (Kv.Event e : events) {
-            seen = Math.max(seen, e.modRevision());
+            upTo = Math.max(upTo, e.modRevision());
             if (e.value() == null) {
-                known.remove(e.key());
-                if (e.key().startsWith(membersRoot())) {
-                    members.remove(e.key().substring(membersRoot().length()));
-                }
+                seen.remove(e.key());
+                heartbeats.gone(e.key());
             } else {
                 take(e.key(), e.value(), e.modRevision(), remote);
             }
         }
         apply(remote.values());
-        revision = seen;
+        revision = upTo;
     }
 
     /** Notes a key the engine holds; a record another member made goes to remote. */
     private void take(String key, byte[] value, long modRevision, Map<String, FleetRecord> remote) {
         try {
-            if (key.startsWith(membersRoot())) {
-                Heartbeat h = Json.mapper().readValue(value, Heartbeat.class);
-                members.put(h.host(), Instant.parse(h.at()));
+            if (heartbeats.heard(key, value)) {
                 return;
             }
             FleetRecord r = FleetRecord.parse(value);
-            known.put(key, new Known(modRevision, r));
+            seen.put(key, modRevision, r);
             if (!r.host().equals(options.host())) {
                 remote.put(key, r);
             }
@@ -339,119 +320,6 @@ public final class Fleet implements Policy.Listener, AutoCloseable {
 
     private static Origin origin(FleetRecord r) {
         return r.origin().equals("auto") ? Origin.AUTO : Origin.OPERATOR;
-    }
-
-    /**
-     * Publishes the queue, {@value #TXN_PUTS} keys a transaction; a transaction whose compare fails
-     * (another member changed one of its keys) is done again key by key. What is published,
-     * superseded or lapsed leaves the queue; the rest stays.
-     */
-    private void publish() {
-        Map<String, FleetRecord> settled = new HashMap<>();
-        List<Map.Entry<String, FleetRecord>> due = new ArrayList<>();
-        Instant now = clock.instant();
-        try {
-            for (Map.Entry<String, FleetRecord> q : pending.snapshot()) {
-                if (settledAlready(q.getKey(), q.getValue(), now)) {
-                    settled.put(q.getKey(), q.getValue());
-                } else {
-                    due.add(q);
-                }
-            }
-            for (int from = 0; from < due.size(); from += TXN_PUTS) {
-                List<Map.Entry<String, FleetRecord>> batch = due.subList(from, Math.min(due.size(), from + TXN_PUTS));
-                long rev = kv.putAllIf(batch.stream().map(q -> put(q.getKey(), q.getValue(), now)).toList());
-                for (Map.Entry<String, FleetRecord> q : batch) {
-                    if (rev != 0) {
-                        published(q.getKey(), q.getValue(), rev);
-                    }
-                    if (rev != 0 || publishAlone(q.getKey(), q.getValue(), now)) {
-                        settled.put(q.getKey(), q.getValue());
-                    }
-                }
-            }
-        } finally {
-            pending.settled(settled);
-        }
-    }
-
-    /** Whether r needs no publishing: lapsed, published before (a restart, say), or a later change won. */
-    private boolean settledAlready(String key, FleetRecord r, Instant now) {
-        Known k = known.get(key);
-        return r.expiredAt(now) || k != null && (k.record().sameChange(r) || k.record().after(r));
-    }
-
-    private Kv.Put put(String key, FleetRecord r, Instant now) {
-        Known k = known.get(key);
-        Duration ttl = r.expires() == null ? null : Duration.between(now, r.expiresAt()).plus(options.grace());
-        return new Kv.Put(key, r.json(), k == null ? 0 : k.modRevision(), ttl);
-    }
-
-    private void published(String key, FleetRecord r, long revision) {
-        known.put(key, new Known(revision, r));
-        published.incrementAndGet();
-    }
-
-    /** Publishes one change, reading the key again after each failed compare; whether it is settled. */
-    private boolean publishAlone(String key, FleetRecord r, Instant now) {
-        for (int i = 0; i < CONFLICT_TRIES; i++) {
-            if (settledAlready(key, r, now)) {
-                return true;
-            }
-            Kv.Put p = put(key, r, now);
-            Kv.Outcome out = kv.putIf(key, p.value(), p.expected(), p.ttl());
-            if (out.done()) {
-                published(key, r, out.revision());
-                return true;
-            }
-            if (out.current() == null) {
-                known.remove(key);
-            } else {
-                take(key, out.current().value(), out.current().modRevision(), new HashMap<>());
-            }
-        }
-        LOG.warn("{} changed {} times while this host published it; trying again later", key, CONFLICT_TRIES);
-        return false;
-    }
-
-    /**
-     * Puts this member's heartbeat; lists again if the watch did not bring the last one back, or if
-     * the put's revision is not past what was seen (etcd's data went back).
-     */
-    private void heartbeat() {
-        Instant now = clock.instant();
-        Duration silent = options.heartbeat().multipliedBy(3);
-        if (heartbeatRevision != 0 && revision < heartbeatRevision) {
-            if (Duration.between(heartbeatSent, now).compareTo(silent) > 0) {
-                LOG.warn("the watch is silent: this member's heartbeat of revision {} did not come back in {}; listing"
-                        + " again", heartbeatRevision, silent);
-                disconnect();
-            }
-            return;
-        }
-        if (now.isBefore(nextHeartbeat)) {
-            return;
-        }
-        byte[] value;
-        try {
-            value = Json.mapper().writeValueAsBytes(new Heartbeat(options.host(), now.toString()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        long put = kv.put(membersRoot() + options.host(), value, silent.plus(options.heartbeat()));
-        if (put <= revision) {
-            LOG.warn("etcd's revision went back from {} to {}: it lost or was restored from older data; listing"
-                    + " again", revision, put);
-            disconnect();
-            return;
-        }
-        heartbeatRevision = put;
-        heartbeatSent = now;
-        nextHeartbeat = now.plus(options.heartbeat());
-    }
-
-    private String membersRoot() {
-        return options.root() + "/members/";
     }
 
     private void closeWatch() {
