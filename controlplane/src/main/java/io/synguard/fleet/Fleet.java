@@ -62,9 +62,9 @@ public final class Fleet implements Policy.Listener, AutoCloseable {
     private final InstantSource clock;
     private final Pending pending;
     private final Queue inbox = new Queue();
-    /** What the engine holds, as last seen. Worker only. */
-    private final Seen seen = new Seen();
     private final Publisher publisher;
+    /** What the engine holds, as last seen (the publisher's). Worker only. */
+    private final Seen seen;
     private final Heartbeats heartbeats;
     private final AtomicLong applied = new AtomicLong();
     private final AtomicLong relists = new AtomicLong();
@@ -83,8 +83,9 @@ public final class Fleet implements Policy.Listener, AutoCloseable {
         this.policy = policy;
         this.clock = clock;
         this.pending = Pending.open(queueFile, options.root());
-        this.publisher = new Publisher(kv, pending, seen, clock, options.grace());
-        this.heartbeats = new Heartbeats(kv, options.root() + "/members/", options.host(), options.heartbeat(), clock);
+        this.publisher = new Publisher(kv, pending, clock, options.grace());
+        this.seen = publisher.seen();
+        this.heartbeats = new Heartbeats(kv, options, clock);
     }
 
     /** Joins the fleet through etcd at endpoints; the queue lives in stateDir. Returns at once. */

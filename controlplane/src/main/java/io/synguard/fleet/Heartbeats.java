@@ -27,26 +27,27 @@ final class Heartbeats {
     private record Beat(String host, String at) {}
 
     private final Kv kv;
-    private final String root;
-    private final String host;
-    private final Duration every;
+    private final Fleet.Options options;
     private final InstantSource clock;
     private final Map<String, Instant> members = new ConcurrentHashMap<>();
     private long awaited;
     private Instant sent;
     private Instant next = Instant.MIN;
 
-    Heartbeats(Kv kv, String root, String host, Duration every, InstantSource clock) {
+    Heartbeats(Kv kv, Fleet.Options options, InstantSource clock) {
         this.kv = kv;
-        this.root = root;
-        this.host = host;
-        this.every = every;
+        this.options = options;
         this.clock = clock;
+    }
+
+    /** Where the members' heartbeats live. */
+    private String root() {
+        return options.root() + "/members/";
     }
 
     /** Notes key if it is a member's heartbeat; whether it was. */
     boolean heard(String key, byte[] value) throws IOException {
-        if (!key.startsWith(root)) {
+        if (!key.startsWith(root())) {
             return false;
         }
         Beat b = Json.mapper().readValue(value, Beat.class);
@@ -56,8 +57,8 @@ final class Heartbeats {
 
     /** A key deleted: a member whose lease ran out has gone. */
     void gone(String key) {
-        if (key.startsWith(root)) {
-            members.remove(key.substring(root.length()));
+        if (key.startsWith(root())) {
+            members.remove(key.substring(root().length()));
         }
     }
 
@@ -82,6 +83,7 @@ final class Heartbeats {
      */
     boolean beat(long revision) {
         Instant now = clock.instant();
+        Duration every = options.heartbeat();
         Duration silent = every.multipliedBy(3);
         if (awaited != 0 && revision < awaited) {
             if (Duration.between(sent, now).compareTo(silent) > 0) {
@@ -96,11 +98,11 @@ final class Heartbeats {
         }
         byte[] value;
         try {
-            value = Json.mapper().writeValueAsBytes(new Beat(host, now.toString()));
+            value = Json.mapper().writeValueAsBytes(new Beat(options.host(), now.toString()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        long put = kv.put(root + host, value, silent.plus(every));
+        long put = kv.put(root() + options.host(), value, silent.plus(every));
         if (put <= revision) {
             LOG.warn("etcd's revision went back from {} to {}: it lost or was restored from older data; listing"
                     + " again", revision, put);

@@ -25,18 +25,22 @@ final class Publisher {
 
     private final Kv kv;
     private final Pending pending;
-    private final Seen seen;
+    private final Seen seen = new Seen();
     private final InstantSource clock;
     private final Duration grace;
     private final AtomicLong published = new AtomicLong();
 
     /** @param grace how long after its expiry etcd keeps a key */
-    Publisher(Kv kv, Pending pending, Seen seen, InstantSource clock, Duration grace) {
+    Publisher(Kv kv, Pending pending, InstantSource clock, Duration grace) {
         this.kv = kv;
         this.pending = pending;
-        this.seen = seen;
         this.clock = clock;
         this.grace = grace;
+    }
+
+    /** What etcd holds as this member last saw it, which the worker keeps up to date. */
+    Seen seen() {
+        return seen;
     }
 
     /** Changes published since the start. */
