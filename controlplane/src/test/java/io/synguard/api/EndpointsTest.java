@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -112,6 +113,17 @@ class EndpointsTest {
         assertEquals(11, s.get("rates").get("packets_pps").asLong());
         assertEquals(12, s.get("rates").get("syn_pps").asLong());
         assertEquals(13, s.get("rates").get("dropped_pps").asLong());
+    }
+
+    @Test
+    void fleetSaysNoneWhenTheHostIsInNoFleetAndLocalBlocksCarryNoHost() {
+        JsonNode f = api.getJson("/v1/fleet");
+        assertEquals("none", f.get("engine").asText());
+        assertFalse(f.get("connected").asBoolean());
+        assertEquals(0, f.get("members").size());
+        assertTrue(f.get("last_sync").isNull());
+        assertEquals(201, api.post("/v1/blocks", BLOCK_BODY).status());
+        assertFalse(api.getJson("/v1/blocks").get(0).has("host"));
     }
 
     // ---- blocks and allows ----------------------------------------------------------------------------
