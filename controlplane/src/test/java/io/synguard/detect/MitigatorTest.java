@@ -65,7 +65,7 @@ class MitigatorTest {
     private void settings(int widenV4Len, int widenV6Len, int widenMinSources) {
         Settings.Detection d = Settings.DEFAULTS.detection();
         settings = new Settings.Detection(d.intervalMs(), d.minThresholdPps(), d.autoBlock(), d.autoBlockTtlS(),
-                d.thresholdFactor(), widenV4Len, widenV6Len, widenMinSources);
+                d.thresholdFactor(), widenV4Len, widenV6Len, widenMinSources, d.learningS(), d.hardThresholdPps());
     }
 
     @Test
@@ -201,7 +201,8 @@ class MitigatorTest {
     void withAutoBlockOffNothingIsBlockedButOffendersAreCounted() {
         Settings.Detection d = Settings.DEFAULTS.detection();
         settings = new Settings.Detection(d.intervalMs(), d.minThresholdPps(), false, d.autoBlockTtlS(),
-                d.thresholdFactor(), d.widenV4Len(), d.widenV6Len(), d.widenMinSources());
+                d.thresholdFactor(), d.widenV4Len(), d.widenV6Len(), d.widenMinSources(), d.learningS(),
+                d.hardThresholdPps());
         Mitigator.Plan plan = plan(List.of(offender("198.18.1.7", 50_000)));
         assertEquals(List.of(), plan.blocks());
         assertEquals(1, plan.offenders());

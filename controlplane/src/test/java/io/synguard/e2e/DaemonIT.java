@@ -98,7 +98,8 @@ class DaemonIT extends OnProtectedHost {
         DaemonProcess daemon = host.startDaemon();
         Reply config = host.api.patch("/v1/config", """
                 {"rate_limit":{"syn_pps":50,"burst":100},
-                 "detection":{"min_threshold_pps":1000,"auto_block":true,"auto_block_ttl_s":120}}""");
+                 "detection":{"min_threshold_pps":1000,"auto_block":true,"auto_block_ttl_s":120,
+                              "learning_s":0}}""");
         assertEquals(200, config.status(), config.toString());
 
         AtomicBoolean flooding = new AtomicBoolean(true);
@@ -181,6 +182,44 @@ class DaemonIT extends OnProtectedHost {
         host.startDaemon();
         assertTrue(hasBlock(host.api.get("/v1/blocks").json(), "198.18.1.0/24", "operator"));
         assertFalse(host.connects(NEIGHBOUR_A, SERVER), "re-enforced from the journal");
+    }
+
+    @Test
+    void aFreshDaemonLearnsAndARestartKeepsWhatItLearnt() {
+        DaemonProcess first = host.startDaemon();
+        JsonNode learning = attackOnceTicked();
+        assertTrue(learning.get("learning").asBoolean(), learning.toString());
+        assertFalse(learning.get("learning_until").isNull(), learning.toString());
+        assertEquals(50_000, learning.get("threshold_pps").asLong(), "only the hard threshold while learning");
+
+        assertEquals(200, host.api.patch("/v1/config", "{\"detection\":{\"learning_s\":0}}").status());
+        JsonNode learnt = awaitStatus(s -> !s.get("attack").get("learning").asBoolean()).get("attack");
+        assertTrue(learnt.get("learning_until").isNull(), learnt.toString());
+        assertTrue(java.nio.file.Files.exists(host.stateDir().resolve("baseline.json")), "the baseline is kept");
+        assertEquals(200, host.api.patch("/v1/config", "{\"detection\":{\"learning_s\":300}}").status());
+        first.kill();
+
+        DaemonProcess second = host.startDaemon();
+        JsonNode restored = attackOnceTicked();
+        assertFalse(restored.get("learning").asBoolean(), "a restart does not learn again: " + restored);
+        assertTrue(second.output().contains("restored the SYN rate's baseline"), second.output());
+    }
+
+    /** The status's attack once the control loop has judged an interval or two. */
+    private JsonNode attackOnceTicked() {
+        return awaitStatus(s -> s.get("uptime_s").asLong() >= 2).get("attack");
+    }
+
+    /** The first status done accepts, or the last one after 10 s. */
+    private JsonNode awaitStatus(java.util.function.Predicate<JsonNode> done) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            JsonNode s = status();
+            if (done.test(s) || System.nanoTime() > deadline) {
+                return s;
+            }
+            sleep(200);
+        }
     }
 
     @Test
