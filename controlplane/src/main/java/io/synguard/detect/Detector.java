@@ -23,7 +23,7 @@ import java.time.Instant;
  */
 public final class Detector {
     /** Quiet intervals below half the threshold before an attack is over. */
-    static final int CALM_INTERVALS = 5;
+    public static final int CALM_INTERVALS = 5;
     /** Attack intervals in a row with nothing to act on before the rate is taken as normal. */
     public static final int REEXAMINE_INTERVALS = 30;
     /** Other TCP segments a SYN, at least, when most handshakes complete. */

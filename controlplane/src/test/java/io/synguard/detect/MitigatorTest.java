@@ -270,4 +270,31 @@ class MitigatorTest {
         assertEquals(Mitigator.MAX_PER_INTERVAL, plan.blocks().size());
         assertEquals(Mitigator.MAX_PER_INTERVAL + 500, plan.offenders());
     }
+
+    @Test
+    void theFirstOffendersGoFirstAndPastTheCapThePolicyIsNotAsked() {
+        List<SourceRates.SourceRate> sources = new ArrayList<>();
+        for (int i = 0; i < 4 * Mitigator.MAX_PER_INTERVAL; i++) {
+            sources.add(offender("10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255), 200));
+        }
+        settings(24, 64, 1_000_000); // no widening: every offender is a host block
+        int[] asked = {0};
+        Mitigator.Plan plan = mitigator.plan(attack(8_000_000), sources, List.of(), settings, p -> {
+            asked[0]++;
+            return false;
+        }, p -> false, wide -> 0);
+
+        assertEquals(sources.subList(0, Mitigator.MAX_PER_INTERVAL).stream().map(s -> Prefix.host(s.address())).toList(),
+                plan.blocks());
+        assertEquals(4 * Mitigator.MAX_PER_INTERVAL, plan.offenders());
+        assertTrue(asked[0] <= 3 * Mitigator.MAX_PER_INTERVAL, "asked " + asked[0] + " times");
+    }
+
+    @Test
+    void aSourceBothTrackedAndReportedIsOneOffender() {
+        Mitigator.Plan plan = plan(attack(50_000), List.of(offender("198.18.1.7", 50_000)),
+                List.of(ip("198.18.1.7"), ip("198.18.1.8"), ip("198.18.1.8")));
+        assertEquals(2, plan.offenders());
+        assertEquals(Set.of(p("198.18.1.7/32"), p("198.18.1.8/32")), Set.copyOf(plan.blocks()));
+    }
 }
