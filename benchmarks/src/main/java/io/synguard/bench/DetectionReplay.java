@@ -18,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -53,10 +54,8 @@ final class DetectionReplay {
     /** Per group: its sources ever blocked; per flood source, the times it went from passing to blocked. */
     private final BitSet[] everBlocked;
     private final int[][] timesBlocked;
-    private double syn;
-    private double otherTcp;
-    private double droppedBlocklist;
-    private double droppedRatelimit;
+    /** The data plane's counters so far, by counter id; TCP holds every segment. */
+    private final double[] counted = new double[Counter.values().length];
 
     private DetectionReplay(DetectionScenario scenario, Settings settings) {
         this.scenario = scenario;
@@ -160,24 +159,24 @@ final class DetectionReplay {
                 continue;
             }
             if (group.spoofed()) {
-                syn += rate * group.sources();
+                count(Counter.SYN, rate * group.sources());
                 continue;
             }
             int[] times = timesBlocked[g];
             for (int i = 0; i < group.sources(); i++) {
                 int address = group.first() + i;
-                syn += rate;
+                count(Counter.SYN, rate);
                 if (blocklist.covers(address)) {
-                    droppedBlocklist += rate;
+                    count(Counter.DROPPED_BLOCKLIST, rate);
                     continue;
                 }
                 if (times.length > 0) {
                     times[i] = times[i] < 0 ? -times[i] : times[i]; // passing again: a later block counts anew
                 }
                 double dropped = limit == 0 ? 0 : Math.max(0, rate - limit);
-                droppedRatelimit += dropped;
+                count(Counter.DROPPED_RATELIMIT, dropped);
                 if (group.completing()) {
-                    otherTcp += 2 * (rate - dropped);
+                    counted[Counter.TCP.id()] += 2 * (rate - dropped);
                 }
                 if (rate >= TRACKED_FROM) {
                     long[] counts = tracked.computeIfAbsent(address, a -> new long[2]);
@@ -213,14 +212,23 @@ final class DetectionReplay {
         return read;
     }
 
+    /** Counts n SYNs of a kind; every SYN is a TCP segment too. */
+    private void count(Counter c, double n) {
+        counted[c.id()] += n;
+        if (c == Counter.SYN) {
+            counted[Counter.TCP.id()] += n;
+        }
+    }
+
     private Counters.Snapshot snapshot() {
-        long s = (long) syn;
-        long other = (long) otherTcp;
-        long blocked = (long) droppedBlocklist;
-        long limited = (long) droppedRatelimit;
-        return Counters.Snapshot.of(Map.of(Counter.PACKETS, s + other, Counter.TCP, s + other, Counter.SYN, s,
-                Counter.SYN_PASSED, Math.max(0, s - blocked - limited), Counter.DROPPED_BLOCKLIST, blocked,
-                Counter.DROPPED_RATELIMIT, limited));
+        Map<Counter, Long> values = new EnumMap<>(Counter.class);
+        for (Counter c : Counter.values()) {
+            values.put(c, (long) counted[c.id()]);
+        }
+        values.put(Counter.PACKETS, values.get(Counter.TCP));
+        values.put(Counter.SYN_PASSED, Math.max(0, values.get(Counter.SYN) - values.get(Counter.DROPPED_BLOCKLIST)
+                - values.get(Counter.DROPPED_RATELIMIT)));
+        return Counters.Snapshot.of(values);
     }
 
     private InetAddress address(int a) {
