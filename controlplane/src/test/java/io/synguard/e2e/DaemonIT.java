@@ -185,6 +185,52 @@ class DaemonIT extends OnProtectedHost {
     }
 
     @Test
+    void aBusyLoadStartedBeforeTheDaemonIsNoAttackAndAFloodOnTopStillIs() throws Exception {
+        // the floor far under the clients' rate, as a busy host's normal rate is over the default one;
+        // the per-source limit over the one client's rate; a short learning period
+        java.nio.file.Files.writeString(host.stateDir().resolve("busy.json"), """
+                {"rate_limit":{"syn_pps":400,"burst":400},
+                 "detection":{"min_threshold_pps":20,"learning_s":3,"auto_block_ttl_s":120}}""");
+        AtomicBoolean loading = new AtomicBoolean(true);
+        AtomicInteger tried = new AtomicInteger();
+        AtomicInteger served = new AtomicInteger();
+        try (var legit = Executors.newSingleThreadExecutor(Thread.ofPlatform().factory())) {
+            CompletableFuture<Void> clients = CompletableFuture.runAsync(() -> {
+                while (loading.get()) {
+                    tried.incrementAndGet();
+                    if (Tcp.connects(host.net, LEGIT, SERVER, PORT, Duration.ofSeconds(1))) {
+                        served.incrementAndGet();
+                    }
+                    sleep(4);
+                }
+            }, legit);
+            sleep(1000);
+            DaemonProcess daemon = host.startDaemon("--config", host.stateDir().resolve("busy.json").toString());
+            boolean learnt = false;
+            long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (System.nanoTime() < until) {
+                JsonNode attack = status().get("attack");
+                assertFalse(attack.get("active").asBoolean(), "the clients' own rate is no attack: " + attack);
+                learnt |= !attack.get("learning").asBoolean() && attack.get("baseline_pps").asLong() > 20;
+                sleep(250);
+            }
+            assertTrue(learnt, "the clients' rate was learnt: " + status());
+            int before = served.get();
+
+            long sent = Tcp.synFlood(host.net, ATTACKER, SERVER, PORT, 2_000_000, Duration.ofSeconds(6));
+            loading.set(false);
+            clients.get();
+            assertTrue(sent > 10_000, "the flood sent " + sent + " SYNs");
+            assertTrue(before > 100, "the clients were busy: " + before + " connections before the flood");
+            JsonNode blocks = host.api.get("/v1/blocks").json();
+            assertTrue(hasBlock(blocks, ATTACKER + "/32", "auto"), "the flood on top was caught: " + blocks
+                    + "\n" + daemon.output());
+            assertFalse(hasBlock(blocks, LEGIT + "/32", "auto"), "the busy client was not blocked: " + blocks);
+            assertTrue(served.get() >= tried.get() * 0.95, "legit served " + served + " of " + tried);
+        }
+    }
+
+    @Test
     void aFreshDaemonLearnsAndARestartKeepsWhatItLearnt() {
         DaemonProcess first = host.startDaemon();
         JsonNode learning = attackOnceTicked();
