@@ -102,22 +102,14 @@ class DaemonIT extends OnProtectedHost {
                               "learning_s":0}}""");
         assertEquals(200, config.status(), config.toString());
 
-        AtomicBoolean flooding = new AtomicBoolean(true);
         AtomicInteger tried = new AtomicInteger();
         AtomicInteger served = new AtomicInteger();
         try (var legit = Executors.newSingleThreadExecutor(Thread.ofPlatform().factory())) {
-            CompletableFuture<Void> clients = CompletableFuture.runAsync(() -> {
-                while (flooding.get()) {
-                    tried.incrementAndGet();
-                    if (Tcp.connects(host.net, LEGIT, SERVER, PORT, Duration.ofSeconds(1))) {
-                        served.incrementAndGet();
-                    }
-                    sleep(50);
-                }
-            }, legit);
+            LegitClient clients = LegitClient.start(host, legit, 50);
             long sent = Tcp.synFlood(host.net, ATTACKER, SERVER, PORT, 2_000_000, Duration.ofSeconds(6));
-            flooding.set(false);
-            clients.get();
+            clients.stop();
+            tried.set(clients.tried().get());
+            served.set(clients.served().get());
             assertTrue(sent > 10_000, "the flood sent " + sent + " SYNs");
         }
 
@@ -191,19 +183,8 @@ class DaemonIT extends OnProtectedHost {
         java.nio.file.Files.writeString(host.stateDir().resolve("busy.json"), """
                 {"rate_limit":{"syn_pps":400,"burst":400},
                  "detection":{"min_threshold_pps":20,"learning_s":3,"auto_block_ttl_s":120}}""");
-        AtomicBoolean loading = new AtomicBoolean(true);
-        AtomicInteger tried = new AtomicInteger();
-        AtomicInteger served = new AtomicInteger();
         try (var legit = Executors.newSingleThreadExecutor(Thread.ofPlatform().factory())) {
-            CompletableFuture<Void> clients = CompletableFuture.runAsync(() -> {
-                while (loading.get()) {
-                    tried.incrementAndGet();
-                    if (Tcp.connects(host.net, LEGIT, SERVER, PORT, Duration.ofSeconds(1))) {
-                        served.incrementAndGet();
-                    }
-                    sleep(4);
-                }
-            }, legit);
+            LegitClient clients = LegitClient.start(host, legit, 4);
             sleep(1000);
             DaemonProcess daemon = host.startDaemon("--config", host.stateDir().resolve("busy.json").toString());
             boolean learnt = false;
@@ -215,18 +196,43 @@ class DaemonIT extends OnProtectedHost {
                 sleep(250);
             }
             assertTrue(learnt, "the clients' rate was learnt: " + status());
-            int before = served.get();
+            int before = clients.served().get();
 
             long sent = Tcp.synFlood(host.net, ATTACKER, SERVER, PORT, 2_000_000, Duration.ofSeconds(6));
-            loading.set(false);
-            clients.get();
+            clients.stop();
             assertTrue(sent > 10_000, "the flood sent " + sent + " SYNs");
             assertTrue(before > 100, "the clients were busy: " + before + " connections before the flood");
             JsonNode blocks = host.api.get("/v1/blocks").json();
             assertTrue(hasBlock(blocks, ATTACKER + "/32", "auto"), "the flood on top was caught: " + blocks
                     + "\n" + daemon.output());
             assertFalse(hasBlock(blocks, LEGIT + "/32", "auto"), "the busy client was not blocked: " + blocks);
-            assertTrue(served.get() >= tried.get() * 0.95, "legit served " + served + " of " + tried);
+            assertTrue(clients.served().get() >= clients.tried().get() * 0.95,
+                    "legit served " + clients.served() + " of " + clients.tried());
+        }
+    }
+
+    /** The legitimate client connecting to the server again and again, pauseMs apart, until stopped. */
+    private record LegitClient(AtomicBoolean running, AtomicInteger tried, AtomicInteger served,
+                               CompletableFuture<Void> done) {
+        static LegitClient start(ProtectedHost host, java.util.concurrent.Executor on, long pauseMs) {
+            AtomicBoolean running = new AtomicBoolean(true);
+            AtomicInteger tried = new AtomicInteger();
+            AtomicInteger served = new AtomicInteger();
+            CompletableFuture<Void> done = CompletableFuture.runAsync(() -> {
+                while (running.get()) {
+                    tried.incrementAndGet();
+                    if (Tcp.connects(host.net, LEGIT, SERVER, PORT, Duration.ofSeconds(1))) {
+                        served.incrementAndGet();
+                    }
+                    sleep(pauseMs);
+                }
+            }, on);
+            return new LegitClient(running, tried, served, done);
+        }
+
+        void stop() throws Exception {
+            running.set(false);
+            done.get();
         }
     }
 
