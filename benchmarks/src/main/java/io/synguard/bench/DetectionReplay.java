@@ -9,8 +9,6 @@ import io.synguard.detect.Detector;
 import io.synguard.detect.Mitigator;
 import io.synguard.detect.Sample;
 import io.synguard.detect.SourceRates;
-import io.synguard.net.Family;
-import io.synguard.net.Prefix;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -20,11 +18,9 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 
 /**
  * Replays a {@link DetectionScenario} through the real {@link Detector} and {@link Mitigator}, as
@@ -47,7 +43,7 @@ final class DetectionReplay {
     private final Detector detector;
     private final Mitigator mitigator = new Mitigator();
     private final SourceRates sourceRates = new SourceRates();
-    private final Blocklist blocklist = new Blocklist();
+    private final ReplayBlocklist blocklist;
     private final Random noise = new Random(13);
     private final Map<Integer, long[]> tracked = new HashMap<>();
     private final Map<Integer, InetAddress> addresses = new HashMap<>();
@@ -61,6 +57,7 @@ final class DetectionReplay {
         this.scenario = scenario;
         this.settings = settings;
         this.detector = new Detector(settings.detection());
+        this.blocklist = new ReplayBlocklist(settings.detection().widenV4Len());
         int groups = scenario.groups().size();
         this.everBlocked = new BitSet[groups];
         this.timesBlocked = new int[groups][];
@@ -239,70 +236,5 @@ final class DetectionReplay {
                 throw new IllegalStateException(e);
             }
         });
-    }
-
-    /** The blocks the replay placed, with their expiry; hosts and /24s, the only lengths detection makes. */
-    private final class Blocklist {
-        private final Map<Prefix, Instant> blocks = new HashMap<>();
-        private final Set<Long> keys = new HashSet<>();
-        private final Map<Prefix, Set<Prefix>> hosts = new HashMap<>();
-
-        boolean blocked(Prefix p) {
-            return blocks.containsKey(p);
-        }
-
-        int inside(Prefix wide) {
-            Set<Prefix> h = hosts.get(wide);
-            return h == null ? 0 : (int) h.stream().filter(blocks::containsKey).count();
-        }
-
-        boolean covers(int address) {
-            return keys.contains(key(address, 32))
-                    || keys.contains(key(address, settings.detection().widenV4Len()));
-        }
-
-        void apply(Mitigator.Plan plan, Instant expires) {
-            for (Prefix p : plan.blocks()) {
-                add(p, expires);
-                Prefix wide = p.truncate(settings.detection().widenV4Len());
-                if (plan.widened().contains(p)) {
-                    for (Prefix h : hosts.getOrDefault(p, Set.of())) {
-                        remove(h);
-                    }
-                    hosts.remove(p);
-                } else {
-                    hosts.computeIfAbsent(wide, k -> new HashSet<>()).add(p);
-                }
-            }
-        }
-
-        void expire(Instant now) {
-            for (Prefix p : blocks.entrySet().stream().filter(e -> !e.getValue().isAfter(now)).map(Map.Entry::getKey)
-                    .toList()) {
-                remove(p);
-            }
-        }
-
-        private void add(Prefix p, Instant expires) {
-            blocks.put(p, expires);
-            keys.add(key(p));
-        }
-
-        private void remove(Prefix p) {
-            blocks.remove(p);
-            keys.remove(key(p));
-        }
-
-        private static long key(Prefix p) {
-            if (p.family() != Family.V4) {
-                throw new IllegalStateException("the replay's sources are IPv4: " + p);
-            }
-            return key(ByteBuffer.wrap(p.address()).getInt(), p.length());
-        }
-
-        private static long key(int address, int length) {
-            int mask = length == 0 ? 0 : -1 << (32 - length);
-            return (long) length << 32 | (address & mask) & 0xffffffffL;
-        }
     }
 }
