@@ -19,10 +19,11 @@ import java.util.Map;
 final class OffenderGroups {
     private final Settings.Detection settings;
     private final int[] next;
-    private int[] first = new int[16];
-    private int[] last = new int[16];
-    private int[] count = new int[16];
-    private InetAddress[] sample = new InetAddress[16];
+    /** By group, at most one a offender: its first and last offender, how many, one of its addresses. */
+    private final int[] first;
+    private final int[] last;
+    private final int[] count;
+    private final InetAddress[] sample;
     private int size;
     private final long[] keys;
     private final int[] ids;
@@ -31,6 +32,10 @@ final class OffenderGroups {
     OffenderGroups(List<InetAddress> offenders, Settings.Detection settings) {
         this.settings = settings;
         this.next = new int[offenders.size()];
+        this.first = new int[offenders.size()];
+        this.last = new int[offenders.size()];
+        this.count = new int[offenders.size()];
+        this.sample = new InetAddress[offenders.size()];
         int capacity = Integer.highestOneBit(Math.max(2, offenders.size()) * 2 - 1) << 1;
         this.keys = new long[capacity];
         this.ids = new int[capacity];
@@ -67,12 +72,6 @@ final class OffenderGroups {
     }
 
     private int newGroup(InetAddress a) {
-        if (size == first.length) {
-            first = Arrays.copyOf(first, size * 2);
-            last = Arrays.copyOf(last, size * 2);
-            count = Arrays.copyOf(count, size * 2);
-            sample = Arrays.copyOf(sample, size * 2);
-        }
         sample[size] = a;
         return size++;
     }
