@@ -38,7 +38,7 @@ final class FakeService implements Service, AutoCloseable {
     static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
 
     static final Status STATUS = new Status("eth0", "native", Settings.Mode.ENFORCE, Duration.ofSeconds(12),
-            new Status.Attack(false, null, 7, 5000, false, 3, 0, 0),
+            new Status.Attack(false, null, 7, 5000, false, 3, 0, 0, null),
             CounterValues.of(Map.of(Counter.PACKETS, 1001L, Counter.TCP, 1002L, Counter.SYN, 1003L,
                     Counter.SYN_PASSED, 1004L, Counter.DROPPED_BLOCKLIST, 1005L, Counter.DROPPED_RATELIMIT, 1006L,
                     Counter.PASSED_ALLOWLIST, 1007L, Counter.MALFORMED, 1008L)),
