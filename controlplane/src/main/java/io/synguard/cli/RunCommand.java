@@ -1,5 +1,6 @@
 package io.synguard.cli;
 
+import io.synguard.api.ApiServer;
 import io.synguard.bpf.Libbpf;
 import io.synguard.bpf.XdpMode;
 import io.synguard.config.Settings;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "run", description = {"Run the daemon in the foreground: attach to an interface, detect SYN floods,"
         + " block offenders, serve the REST API.", "SIGTERM or SIGINT stop it cleanly; the XDP program keeps"
-        + " enforcing unless --detach-on-exit."})
+        + " enforcing unless --detach-on-exit.", "SIGHUP reloads the API's TLS certificate and key."})
 final class RunCommand implements Callable<Integer> {
     @Option(names = "--iface", required = true, paramLabel = "IF", description = "The interface to protect.")
     String iface;
@@ -56,6 +57,25 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--metrics-public", description = "Serve /metrics without the token.")
     boolean metricsPublic;
+
+    @Option(names = "--read-token-file", paramLabel = "FILE", description = "A second, read-only API token's file:"
+            + " it may GET, a write with it gets 403 (made like the main one when missing).")
+    Path readTokenFile;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "Serve HTTPS with this PEM certificate (chain);"
+            + " with --tls-key. Both are read again on SIGHUP.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "The PEM (PKCS#8) private key of --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--insecure-listen", description = "Allow plain HTTP on an address other than loopback (the"
+            + " token then crosses the network in the clear).")
+    boolean insecureListen;
+
+    @Option(names = "--max-connections", defaultValue = "256", paramLabel = "N",
+            description = "API connections served at once; more are answered 503 (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
 
     @Option(names = "--log-format", defaultValue = "text", paramLabel = "text|json",
             description = "Log lines for people, or JSON for machines (default: ${DEFAULT-VALUE}).")
@@ -92,14 +112,17 @@ final class RunCommand implements Callable<Integer> {
         if (!logFormat.equals("text") && !logFormat.equals("json")) {
             throw new IllegalArgumentException("--log-format is text or json, not " + logFormat);
         }
+        ApiServer.Config api = new ApiServer.Config(Listen.parse(daemon.listen), tlsCert, tlsKey, insecureListen,
+                maxConnections, ApiServer.Config.IDLE_TIMEOUT, metricsPublic);
         Libbpf.require();
         Daemon.prepareStateDir(daemon.stateDir);
         Logging.configure(logFormat.equals("json"), daemon.stateDir.resolve("audit.log"));
-        Daemon.Options options = new Daemon.Options(iface, xdpMode(attach), mode == null ? null : mode(mode),
-                Listen.parse(daemon.listen), daemon.stateDir, daemon.token(), config,
-                detachOnExit, metricsPublic, pinDir != null ? pinDir : Dataplane.pinDirectory(iface), maxRules,
+        Daemon.Options options = new Daemon.Options(iface, xdpMode(attach), mode == null ? null : mode(mode), api,
+                daemon.stateDir, daemon.token(), readTokenFile, config, detachOnExit,
+                pinDir != null ? pinDir : Dataplane.pinDirectory(iface), maxRules,
                 fleetEtcd, fleetEtcd.isEmpty() ? null : fleetOptions());
         Daemon running = Daemon.start(options, InstantSource.system());
+        Hangup.onSignal(running::reloadTls);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.close();

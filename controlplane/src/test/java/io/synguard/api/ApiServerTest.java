@@ -72,9 +72,9 @@ class ApiServerTest {
     }
 
     private InetSocketAddress start(boolean metricsPublic) throws InterruptedException {
-        ApiServer server = ApiServer.start(new InetSocketAddress("127.0.0.1", 0), service, tokens,
-                new Audit(InstantSource.fixed(FakeService.NOW)), service.metrics(),
-                metricsPublic);
+        ApiServer server = ApiServer.start(ApiServer.Config.plain(new InetSocketAddress("127.0.0.1", 0))
+                        .withMetricsPublic(metricsPublic), service, tokens,
+                new Audit(InstantSource.fixed(FakeService.NOW)), service.metrics());
         servers.add(server);
         return server.address();
     }
@@ -125,8 +125,8 @@ class ApiServerTest {
 
     @Test
     void aTakenAddressIsRefusedWithTheAddressInTheMessage() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ApiServer.start(address, service, tokens,
-                new Audit(InstantSource.fixed(FakeService.NOW)), service.metrics(), false));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ApiServer.start(ApiServer.Config.plain(address), service,
+                tokens, new Audit(InstantSource.fixed(FakeService.NOW)), service.metrics()));
         assertTrue(e.getMessage().startsWith("cannot listen on 127.0.0.1:" + address.getPort() + ": "), e.getMessage());
     }
 
