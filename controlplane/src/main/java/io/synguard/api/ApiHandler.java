@@ -149,6 +149,11 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
             }
         };
         audit.refused(request, response.status().code(), reason.getMessage());
+        if ("HEAD".equals(request.method())) {
+            FullHttpResponse bodiless = response.replace(Unpooled.EMPTY_BUFFER);
+            response.release();
+            return bodiless;
+        }
         return response;
     }
 

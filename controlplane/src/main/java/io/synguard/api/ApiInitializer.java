@@ -4,7 +4,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
 
 import java.time.Duration;
@@ -16,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * the connection cap, the framing check, the head's judge, the body's aggregation, the endpoints.
  */
 final class ApiInitializer extends ChannelInitializer<Channel> {
-    static final String CODEC = "codec";
+    static final String DECODER = "decoder";
 
     /** Room for a URI of {@value Framing#MAX_URI} bytes with the method and version around it. */
     private static final HttpDecoderConfig DECODING = new HttpDecoderConfig()
@@ -47,11 +49,28 @@ final class ApiInitializer extends ChannelInitializer<Channel> {
         if (tls != null) {
             p.addLast("tls", tls.current().newHandler(ch.alloc()));
         }
-        p.addLast(CODEC, new HttpServerCodec(DECODING))
+        p.addLast(DECODER, new RequestDecoder())
+                .addLast("encoder", new HttpResponseEncoder())
                 .addLast("admission", admission)
                 .addLast("framing", new Framing())
                 .addLast("gate", new Gate(access))
                 .addLast("body", new BodyLimit())
                 .addLast("api", new ApiHandler(access, audit, workers));
+    }
+
+    /**
+     * Netty's request decoder, but a request with both {@code Transfer-Encoding} and
+     * {@code Content-Length} is a decoding failure (400) instead of having its length dropped: the
+     * two ways to frame a body disagreeing is how requests are smuggled (RFC 9112, 6.3).
+     */
+    private static final class RequestDecoder extends HttpRequestDecoder {
+        RequestDecoder() {
+            super(DECODING);
+        }
+
+        @Override
+        protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {
+            throw new IllegalArgumentException("a request with both Transfer-Encoding and Content-Length");
+        }
     }
 }

@@ -22,8 +22,8 @@ record Refusal(RuntimeException reason, String method, String path, boolean clos
      */
     static void stopReading(ChannelHandlerContext ctx) {
         ChannelPipeline pipeline = ctx.pipeline();
-        if (pipeline.get(Drain.class) == null && pipeline.get(ApiInitializer.CODEC) != null) {
-            pipeline.addBefore(ApiInitializer.CODEC, "drain", Drain.INSTANCE);
+        if (pipeline.get(Drain.class) == null && pipeline.get(ApiInitializer.DECODER) != null) {
+            pipeline.addBefore(ApiInitializer.DECODER, "drain", Drain.INSTANCE);
         }
     }
 

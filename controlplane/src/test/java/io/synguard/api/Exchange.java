@@ -178,6 +178,12 @@ final class Exchange implements AutoCloseable {
         return replies;
     }
 
+    /** Closes the connection from the client's side, as one that goes away mid-request. */
+    void disconnect() {
+        channel.close();
+        channel.runPendingTasks();
+    }
+
     /** Whether the server kept the connection of the last request open. */
     boolean open() {
         return channel.isOpen();
