@@ -8,11 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.synguard.dataplane.RuleKind;
 import io.synguard.json.Json;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,9 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
@@ -267,33 +262,9 @@ class ApiServerTest {
     record RawResponse(int status, Map<String, String> headers, String body, boolean closed) {}
 
     private RawResponse raw(String request) throws IOException {
-        try (Socket socket = new Socket(address.getAddress(), address.getPort())) {
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-            socket.getOutputStream().flush();
-            InputStream in = socket.getInputStream();
-            String statusLine = line(in);
-            Map<String, String> headers = new LinkedHashMap<>();
-            for (String h = line(in); !h.isEmpty(); h = line(in)) {
-                int colon = h.indexOf(':');
-                headers.put(h.substring(0, colon).strip().toLowerCase(Locale.ROOT), h.substring(colon + 1).strip());
-            }
-            int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
-            String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
-            return new RawResponse(Integer.parseInt(statusLine.split(" ")[1]), headers, body, in.read() < 0);
+        try (RawHttp connection = RawHttp.connect(address)) {
+            RawHttp.Response r = connection.send(request).read();
+            return new RawResponse(r.status(), r.headers(), r.body(), connection.closedByServer());
         }
-    }
-
-    private static String line(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (int b = in.read(); b != '\n'; b = in.read()) {
-            if (b < 0) {
-                throw new IOException("connection closed mid-line after '" + out + "'");
-            }
-            if (b != '\r') {
-                out.write(b);
-            }
-        }
-        return out.toString(StandardCharsets.US_ASCII);
     }
 }

@@ -1,0 +1,92 @@
+package io.synguard.api;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** One client connection speaking HTTP/1.1 by hand, for requests an HTTP client will not make. */
+final class RawHttp implements AutoCloseable {
+    private final Socket socket;
+    private final InputStream in;
+
+    RawHttp(Socket socket, int timeoutMs) {
+        try {
+            this.socket = socket;
+            socket.setSoTimeout(timeoutMs);
+            this.in = socket.getInputStream();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static RawHttp connect(InetSocketAddress server) {
+        try {
+            return new RawHttp(new Socket(server.getAddress(), server.getPort()), 10_000);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot connect to " + server, e);
+        }
+    }
+
+    /** A response; its body read by its Content-Length. */
+    record Response(int status, Map<String, String> headers, String body) {}
+
+    RawHttp send(String text) throws IOException {
+        return send(text.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    RawHttp send(byte[] bytes) throws IOException {
+        socket.getOutputStream().write(bytes);
+        socket.getOutputStream().flush();
+        return this;
+    }
+
+    /** The next response; throws if the connection ends or times out first. */
+    Response read() throws IOException {
+        String statusLine = line();
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String h = line(); !h.isEmpty(); h = line()) {
+            int colon = h.indexOf(':');
+            headers.put(h.substring(0, colon).strip().toLowerCase(Locale.ROOT), h.substring(colon + 1).strip());
+        }
+        int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
+        String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+        return new Response(Integer.parseInt(statusLine.split(" ")[1]), headers, body);
+    }
+
+    /** Whether the server ends the connection (rather than send more) within the read timeout. */
+    boolean closedByServer() throws IOException {
+        try {
+            return in.read() < 0;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException reset) {
+            return true;
+        }
+    }
+
+    private String line() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int b = in.read(); b != '\n'; b = in.read()) {
+            if (b < 0) {
+                throw new IOException("connection closed mid-line after '" + out + "'");
+            }
+            if (b != '\r') {
+                out.write(b);
+            }
+        }
+        return out.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
