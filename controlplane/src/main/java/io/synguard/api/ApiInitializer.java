@@ -63,9 +63,14 @@ final class ApiInitializer extends ChannelInitializer<Channel> {
      * {@code Content-Length} is a decoding failure (400) instead of having its length dropped: the
      * two ways to frame a body disagreeing is how requests are smuggled (RFC 9112, 6.3).
      */
-    private static final class RequestDecoder extends HttpRequestDecoder {
+    static final class RequestDecoder extends HttpRequestDecoder {
         RequestDecoder() {
             super(DECODING);
+        }
+
+        /** Whether it holds part of a request line or headers, not yet decoded. */
+        boolean holdsPartOfAHead() {
+            return actualReadableBytes() > 0;
         }
 
         @Override

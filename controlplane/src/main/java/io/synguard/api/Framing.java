@@ -13,8 +13,8 @@ import io.netty.util.ReferenceCountUtil;
 
 /**
  * The request's framing, checked first: a request line, header, {@code Content-Length} or chunk
- * that did not decode, a URI over {@value #MAX_URI} bytes, or a request stalled part-way past the
- * idle timeout is refused (400, 414, 431, 408) and nothing more is read from the connection; no
+ * that did not decode, a URI over {@value #MAX_URI} bytes, or a request stalled part-way (in its
+ * head or its body) past the idle timeout is refused (400, 414, 431, 408) and nothing more is read from the connection; no
  * message with a failed decoding goes further.
  */
 final class Framing extends ChannelInboundHandlerAdapter {
@@ -59,11 +59,15 @@ final class Framing extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent && inRequest && !refused) {
-            refuse(ctx, new ApiException(408, "timeout", "the request stalled before it arrived whole"), true);
+        if (evt instanceof IdleStateEvent && !refused && (inRequest || partOfAHead(ctx))) {
+            refuse(ctx, new ApiException(408, "timeout", "the request stalled before it arrived whole"), inRequest);
         } else {
             ctx.fireUserEventTriggered(evt);
         }
+    }
+
+    private static boolean partOfAHead(ChannelHandlerContext ctx) {
+        return ctx.pipeline().get(ApiInitializer.DECODER) instanceof ApiInitializer.RequestDecoder d && d.holdsPartOfAHead();
     }
 
     /** headKnown: whether the failure came after a head that decoded, whose method and path to report. */

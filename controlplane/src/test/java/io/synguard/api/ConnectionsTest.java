@@ -101,6 +101,10 @@ class ConnectionsTest {
             assertTrue(stalled.closedByServer());
         }
         assertEquals(0, service.policy().size(RuleKind.BLOCK));
+        try (RawHttp halfAHead = RawHttp.connect(server)) {
+            assertEquals(408, halfAHead.send("GET /v1/blocks HT").read().status());
+            assertTrue(halfAHead.closedByServer());
+        }
     }
 
     @Test

@@ -13,11 +13,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /** One client connection speaking HTTP/1.1 by hand, for requests an HTTP client will not make. */
-final class RawHttp implements AutoCloseable {
+public final class RawHttp implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
 
-    RawHttp(Socket socket, int timeoutMs) {
+    public RawHttp(Socket socket, int timeoutMs) {
         try {
             this.socket = socket;
             socket.setSoTimeout(timeoutMs);
@@ -36,7 +36,7 @@ final class RawHttp implements AutoCloseable {
     }
 
     /** A response; its body read by its Content-Length. */
-    record Response(int status, Map<String, String> headers, String body) {}
+    public record Response(int status, Map<String, String> headers, String body) {}
 
     RawHttp send(String text) throws IOException {
         return send(text.getBytes(StandardCharsets.ISO_8859_1));
@@ -50,15 +50,39 @@ final class RawHttp implements AutoCloseable {
 
     /** The next response; throws if the connection ends or times out first. */
     Response read() throws IOException {
-        String statusLine = line();
+        return read(false);
+    }
+
+    /** The next response, with no body to read if bodiless (the answer to a HEAD). */
+    Response read(boolean bodiless) throws IOException {
+        return parse(line(), bodiless);
+    }
+
+    /** The next response, or null if the server ends the connection cleanly first. */
+    Response next() throws IOException {
+        int first = in.read();
+        if (first < 0) {
+            return null;
+        }
+        return parse((char) first + line(), false);
+    }
+
+    private Response parse(String statusLine, boolean bodiless) throws IOException {
         Map<String, String> headers = new LinkedHashMap<>();
         for (String h = line(); !h.isEmpty(); h = line()) {
             int colon = h.indexOf(':');
+            if (colon <= 0) {
+                throw new IOException("not a header: " + h);
+            }
             headers.put(h.substring(0, colon).strip().toLowerCase(Locale.ROOT), h.substring(colon + 1).strip());
         }
-        int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
+        int length = bodiless ? 0 : Integer.parseInt(headers.getOrDefault("content-length", "0"));
         String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
-        return new Response(Integer.parseInt(statusLine.split(" ")[1]), headers, body);
+        String[] words = statusLine.split(" ");
+        if (words.length < 2 || !words[0].startsWith("HTTP/1.") || !words[1].matches("[1-5][0-9][0-9]")) {
+            throw new IOException("not an HTTP/1.1 status line: " + statusLine);
+        }
+        return new Response(Integer.parseInt(words[1]), headers, body);
     }
 
     /** Whether the server ends the connection (rather than send more) within the read timeout. */
