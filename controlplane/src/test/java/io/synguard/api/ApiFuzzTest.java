@@ -69,7 +69,7 @@ class ApiFuzzTest {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }, Duration.ofSeconds(5));
+        }, Duration.ofSeconds(5), Duration.ofSeconds(5));
         System.out.println("fuzz, seed " + SEED + ": " + report);
 
         assertTrue(report.failures().isEmpty(), report.toString());

@@ -22,8 +22,8 @@ import java.util.function.Supplier;
 /**
  * Sends {@link HostileRequests} cases to a server, each on its own connection, many at once, and
  * judges every answer: one must come within the time allowed, none may be a 5xx, every error is
- * {@code {"error","detail"}}, a valid case gets its status, and the server ends each connection
- * within the time allowed after its last answer.
+ * {@code {"error","detail"}}, a valid case gets its status, and (when asked to check it) the
+ * server ends each connection in time after its last answer.
  */
 public final class Fuzz {
     private Fuzz() {}
@@ -45,9 +45,13 @@ public final class Fuzz {
         }
     }
 
-    /** Runs cases 0..count-1 of seed with threads clients, each connection from connect. */
+    /**
+     * Runs cases 0..count-1 of seed with threads clients, each connection from connect. A case's
+     * answers must come within answerWithin; the server must then end the connection within
+     * closeWithin, or, closeWithin null, the client ends it once nothing more came for half a second.
+     */
     public static Report run(HostileRequests requests, long seed, int count, int threads, Supplier<Socket> connect,
-                             Duration within) {
+                             Duration answerWithin, Duration closeWithin) {
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         Set<String> added = ConcurrentHashMap.newKeySet();
         Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
@@ -58,7 +62,7 @@ public final class Fuzz {
                 clients.execute(() -> {
                     HostileRequests.Case c = requests.next(seed, index);
                     try {
-                        for (RawHttp.Response r : exchange(c, connect, within)) {
+                        for (RawHttp.Response r : exchange(c, connect, answerWithin, closeWithin)) {
                             answers.incrementAndGet();
                             statuses.computeIfAbsent(r.status(), s -> new AtomicInteger()).incrementAndGet();
                             if (r.status() == 201 && c.prefix() != null) {
@@ -76,10 +80,11 @@ public final class Fuzz {
         return new Report(count, answers.get(), byStatus, added, List.copyOf(failures));
     }
 
-    private static List<RawHttp.Response> exchange(HostileRequests.Case c, Supplier<Socket> connect, Duration within)
-            throws IOException {
+    private static List<RawHttp.Response> exchange(HostileRequests.Case c, Supplier<Socket> connect,
+                                                   Duration within, Duration closeWithin) throws IOException {
         List<RawHttp.Response> got = new ArrayList<>();
-        try (RawHttp http = new RawHttp(connect.get(), (int) within.toMillis())) {
+        Socket socket = connect.get();
+        try (RawHttp http = new RawHttp(socket, (int) within.toMillis())) {
             try {
                 http.send(c.bytes());
             } catch (IOException closedWhileSending) {
@@ -92,13 +97,17 @@ public final class Fuzz {
                     throw new AssertionError("no answer " + (i + 1) + " within " + within.toMillis() + " ms");
                 }
             }
-            for (int i = 0; ; i++) {
+            socket.setSoTimeout(closeWithin == null ? 500 : (int) closeWithin.toMillis());
+            while (true) {
                 RawHttp.Response more;
                 try {
                     more = http.next();
                 } catch (SocketTimeoutException e) {
-                    throw new AssertionError("the connection stayed open " + within.toMillis() + " ms after its answers "
-                            + statusesOf(got));
+                    if (closeWithin == null) {
+                        break;
+                    }
+                    throw new AssertionError("the connection stayed open " + closeWithin.toMillis()
+                            + " ms after its answers " + statusesOf(got));
                 }
                 if (more == null) {
                     break;
