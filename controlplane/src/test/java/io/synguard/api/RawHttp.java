@@ -27,7 +27,7 @@ public final class RawHttp implements AutoCloseable {
         }
     }
 
-    static RawHttp connect(InetSocketAddress server) {
+    public static RawHttp connect(InetSocketAddress server) {
         try {
             return new RawHttp(new Socket(server.getAddress(), server.getPort()), 10_000);
         } catch (IOException e) {
@@ -38,18 +38,18 @@ public final class RawHttp implements AutoCloseable {
     /** A response; its body read by its Content-Length. */
     public record Response(int status, Map<String, String> headers, String body) {}
 
-    RawHttp send(String text) throws IOException {
+    public RawHttp send(String text) throws IOException {
         return send(text.getBytes(StandardCharsets.ISO_8859_1));
     }
 
-    RawHttp send(byte[] bytes) throws IOException {
+    public RawHttp send(byte[] bytes) throws IOException {
         socket.getOutputStream().write(bytes);
         socket.getOutputStream().flush();
         return this;
     }
 
     /** The next response; throws if the connection ends or times out first. */
-    Response read() throws IOException {
+    public Response read() throws IOException {
         return read(false);
     }
 
