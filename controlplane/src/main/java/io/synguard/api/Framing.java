@@ -1,7 +1,6 @@
 package io.synguard.api;
 
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
@@ -17,21 +16,16 @@ import io.netty.util.ReferenceCountUtil;
  * head or its body) past the idle timeout is refused (400, 414, 431, 408) and nothing more is read from the connection; no
  * message with a failed decoding goes further.
  */
-final class Framing extends ChannelInboundHandlerAdapter {
+final class Framing extends Checkpoint {
     static final int MAX_URI = 8 << 10;
     static final int MAX_HEADERS = 16 << 10;
 
     private boolean inRequest;
-    private boolean refused;
     private String method;
     private String path;
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (refused) {
-            ReferenceCountUtil.release(msg);
-            return;
-        }
+    void check(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpObject http) {
             DecoderResult result = http.decoderResult();
             if (result.isFailure()) {
@@ -59,7 +53,7 @@ final class Framing extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent && !refused && (inRequest || partOfAHead(ctx))) {
+        if (evt instanceof IdleStateEvent && !closing() && (inRequest || partOfAHead(ctx))) {
             refuse(ctx, new ApiException(408, "timeout", "the request stalled before it arrived whole"), inRequest);
         } else {
             ctx.fireUserEventTriggered(evt);
@@ -72,9 +66,7 @@ final class Framing extends ChannelInboundHandlerAdapter {
 
     /** headKnown: whether the failure came after a head that decoded, whose method and path to report. */
     private void refuse(ChannelHandlerContext ctx, ApiException reason, boolean headKnown) {
-        refused = true;
-        Refusal.stopReading(ctx);
-        ctx.fireChannelRead(new Refusal(reason, headKnown ? method : null, headKnown ? path : null, true));
+        refuse(ctx, new Refusal(reason, headKnown ? method : null, headKnown ? path : null, true));
     }
 
     private static ApiException undecodable(Throwable cause) {

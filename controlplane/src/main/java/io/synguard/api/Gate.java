@@ -1,7 +1,6 @@
 package io.synguard.api;
 
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
@@ -14,37 +13,27 @@ import io.netty.util.ReferenceCountUtil;
  * token (401, 403), the size it announces (413) and what it expects (417). A refused request
  * without a body leaves the connection as it was; one with a body closes it, unread.
  */
-final class Gate extends ChannelInboundHandlerAdapter {
+final class Gate extends Checkpoint {
     private final Access access;
     /** Dropping the rest of a refused request that had no body to speak of. */
     private boolean skipping;
-    /** Dropping everything: the connection closes after the refusal. */
-    private boolean refused;
 
     Gate(Access access) {
         this.access = access;
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (refused) {
-            ReferenceCountUtil.release(msg);
-            return;
-        }
+    void check(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest head) {
             try {
                 judge(head);
             } catch (ApiException | Router.MethodNotAllowed e) {
                 boolean body = HttpUtil.isTransferEncodingChunked(head) || HttpUtil.getContentLength(head, 0L) > 0;
                 boolean close = body || !HttpUtil.isKeepAlive(head);
-                ctx.fireChannelRead(new Refusal(e, head.method().name(), Access.pathOf(head.uri()), close));
-                if (close) {
-                    refused = true;
-                    Refusal.stopReading(ctx);
-                } else {
-                    skipping = !(msg instanceof LastHttpContent);
-                }
+                Refusal refusal = new Refusal(e, head.method().name(), Access.pathOf(head.uri()), close);
+                skipping = !close && !(msg instanceof LastHttpContent);
                 ReferenceCountUtil.release(msg);
+                refuse(ctx, refusal);
                 return;
             }
         }

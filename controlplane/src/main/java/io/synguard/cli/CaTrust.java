@@ -12,11 +12,11 @@ import java.security.cert.CertificateFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
-/** A TLS context that trusts the CA certificates of one PEM file, and no other. */
-final class CaTrust {
+/** A TLS context that trusts the CA certificates of one PEM file, and no other (for --cacert). */
+public final class CaTrust {
     private CaTrust() {}
 
-    static SSLContext context(Path pem) {
+    public static SSLContext context(Path pem) {
         try (InputStream in = Files.newInputStream(pem)) {
             KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
             trusted.load(null, null);

@@ -1,7 +1,5 @@
 package io.synguard.api;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import io.synguard.config.Settings;
 
 import java.io.IOException;
@@ -11,6 +9,8 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -18,7 +18,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,13 +39,11 @@ class ApiFuzzTest {
 
     private FakeService service;
     private ApiServer server;
-    private final Logger audit = (Logger) LoggerFactory.getLogger("audit");
-    private Level auditLevel;
+    private AuditLines audit;
 
     @BeforeEach
     void start() throws InterruptedException {
-        auditLevel = audit.getLevel();
-        audit.setLevel(Level.WARN);
+        audit = new AuditLines();
         service = new FakeService(dir);
         server = ApiServer.start(ApiServer.Config.plain(new InetSocketAddress("127.0.0.1", 0))
                         .withIdleTimeout(Duration.ofMillis(300)), service, new Tokens(TOKEN, READ_TOKEN),
@@ -57,7 +54,7 @@ class ApiFuzzTest {
     void stop() {
         server.close();
         service.close();
-        audit.setLevel(auditLevel);
+        audit.close();
     }
 
     @Test
@@ -89,5 +86,11 @@ class ApiFuzzTest {
         }
         assertEquals(new TreeSet<>(report.added()), listed, "the lists hold what was answered 201, no more");
         assertEquals(Settings.DEFAULTS, service.settings(), "no case changed the settings");
+        long refused = report.statuses().entrySet().stream().filter(e -> e.getKey() >= 400)
+                .mapToLong(Map.Entry::getValue).sum();
+        List<String> lines = audit.texts();
+        assertTrue(lines.stream().filter(l -> l.contains("\"status\":4")).count() >= refused,
+                "every refusal answered is audited: " + refused + " refusals");
+        assertTrue(lines.stream().noneMatch(l -> l.contains(TOKEN) || l.contains(READ_TOKEN)), "no token in the audit");
     }
 }

@@ -1,9 +1,5 @@
 package io.synguard.api;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.synguard.dataplane.RuleKind;
 import io.synguard.json.Json;
@@ -26,7 +22,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -44,22 +39,14 @@ class ApiServerTest {
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final List<ApiServer> servers = new ArrayList<>();
-    private final ListAppender<ILoggingEvent> auditLines = new ListAppender<>();
-    private final Logger auditLogger = (Logger) LoggerFactory.getLogger("audit");
-    private Level auditLevel;
-    private boolean auditAdditive;
+    private AuditLines auditLines;
     private FakeService service;
     private Tokens tokens;
     private InetSocketAddress address;
 
     @BeforeEach
     void start() throws Exception {
-        auditLevel = auditLogger.getLevel();
-        auditAdditive = auditLogger.isAdditive();
-        auditLines.start();
-        auditLogger.addAppender(auditLines);
-        auditLogger.setLevel(Level.INFO);
-        auditLogger.setAdditive(false);
+        auditLines = new AuditLines();
 
         service = new FakeService(dir);
         tokens = new Tokens(TOKEN);
@@ -79,9 +66,7 @@ class ApiServerTest {
         servers.forEach(ApiServer::close);
         client.close();
         service.close();
-        auditLogger.detachAppender(auditLines);
-        auditLogger.setLevel(auditLevel);
-        auditLogger.setAdditive(auditAdditive);
+        auditLines.close();
     }
 
     private HttpResponse<String> send(InetSocketAddress to, String method, String path, String body, String token)
@@ -195,8 +180,8 @@ class ApiServerTest {
         assertEquals(201, send("POST", "/v1/blocks", "{\"prefix\":\"198.18.1.7/24\",\"reason\":\"r\"}", TOKEN).statusCode());
         send("GET", "/v1/blocks", null, TOKEN);
 
-        assertEquals(1, auditLines.list.size(), "GETs are not audited");
-        String line = auditLines.list.getFirst().getFormattedMessage();
+        assertEquals(1, auditLines.texts().size(), "GETs are not audited");
+        String line = auditLines.texts().getFirst();
         assertFalse(line.contains(TOKEN), "the audit log never holds the token");
         JsonNode audit = Json.mapper().readTree(line);
         assertEquals("2026-11-24T12:00:00Z", audit.get("time").asText());
@@ -214,10 +199,7 @@ class ApiServerTest {
         assertEquals(400, send("POST", "/v1/blocks", "{\"prefix\":\"10.0.0.0/33\"}", TOKEN).statusCode());
         assertEquals(401, send("DELETE", "/v1/blocks/198.18.1.0%2F24", null, "wrong").statusCode());
 
-        List<JsonNode> lines = new ArrayList<>();
-        for (ILoggingEvent e : auditLines.list) {
-            lines.add(Json.mapper().readTree(e.getFormattedMessage()));
-        }
+        List<JsonNode> lines = auditLines.json();
         assertEquals(2, lines.size());
         assertEquals(400, lines.get(0).get("status").asInt());
         assertEquals(Tokens.idOf(TOKEN), lines.get(0).get("token_id").asText());

@@ -1,9 +1,5 @@
 package io.synguard.api;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.synguard.dataplane.RuleKind;
 import io.synguard.json.Json;
@@ -21,7 +17,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -41,25 +36,19 @@ class ConnectionsTest {
 
     private FakeService service;
     private final List<ApiServer> servers = new ArrayList<>();
-    private final ListAppender<ILoggingEvent> auditLines = new ListAppender<>();
-    private final Logger auditLogger = (Logger) LoggerFactory.getLogger("audit");
-    private Level auditLevel;
+    private AuditLines auditLines;
 
     @BeforeEach
     void start() {
         service = new FakeService(dir);
-        auditLevel = auditLogger.getLevel();
-        auditLines.start();
-        auditLogger.addAppender(auditLines);
-        auditLogger.setLevel(Level.INFO);
+        auditLines = new AuditLines();
     }
 
     @AfterEach
     void stop() {
         servers.forEach(ApiServer::close);
         service.close();
-        auditLogger.detachAppender(auditLines);
-        auditLogger.setLevel(auditLevel);
+        auditLines.close();
     }
 
     private InetSocketAddress serve(ApiServer.Config config) throws InterruptedException {
@@ -140,7 +129,7 @@ class ConnectionsTest {
             assertEquals(200, later == null ? -1 : later.status(), "a slot is free again once one closes");
             assertEquals(200, second.send(get("/healthz")).read().status(), "those admitted are served on");
         }
-        assertTrue(auditLines.list.stream().anyMatch(e -> e.getFormattedMessage().contains("\"status\":503")),
+        assertTrue(auditLines.texts().stream().anyMatch(line -> line.contains("\"status\":503")),
                 "the refusal is audited");
     }
 
@@ -202,8 +191,8 @@ class ConnectionsTest {
             assertEquals(413, r.status(), r.body());
             assertTrue(client.closedByServer());
         }
-        assertTrue(auditLines.list.stream().anyMatch(e -> e.getFormattedMessage().contains("\"status\":413")
-                && e.getFormattedMessage().contains("\"peer\":\"127.0.0.1:")), "the 413 is audited with its peer");
+        assertTrue(auditLines.texts().stream().anyMatch(line -> line.contains("\"status\":413")
+                && line.contains("\"peer\":\"127.0.0.1:")), "the 413 is audited with its peer");
         assertEquals(0, service.policy().size(RuleKind.BLOCK));
     }
 

@@ -1,13 +1,8 @@
 package io.synguard.api;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.synguard.config.Settings;
 import io.synguard.dataplane.RuleKind;
-import io.synguard.json.Json;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -20,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.slf4j.LoggerFactory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -42,26 +36,20 @@ class FramingTest {
 
     private FakeService service;
     private Exchange api;
-    private final ListAppender<ILoggingEvent> auditLines = new ListAppender<>();
-    private final Logger auditLogger = (Logger) LoggerFactory.getLogger("audit");
-    private Level auditLevel;
+    private AuditLines auditLines;
 
     @BeforeEach
     void start() {
         service = new FakeService(dir);
         api = new Exchange(service.router(), new Tokens(TOKEN, READ_TOKEN), TOKEN);
-        auditLevel = auditLogger.getLevel();
-        auditLines.start();
-        auditLogger.addAppender(auditLines);
-        auditLogger.setLevel(Level.INFO);
+        auditLines = new AuditLines();
     }
 
     @AfterEach
     void stop() {
         api.close();
         service.close();
-        auditLogger.detachAppender(auditLines);
-        auditLogger.setLevel(auditLevel);
+        auditLines.close();
     }
 
     static Stream<Arguments> brokenFraming() {
@@ -230,13 +218,8 @@ class FramingTest {
     }
 
     private JsonNode lastAudit() {
-        assertFalse(auditLines.list.isEmpty(), "no audit line");
-        try {
-            JsonNode line = Json.mapper().readTree(auditLines.list.getLast().getFormattedMessage());
-            assertFalse(line.toString().contains(TOKEN), "the audit never holds the token");
-            return line;
-        } catch (java.io.IOException e) {
-            throw new AssertionError(e);
-        }
+        JsonNode line = auditLines.last();
+        assertFalse(line.toString().contains(TOKEN), "the audit never holds the token");
+        return line;
     }
 }

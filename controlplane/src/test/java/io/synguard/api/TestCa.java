@@ -1,19 +1,15 @@
 package io.synguard.api;
 
+import io.synguard.cli.CaTrust;
+
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A certificate authority made for one test with openssl, in a directory of its own: its
@@ -57,24 +53,9 @@ public final class TestCa {
                 "-out", certFile.toAbsolutePath().toString(), "-days", "1", "-extfile", "san.ext");
     }
 
-    /** A client context that trusts this CA alone. */
+    /** A client context that trusts this CA alone, as the CLI's {@code --cacert} makes it. */
     public SSLContext clientContext() {
-        try (InputStream in = Files.newInputStream(certificate())) {
-            KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
-            trusted.load(null, null);
-            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                trusted.setCertificateEntry("ca", c);
-            }
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(trusted);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
-            return context;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return CaTrust.context(certificate());
     }
 
     private static void openssl(Path dir, String... arguments) {
