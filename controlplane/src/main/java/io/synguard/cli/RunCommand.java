@@ -55,27 +55,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--detach-on-exit", description = "Take the program off the interface on a clean stop.")
     boolean detachOnExit;
 
-    @Option(names = "--metrics-public", description = "Serve /metrics without the token.")
-    boolean metricsPublic;
-
-    @Option(names = "--read-token-file", paramLabel = "FILE", description = "A second, read-only API token's file:"
-            + " it may GET, a write with it gets 403 (made like the main one when missing).")
-    Path readTokenFile;
-
-    @Option(names = "--tls-cert", paramLabel = "FILE", description = "Serve HTTPS with this PEM certificate (chain);"
-            + " with --tls-key. Both are read again on SIGHUP.")
-    Path tlsCert;
-
-    @Option(names = "--tls-key", paramLabel = "FILE", description = "The PEM (PKCS#8) private key of --tls-cert.")
-    Path tlsKey;
-
-    @Option(names = "--insecure-listen", description = "Allow plain HTTP on an address other than loopback (the"
-            + " token then crosses the network in the clear).")
-    boolean insecureListen;
-
-    @Option(names = "--max-connections", defaultValue = "256", paramLabel = "N",
-            description = "API connections served at once; more are answered 503 (default: ${DEFAULT-VALUE}).")
-    int maxConnections;
+    @Mixin
+    ApiOptions api;
 
     @Option(names = "--log-format", defaultValue = "text", paramLabel = "text|json",
             description = "Log lines for people, or JSON for machines (default: ${DEFAULT-VALUE}).")
@@ -112,13 +93,12 @@ final class RunCommand implements Callable<Integer> {
         if (!logFormat.equals("text") && !logFormat.equals("json")) {
             throw new IllegalArgumentException("--log-format is text or json, not " + logFormat);
         }
-        ApiServer.Config api = new ApiServer.Config(Listen.parse(daemon.listen), tlsCert, tlsKey, insecureListen,
-                maxConnections, ApiServer.Config.IDLE_TIMEOUT, metricsPublic);
+        ApiServer.Config served = api.config(daemon.listen);
         Libbpf.require();
         Daemon.prepareStateDir(daemon.stateDir);
         Logging.configure(logFormat.equals("json"), daemon.stateDir.resolve("audit.log"));
-        Daemon.Options options = new Daemon.Options(iface, xdpMode(attach), mode == null ? null : mode(mode), api,
-                daemon.stateDir, daemon.token(), readTokenFile, config, detachOnExit,
+        Daemon.Options options = new Daemon.Options(iface, xdpMode(attach), mode == null ? null : mode(mode),
+                served, daemon.stateDir, daemon.token(), api.readTokenFile, config, detachOnExit,
                 pinDir != null ? pinDir : Dataplane.pinDirectory(iface), maxRules,
                 fleetEtcd, fleetEtcd.isEmpty() ? null : fleetOptions());
         Daemon running = Daemon.start(options, InstantSource.system());

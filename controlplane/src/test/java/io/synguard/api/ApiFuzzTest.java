@@ -8,14 +8,11 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,29 +34,16 @@ class ApiFuzzTest {
     @TempDir
     Path dir;
 
-    private FakeService service;
-    private ApiServer server;
-    private AuditLines audit;
-
-    @BeforeEach
-    void start() throws InterruptedException {
-        audit = new AuditLines();
-        service = new FakeService(dir);
-        server = ApiServer.start(ApiServer.Config.plain(new InetSocketAddress("127.0.0.1", 0))
-                        .withIdleTimeout(Duration.ofMillis(300)), service, new Tokens(TOKEN, READ_TOKEN),
-                new Audit(InstantSource.fixed(FakeService.NOW)), service.metrics());
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
-        service.close();
-        audit.close();
-    }
-
     @Test
-    void everyHostileRequestIsAnsweredUnder500AndOnlyValidOnesChangeTheLists() {
-        InetSocketAddress address = server.address();
+    void everyHostileRequestIsAnsweredUnder500AndOnlyValidOnesChangeTheLists() throws InterruptedException {
+        try (AuditLines audit = new AuditLines(); FakeService service = new FakeService(dir);
+             ApiServer server = service.serve(ApiServer.Config.plain(new InetSocketAddress("127.0.0.1", 0))
+                     .withIdleTimeout(Duration.ofMillis(300)), new Tokens(TOKEN, READ_TOKEN))) {
+            fuzz(audit, service, server.address());
+        }
+    }
+
+    private static void fuzz(AuditLines audit, FakeService service, InetSocketAddress address) {
         Fuzz.Report report = Fuzz.run(new HostileRequests(TOKEN, READ_TOKEN), SEED, CASES, 48, () -> {
             try {
                 return new Socket(address.getAddress(), address.getPort());

@@ -13,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,16 +46,14 @@ class ApiServerTest {
     @BeforeEach
     void start() throws Exception {
         auditLines = new AuditLines();
-
         service = new FakeService(dir);
         tokens = new Tokens(TOKEN);
         address = start(false);
     }
 
     private InetSocketAddress start(boolean metricsPublic) throws InterruptedException {
-        ApiServer server = ApiServer.start(ApiServer.Config.plain(new InetSocketAddress("127.0.0.1", 0))
-                        .withMetricsPublic(metricsPublic), service, tokens,
-                new Audit(InstantSource.fixed(FakeService.NOW)), service.metrics());
+        ApiServer server = service.serve(ApiServer.Config.plain(new InetSocketAddress("127.0.0.1", 0))
+                .withMetricsPublic(metricsPublic), tokens);
         servers.add(server);
         return server.address();
     }
@@ -105,8 +102,8 @@ class ApiServerTest {
 
     @Test
     void aTakenAddressIsRefusedWithTheAddressInTheMessage() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ApiServer.start(ApiServer.Config.plain(address), service,
-                tokens, new Audit(InstantSource.fixed(FakeService.NOW)), service.metrics()));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> service.serve(ApiServer.Config.plain(address), tokens));
         assertTrue(e.getMessage().startsWith("cannot listen on 127.0.0.1:" + address.getPort() + ": "), e.getMessage());
     }
 

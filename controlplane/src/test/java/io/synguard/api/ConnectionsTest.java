@@ -9,7 +9,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -52,8 +51,7 @@ class ConnectionsTest {
     }
 
     private InetSocketAddress serve(ApiServer.Config config) throws InterruptedException {
-        ApiServer server = ApiServer.start(config, service, new Tokens(TOKEN),
-                new Audit(InstantSource.fixed(FakeService.NOW)), service.metrics());
+        ApiServer server = service.serve(config, new Tokens(TOKEN));
         servers.add(server);
         return server.address();
     }

@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.InstantSource;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
@@ -43,8 +42,8 @@ class TlsTest {
         cert = dir.resolve("server.pem");
         key = dir.resolve("server.key");
         ca.issueServer(cert, key);
-        server = ApiServer.start(ApiServer.Config.plain(new InetSocketAddress("127.0.0.1", 0)).withTls(cert, key),
-                service, new Tokens(TOKEN), new Audit(InstantSource.fixed(FakeService.NOW)), service.metrics());
+        server = service.serve(ApiServer.Config.plain(new InetSocketAddress("127.0.0.1", 0)).withTls(cert, key),
+                new Tokens(TOKEN));
     }
 
     @AfterEach
