@@ -101,15 +101,27 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
                 busy = true;
                 Incoming in = (Incoming) item;
                 workers.execute(() -> {
-                    FullHttpResponse response = serve(in, peer(ctx));
-                    onLoop(ctx, () -> {
-                        busy = false;
-                        write(ctx, response, !in.keepAlive());
-                        next(ctx);
-                    });
+                    FullHttpResponse response = null;
+                    try {
+                        response = serve(in, peer(ctx));
+                    } finally {
+                        FullHttpResponse answer = response;
+                        onLoop(ctx, () -> answered(ctx, answer, in.keepAlive()));
+                    }
                 });
             }
         }
+    }
+
+    /** Writes a worker's answer and goes on; none means the endpoint threw an Error, and the connection ends. */
+    private void answered(ChannelHandlerContext ctx, FullHttpResponse answer, boolean keepAlive) {
+        busy = false;
+        if (answer == null) {
+            ctx.close();
+            return;
+        }
+        write(ctx, answer, !keepAlive);
+        next(ctx);
     }
 
     private FullHttpResponse serve(Incoming in, InetSocketAddress peer) {
