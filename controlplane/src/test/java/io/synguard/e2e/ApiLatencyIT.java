@@ -11,7 +11,9 @@ import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import javax.net.ssl.SSLContext;
 
 import org.junit.jupiter.api.Test;
@@ -23,8 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What HTTPS costs a script: adding one block at a time on one keep-alive connection to the live
- * daemon, over plain HTTP and then over HTTPS (the same daemon restarted with a certificate), in one
- * run, GET /healthz beside each as the floor. Prints the figures; fails only on a gross regression
+ * daemon, over plain HTTP and over HTTPS (the same daemon restarted with a certificate), in one run,
+ * GET /healthz beside each as the floor. Prints the figures; fails only on a gross regression
  * (the target, p99 at most 5 ms, is for a quiet machine, which a test run may not be).
  */
 @BpfTest
@@ -39,27 +41,37 @@ class ApiLatencyIT extends OnProtectedHost {
 
     @Test
     void addingOneBlockOverHttpsStaysWithinMillisecondsOfPlainHttp() throws Exception {
-        DaemonProcess plain = host.startDaemon();
-        Figures http = measure(null);
-        plain.stop();
-
         TestCa ca = TestCa.create(tls, "latency-ca");
         Path cert = tls.resolve("cert.pem");
         Path key = tls.resolve("key.pem");
         ca.issueServer(cert, key);
-        DaemonProcess secure = host.launch(IFACE, "--tls-cert", cert.toString(), "--tls-key", key.toString());
-        secure.awaitReady(() -> {
-            try (RawHttp probe = connect(ca.clientContext())) {
-                return probe.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").read().status() == 200;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+        // ABBA: a drift over the run (the lists and the journal grow) weighs on both alike
+        List<Figures> http = new ArrayList<>();
+        List<Figures> https = new ArrayList<>();
+        for (boolean secure : new boolean[]{false, true, true, false}) {
+            if (secure) {
+                DaemonProcess daemon = host.launch(IFACE, "--tls-cert", cert.toString(), "--tls-key", key.toString());
+                daemon.awaitReady(() -> healthy(ca.clientContext()), Duration.ofSeconds(30));
+                https.add(measure(ca.clientContext()));
+                daemon.stop();
+            } else {
+                DaemonProcess daemon = host.startDaemon();
+                http.add(measure(null));
+                daemon.stop();
             }
-        }, Duration.ofSeconds(30));
-        Figures https = measure(ca.clientContext());
+        }
+        System.out.printf("REST, %d requests a round on one keep-alive connection, rounds http, https, https, http:%n"
+                + "  http : %s%n         %s%n  https: %s%n         %s%n", REQUESTS, http.get(0), http.get(1),
+                https.get(0), https.get(1));
+        assertTrue(https.stream().allMatch(f -> f.addP99Ms() < 50), "add-one-block p99 over HTTPS: " + https);
+    }
 
-        System.out.printf("REST, %d requests each on one keep-alive connection:%n  http : %s%n  https: %s%n",
-                REQUESTS, http, https);
-        assertTrue(https.addP99Ms() < 50, "add-one-block p99 over HTTPS: " + https);
+    private boolean healthy(SSLContext tls) {
+        try (RawHttp probe = connect(tls)) {
+            return probe.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").read().status() == 200;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     record Figures(double healthP50Ms, double healthP99Ms, double addP50Ms, double addP99Ms) {
