@@ -1,5 +1,6 @@
 package io.synguard.api;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +22,7 @@ public final class RawHttp implements AutoCloseable {
         try {
             this.socket = socket;
             socket.setSoTimeout(timeoutMs);
-            this.in = socket.getInputStream();
+            this.in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -40,8 +40,22 @@ public final class TestCa {
         return dir.resolve("ca.pem");
     }
 
-    /** A server certificate this CA signs, written to certFile and its key to keyFile. */
-    public void issueServer(Path certFile, Path keyFile) {
+    /** A server's certificate and key, as files. */
+    public record ServerFiles(Path cert, Path key) {
+        /** The options that make {@code synguard run} serve HTTPS with them. */
+        public List<String> runOptions() {
+            return List.of("--tls-cert", cert.toString(), "--tls-key", key.toString());
+        }
+    }
+
+    /** A server certificate this CA signs, written to dir/cert.pem, and its key to dir/key.pem. */
+    public ServerFiles issueServer(Path dir) {
+        ServerFiles files = new ServerFiles(dir.resolve("cert.pem"), dir.resolve("key.pem"));
+        issueServer(files.cert(), files.key());
+        return files;
+    }
+
+    private void issueServer(Path certFile, Path keyFile) {
         try {
             Files.writeString(dir.resolve("san.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
         } catch (IOException e) {

@@ -31,19 +31,16 @@ class TlsTest {
 
     private FakeService service;
     private TestCa ca;
-    private Path cert;
-    private Path key;
+    private TestCa.ServerFiles files;
     private ApiServer server;
 
     @BeforeEach
     void start() throws InterruptedException {
         service = new FakeService(dir);
         ca = TestCa.create(dir, "first-ca");
-        cert = dir.resolve("server.pem");
-        key = dir.resolve("server.key");
-        ca.issueServer(cert, key);
-        server = service.serve(ApiServer.Config.plain(new InetSocketAddress("127.0.0.1", 0)).withTls(cert, key),
-                new Tokens(TOKEN));
+        files = ca.issueServer(dir);
+        server = service.serve(ApiServer.Config.plain(new InetSocketAddress("127.0.0.1", 0))
+                .withTls(files.cert(), files.key()), new Tokens(TOKEN));
     }
 
     @AfterEach
@@ -89,7 +86,7 @@ class TlsTest {
             assertEquals(200, kept.send(get).read().status());
 
             TestCa next = TestCa.create(dir, "second-ca");
-            next.issueServer(cert, key);
+            next.issueServer(dir);
             int port = server.address().getPort();
             server.reloadTls();
 
@@ -98,7 +95,7 @@ class TlsTest {
             assertThrows(SSLHandshakeException.class, () -> status(ca.clientContext(), "/v1/status"));
             assertEquals(200, kept.send(get).read().status(), "an open connection keeps its session");
 
-            Files.writeString(key, "not a key");
+            Files.writeString(files.key(), "not a key");
             assertThrows(IllegalStateException.class, server::reloadTls);
             assertEquals(200, status(next.clientContext(), "/v1/status"), "a failed reload keeps what was served");
         }

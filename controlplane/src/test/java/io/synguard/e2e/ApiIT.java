@@ -44,12 +44,10 @@ class ApiIT extends OnProtectedHost {
     @Test
     void theCliSpeaksHttpsToTheDaemonAndSighupSwapsItsCertificate() throws Exception {
         TestCa first = TestCa.create(tls, "first-ca");
-        Path cert = tls.resolve("cert.pem");
-        Path key = tls.resolve("key.pem");
-        first.issueServer(cert, key);
+        List<String> options = new ArrayList<>(first.issueServer(tls).runOptions());
         Path readToken = host.stateDir().resolve("read-token");
-        DaemonProcess daemon = host.launch(IFACE, "--tls-cert", cert.toString(), "--tls-key", key.toString(),
-                "--read-token-file", readToken.toString());
+        options.addAll(List.of("--read-token-file", readToken.toString()));
+        DaemonProcess daemon = host.launch(IFACE, options.toArray(String[]::new));
         daemon.awaitReady(() -> cli("status", "--cacert", first.certificate().toString()).contains("enforce"),
                 Duration.ofSeconds(30));
         assertTrue(daemon.output().contains("API on https://127.0.0.1:9780"), daemon.output());
@@ -66,7 +64,7 @@ class ApiIT extends OnProtectedHost {
         assertTrue(plain.getMessage().contains("give --cacert FILE or --tls"), plain.getMessage());
 
         TestCa second = TestCa.create(tls, "second-ca");
-        second.issueServer(cert, key);
+        second.issueServer(tls);
         HostCommand.run("kill", "-HUP", Long.toString(daemon.pid()));
         daemon.awaitReady(() -> cli("status", "--cacert", second.certificate().toString()).contains("enforce"),
                 Duration.ofSeconds(10));
