@@ -2,16 +2,14 @@ package io.synguard.fleet;
 
 import io.synguard.config.Settings;
 import io.synguard.dataplane.RuleKind;
-import io.synguard.json.Json;
 import io.synguard.net.Prefix;
 import io.synguard.policy.Entry;
 import io.synguard.policy.FakeRuleStore;
 import io.synguard.policy.FakeTime;
+import io.synguard.policy.JournaledPolicies;
 import io.synguard.policy.Origin;
 import io.synguard.policy.Policy;
-import io.synguard.state.Journal;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,8 +39,8 @@ class FleetTest {
 
     private final FakeKv kv = new FakeKv();
     private final FakeTime time = new FakeTime();
-    /** Every member made, to close their journals after the test. */
-    private final List<Member> members = new ArrayList<>();
+    /** Every member's journals, closed after the test. */
+    private final JournaledPolicies policies = new JournaledPolicies(time);
     /** edge-1 and edge-2, joined; most tests need no more. */
     private Member a;
     private Member b;
@@ -56,7 +54,7 @@ class FleetTest {
 
     @AfterEach
     void close() {
-        members.forEach(m -> m.journals.forEach(Journal::close));
+        policies.close();
     }
 
     /** A member: its own kernel, journal and queue in dir/name. */
@@ -64,29 +62,19 @@ class FleetTest {
         final String name;
         final Set<Origin> accept;
         final FakeRuleStore kernel = new FakeRuleStore();
-        /** Each start's journal: a restart leaves the one before open, as kill -9 does. */
-        final List<Journal> journals = new ArrayList<>();
         Policy policy;
         Fleet fleet;
 
         Member(String name, Set<Origin> accept) {
             this.name = name;
             this.accept = accept;
-            members.add(this);
             start();
         }
 
         /** Starts, or starts again on the same state as after kill -9. */
         void start() {
             Path state = dir.resolve(name);
-            try {
-                Files.createDirectories(state);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            Journal journal = Journal.open(state.resolve("journal"), Json.mapper());
-            journals.add(journal);
-            policy = new Policy(kernel, journal, time, Runnable::run);
+            policy = policies.open(kernel, state.resolve("journal")); // a restart leaves the one before open, as kill -9 does
             policy.restore(Settings.DEFAULTS);
             fleet = Fleet.join(new Fleet.Options(name, "/synguard", EnumSet.of(Origin.OPERATOR, Origin.AUTO), accept,
                     Duration.ofSeconds(1), Duration.ofMinutes(1)), kv, policy, time, state.resolve("fleet-queue.jsonl"));
