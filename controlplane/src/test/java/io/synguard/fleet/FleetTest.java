@@ -18,9 +18,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static io.synguard.dataplane.RuleKind.ALLOW;
@@ -39,8 +39,9 @@ class FleetTest {
 
     private final FakeKv kv = new FakeKv();
     private final FakeTime time = new FakeTime();
-    /** Every member's journals, closed after the test. */
-    private final JournaledPolicies policies = new JournaledPolicies(time);
+    /** Every member's journals, closed after each test. */
+    @RegisterExtension
+    final JournaledPolicies policies = new JournaledPolicies(time);
     /** edge-1 and edge-2, joined; most tests need no more. */
     private Member a;
     private Member b;
@@ -50,11 +51,6 @@ class FleetTest {
         a = member("edge-1");
         b = member("edge-2");
         settle(a, b);
-    }
-
-    @AfterEach
-    void close() {
-        policies.close();
     }
 
     /** A member: its own kernel, journal and queue in dir/name. */

@@ -7,11 +7,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 /**
  * Policies on journals in a test's directories, as a (re)started daemon makes them, on one fake clock.
- * A restart leaves the journal before it open, as kill -9 does; {@link #close} closes them all.
+ * A restart leaves the journal before it open, as kill -9 does; registered as an extension, it closes
+ * them all after each test.
  */
-public final class JournaledPolicies implements AutoCloseable {
+public final class JournaledPolicies implements AfterEachCallback {
     private final FakeTime time;
     private final List<Journal> journals = new ArrayList<>();
 
@@ -32,7 +36,8 @@ public final class JournaledPolicies implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void afterEach(ExtensionContext context) {
         journals.forEach(Journal::close);
+        journals.clear();
     }
 }

@@ -14,9 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static io.synguard.dataplane.RuleKind.ALLOW;
@@ -34,7 +34,8 @@ class PolicyTest {
     Path dir;
 
     private final FakeTime time = new FakeTime();
-    private final JournaledPolicies policies = new JournaledPolicies(time);
+    @RegisterExtension
+    final JournaledPolicies policies = new JournaledPolicies(time);
     private FakeRuleStore kernel;
     private Policy policy;
 
@@ -43,11 +44,6 @@ class PolicyTest {
         kernel = new FakeRuleStore();
         policy = newPolicy(kernel);
         policy.restore(Settings.DEFAULTS);
-    }
-
-    @AfterEach
-    void closeJournals() {
-        policies.close();
     }
 
     /** A policy on the journal in dir, as a (re)started daemon makes one; snapshots are written at once. */
@@ -185,12 +181,17 @@ class PolicyTest {
         assertEquals(10_000, restart(new FakeRuleStore()).blocks());
     }
 
+    /** On a restart with room for three rules, five blocks of origin put at once do not fit. */
+    private void fiveBlocksIntoATableOfThree(Origin origin, String reason) {
+        restart(new FakeRuleStore(3));
+        List<Policy.Request> five = requests(1, 5, HOUR, reason);
+
+        assertThrows(RuleTableFullException.class, () -> policy.putAll(BLOCK, five, origin));
+    }
+
     @Test
     void aDetectorsBlocksThatDoNotAllFitGoInUntilTheTableIsFull() {
-        restart(new FakeRuleStore(3));
-        List<Policy.Request> tick = requests(1, 5, HOUR, "auto");
-
-        assertThrows(RuleTableFullException.class, () -> policy.putAll(BLOCK, tick, Origin.AUTO));
+        fiveBlocksIntoATableOfThree(Origin.AUTO, "auto");
 
         assertEquals(List.of(p("198.18.0.1"), p("198.18.0.2"), p("198.18.0.3")),
                 policy.list(BLOCK).stream().map(l -> l.entry().prefix()).sorted().toList());
@@ -199,10 +200,7 @@ class PolicyTest {
 
     @Test
     void anOperatorsBulkImportThatDoesNotFitChangesNothing() {
-        restart(new FakeRuleStore(3));
-        List<Policy.Request> many = requests(1, 5, HOUR, "import");
-
-        assertThrows(RuleTableFullException.class, () -> policy.putAll(BLOCK, many, Origin.OPERATOR));
+        fiveBlocksIntoATableOfThree(Origin.OPERATOR, "import");
 
         assertEquals(0, policy.size(BLOCK));
         assertEquals(0, restart(new FakeRuleStore()).blocks());
