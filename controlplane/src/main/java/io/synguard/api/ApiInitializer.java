@@ -52,7 +52,7 @@ final class ApiInitializer extends ChannelInitializer<Channel> {
         p.addLast(DECODER, new RequestDecoder())
                 .addLast("encoder", new HttpResponseEncoder())
                 .addLast("admission", admission)
-                .addLast("framing", new Framing())
+                .addLast("framing", new Framing(idle))
                 .addLast("gate", new Gate(access))
                 .addLast("body", new BodyLimit())
                 .addLast("api", new ApiHandler(access, audit, workers));

@@ -29,7 +29,8 @@ public final class ApiServer implements AutoCloseable {
      * @param tlsKey         its PEM (PKCS#8) private key
      * @param insecureListen allow plain HTTP on an address other than loopback
      * @param maxConnections connections served at once; more are answered 503
-     * @param idleTimeout    a connection idle, or a request stalled, this long is closed
+     * @param idleTimeout    a connection idle, or a request stalled, this long is closed; a request gets this long
+     *                       from its first byte to arrive whole, plus a second for each 64 KiB of body that arrived
      * @param metricsPublic  serve /metrics without the token
      */
     public record Config(InetSocketAddress listen, Path tlsCert, Path tlsKey, boolean insecureListen,

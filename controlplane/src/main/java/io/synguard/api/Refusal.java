@@ -27,6 +27,11 @@ record Refusal(RuntimeException reason, String method, String path, boolean clos
         }
     }
 
+    /** Whether ctx's connection is still read as requests: no refusal has {@link #stopReading stopped} it. */
+    static boolean reading(ChannelHandlerContext ctx) {
+        return ctx.pipeline().get(Drain.class) == null;
+    }
+
     /** Drops bytes; passes anything else on. */
     @ChannelHandler.Sharable
     private static final class Drain extends ChannelInboundHandlerAdapter {

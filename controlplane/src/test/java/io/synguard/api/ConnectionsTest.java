@@ -95,6 +95,98 @@ class ConnectionsTest {
     }
 
     @Test
+    void aHeadTrickledInSlowerThanItsDeadlineIsAnswered408AndClosed() throws Exception {
+        InetSocketAddress server = serve(loopback().withIdleTimeout(IDLE));
+        assertTrickledRequestIs408(server, "", get("/healthz"));
+    }
+
+    @Test
+    void aBodyTrickledInSlowerThanItsDeadlineIsAnswered408AndClosedAndAudited() throws Exception {
+        InetSocketAddress server = serve(loopback().withIdleTimeout(IDLE));
+        String body = "{\"prefix\":\"198.18.0.0/24\",\"reason\":\"trickled in, one byte at a time\"}";
+        assertTrickledRequestIs408(server, "POST /v1/blocks HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+                + "\r\nContent-Length: " + body.length() + "\r\n\r\n", body);
+        assertEquals(0, service.policy().size(RuleKind.BLOCK), "nothing of it applied");
+        assertTrue(auditLines.texts().stream().anyMatch(line -> line.contains("\"status\":408")
+                && line.contains("\"peer\":\"127.0.0.1:")), "the 408 is audited with its peer");
+    }
+
+    /**
+     * Sends whole, then trickles one byte of rest every IDLE/4 (never idle that long, so only the
+     * request's deadline can end it): answered 408 within the deadline and some slack, then closed.
+     */
+    private static void assertTrickledRequestIs408(InetSocketAddress server, String whole, String rest) throws Exception {
+        try (RawHttp client = RawHttp.connect(server)) {
+            long start = System.nanoTime();
+            client.send(whole);
+            Thread trickle = Thread.ofVirtual().start(() -> {
+                try {
+                    for (char c : rest.toCharArray()) {
+                        client.send(String.valueOf(c));
+                        Thread.sleep(IDLE.toMillis() / 4);
+                    }
+                } catch (IOException | InterruptedException closed) {
+                    // the server stopped reading, or the test ended
+                }
+            });
+            try {
+                RawHttp.Response r = client.read();
+                long ms = (System.nanoTime() - start) / 1_000_000;
+                assertEquals(408, r.status(), r.body());
+                assertEquals("timeout", Json.mapper().readTree(r.body()).get("error").asText());
+                assertTrue(ms >= IDLE.toMillis() && ms < IDLE.toMillis() + 1_500, "answered after " + ms + " ms");
+                assertTrue(client.closedByServer());
+            } finally {
+                trickle.interrupt();
+            }
+        }
+    }
+
+    @Test
+    void aLargeBodyArrivingSteadilyOutlastsTheDeadlineAndIsServed() throws Exception {
+        InetSocketAddress server = serve(loopback().withIdleTimeout(IDLE));
+        String padding = " ".repeat(16 << 10);
+        String body = "[" + padding.repeat(16) + "{\"prefix\":\"198.18.9.0/24\"}]";
+        try (RawHttp client = RawHttp.connect(server)) {
+            long start = System.nanoTime();
+            client.send("POST /v1/blocks HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN + "\r\nContent-Length: "
+                    + body.length() + "\r\n\r\n[");
+            for (int i = 0; i < 16; i++) {
+                Thread.sleep(IDLE.toMillis() / 4);
+                client.send(padding);
+            }
+            RawHttp.Response r = client.send(body.substring(1 + padding.length() * 16)).read();
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(201, r.status(), r.body());
+            assertTrue(ms > 3 * IDLE.toMillis(), "256 KiB at some 160 KiB/s took " + ms + " ms, past the bare timeout");
+        }
+        assertEquals(1, service.policy().size(RuleKind.BLOCK));
+    }
+
+    @Test
+    void requestsArrivingWholeInTimeAreServedHoweverLongTheConnectionLives() throws Exception {
+        InetSocketAddress server = serve(loopback().withIdleTimeout(IDLE));
+        String head = "POST /v1/blocks HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN + "\r\nContent-Length: ";
+        try (RawHttp client = RawHttp.connect(server)) {
+            long start = System.nanoTime();
+            for (int i = 0; i < 5; i++) {
+                String body = "{\"prefix\":\"198.18." + i + ".0/24\"}";
+                client.send(head + body.length() + "\r\n\r\n" + body.substring(0, 5));
+                Thread.sleep(IDLE.toMillis() / 2);
+                assertEquals(201, client.send(body.substring(5)).read().status(), "request " + i);
+                Thread.sleep(IDLE.toMillis() / 2);
+            }
+            assertTrue((System.nanoTime() - start) / 1_000_000 > 4 * IDLE.toMillis(), "the connection outlived "
+                    + "the deadline several times over");
+            long idleFrom = System.nanoTime();
+            assertTrue(client.closedByServer(), "and closes once idle");
+            long ms = (System.nanoTime() - idleFrom) / 1_000_000;
+            assertTrue(ms >= IDLE.toMillis() / 4 && ms < 5_000, "closed idle after " + ms + " ms");
+        }
+        assertEquals(5, service.policy().size(RuleKind.BLOCK));
+    }
+
+    @Test
     void theDefaultIdleTimeoutIs30Seconds() {
         assertEquals(Duration.ofSeconds(30), ApiServer.Config.plain(new InetSocketAddress("127.0.0.1", 0)).idleTimeout());
         assertEquals(256, ApiServer.Config.plain(new InetSocketAddress("127.0.0.1", 0)).maxConnections());
