@@ -54,6 +54,7 @@ public final class Daemon implements Service, AutoCloseable {
     private final OperatorLists lists;
     private final Attachment attachment;
     private final Monitor monitor;
+    private final Cookies cookies;
     private final Metrics metrics;
     private final ApiServer api;
     private final ScheduledExecutorService scheduler;
@@ -99,14 +100,18 @@ public final class Daemon implements Service, AutoCloseable {
         policy.saveSettings(settings);
         apply(settings);
 
+        this.metrics = new Metrics(this::status, policy::countByOrigin);
+        this.cookies = Cookies.start(dataplane, options.iface(), options.pinDirectory(),
+                new Sysctls(Path.of("/proc/sys"), options.stateDir().resolve("sysctls.json")), metrics, clock);
         this.attachment = Attachment.attach(dataplane, options.iface(), options.attach(), options.pinDirectory());
         this.lists = new OperatorLists(policy);
-        this.metrics = new Metrics(this::status, policy::countByOrigin);
         this.monitor = new Monitor(dataplane, policy, metrics, clock, () -> settings, options.iface(), attachment::mode);
         this.events = dataplane.openEvents();
         this.eventsThread = Thread.ofPlatform().name("synguard-events").daemon().start(this::pollEvents);
         schedule();
         scheduler.scheduleWithFixedDelay(this::sweep, EXPIRY_SWEEP_MS, EXPIRY_SWEEP_MS, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::rotateCookieSecret, 1, 1, TimeUnit.SECONDS);
+        cookies.update(settings.cookies(), false);
         this.api = ApiServer.start(options.listen(), this, tokens, new Audit(clock), metrics, options.metricsPublic());
         LOG.info("synguard is protecting {} ({} mode, {}); API on http://{}:{}", options.iface(), attachment.mode(),
                 settings.mode().text(), api.address().getHostString(), api.address().getPort());
@@ -130,7 +135,7 @@ public final class Daemon implements Service, AutoCloseable {
 
     @Override
     public Status status() {
-        return monitor.status();
+        return monitor.status(cookies.status());
     }
 
     @Override
@@ -156,6 +161,7 @@ public final class Daemon implements Service, AutoCloseable {
         policy.saveSettings(next);
         settings = next;
         monitor.configure(next);
+        cookies.update(next.cookies(), monitor.randomAttack());
         if (next.detection().intervalMs() != oldInterval) {
             ticking.cancel(false);
             schedule();
@@ -171,7 +177,7 @@ public final class Daemon implements Service, AutoCloseable {
         running = false;
         RuntimeException first = null;
         for (Runnable step : List.<Runnable>of(api::close, scheduler::shutdownNow, this::stopEvents,
-                () -> {
+                () -> cookies.close(options.detachOnExit()), () -> {
                     if (options.detachOnExit()) {
                         attachment.detach();
                     }
@@ -201,8 +207,17 @@ public final class Daemon implements Service, AutoCloseable {
     private void tick() {
         try {
             monitor.tick();
+            cookies.update(settings.cookies(), monitor.randomAttack());
         } catch (RuntimeException e) {
             LOG.error("the control loop failed this interval; it goes on", e);
+        }
+    }
+
+    private void rotateCookieSecret() {
+        try {
+            cookies.rotateIfDue();
+        } catch (RuntimeException e) {
+            LOG.error("rotating the cookie secret failed; trying again in a second", e);
         }
     }
 
@@ -251,7 +266,7 @@ public final class Daemon implements Service, AutoCloseable {
             }
         }
         if (o.mode() != null && o.mode() != s.mode()) {
-            s = new Settings(o.mode(), s.rateLimit(), s.detection());
+            s = s.withMode(o.mode());
         }
         return s;
     }
