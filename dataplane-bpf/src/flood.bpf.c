@@ -151,3 +151,14 @@ int flood_xdp(struct xdp_md *ctx)
 		return flood_ipv6(ctx, cfg);
 	return XDP_ABORTED;
 }
+
+/*
+ * Attached to the flood's own end of a veth, it passes everything: its only
+ * use is that a veth with an XDP program has NAPI, which XDP_TX from its peer
+ * needs (SYN-ACKs answered in XDP at the protected end are lost without it).
+ */
+SEC("xdp")
+int flood_replies(struct xdp_md *ctx)
+{
+	return XDP_PASS;
+}

@@ -3,7 +3,9 @@ package io.synguard.daemon;
 import io.synguard.json.Json;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -34,8 +36,9 @@ final class Sysctls {
 
     /** A sysctl's value, e.g. "net/ipv4/tcp_syncookies"; words separated by one space. */
     String read(String name) {
-        try {
-            return Files.readString(procSys.resolve(name)).trim().replaceAll("\\s+", " ");
+        // not Files.readString: it trusts the size /proc reports and reads a single byte here
+        try (InputStream in = Files.newInputStream(procSys.resolve(name))) {
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim().replaceAll("\\s+", " ");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the sysctl " + name, e);
         }
