@@ -196,6 +196,8 @@ public final class FloodGenerator implements AutoCloseable {
             if (flood.legit() != null) {
                 put(value, 48, flood.legit().address());
             }
+            MemorySegment.copy(template.frame(), 0, value, ValueLayout.JAVA_BYTE, 64, template.frame().length);
+            value.set(ValueLayout.JAVA_INT, 64 + 76, template.frame().length);
             config.update(key, value, BpfMap.ANY);
         }
     }
