@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -80,18 +82,12 @@ class CookieSwitchTest {
         assertFalse(second(Cookies.OFF, true));
     }
 
-    @Test
-    void fromAlwaysToAutoWithoutAnAttackGoesOffAtOnce() {
-        second(Cookies.ALWAYS, false);
-        assertTrue(second(Cookies.AUTO, false));
-        assertFalse(cookies.on());
-    }
-
-    @Test
-    void fromAlwaysToAutoDuringARandomSourceAttackStaysOn() {
-        second(Cookies.ALWAYS, true);
-        assertFalse(second(Cookies.AUTO, true));
-        assertTrue(cookies.on());
+    @ParameterizedTest(name = "random-source attack {0}")
+    @ValueSource(booleans = {false, true})
+    void fromAlwaysToAutoStaysOnOnlyDuringARandomSourceAttack(boolean randomAttack) {
+        second(Cookies.ALWAYS, randomAttack);
+        assertEquals(!randomAttack, second(Cookies.AUTO, randomAttack), "changed");
+        assertEquals(randomAttack, cookies.on());
     }
 
     @Test

@@ -31,6 +31,7 @@ import static io.synguard.e2e.ProtectedHost.NEIGHBOUR_A;
 import static io.synguard.e2e.ProtectedHost.PORT;
 import static io.synguard.e2e.ProtectedHost.SERVER;
 import static io.synguard.e2e.ProtectedHost.SERVER6;
+import static io.synguard.testing.DaemonProcess.sleep;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -226,15 +227,6 @@ class CookiesIT extends OnProtectedHost {
             Files.writeString(Path.of(file), value);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
         }
     }
 }
