@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.synguard.config.Settings;
 import io.synguard.detect.SourceRates;
 import io.synguard.detect.Status;
+import io.synguard.fleet.FleetStatus;
 
 import java.util.List;
 
@@ -24,4 +25,9 @@ public interface Service {
 
     /** Checks patch, applies it to the data plane and the detector, journals it; the new settings. */
     Settings configure(JsonNode patch);
+
+    /** How this host's fleet stands; {@link FleetStatus#NONE} when it is in none. */
+    default FleetStatus fleet() {
+        return FleetStatus.NONE;
+    }
 }

@@ -1,9 +1,11 @@
 package io.synguard.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.synguard.dataplane.Abi.Counter;
 import io.synguard.dataplane.Counters;
 import io.synguard.detect.SourceRates;
+import io.synguard.fleet.FleetStatus;
 import io.synguard.net.Prefix;
 import io.synguard.policy.Entry;
 import io.synguard.policy.Origin;
@@ -11,6 +13,7 @@ import io.synguard.policy.Policy;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 
 /** The JSON shapes of API.md: the contract other tools rely on. Times are RFC 3339, UTC, whole seconds. */
 public final class Views {
@@ -20,10 +23,12 @@ public final class Views {
         return t == null ? null : t.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
-    /** A block or an allow. */
-    public record Rule(String prefix, Origin origin, String reason, String created, String expires, long hits) {
+    /** A block or an allow; host, the fleet member that made it, only on one learnt from the fleet. */
+    public record Rule(String prefix, Origin origin, String reason, String created, String expires, long hits,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) String host) {
         static Rule of(Entry e, long hits) {
-            return new Rule(e.prefix().toString(), e.origin(), e.reason(), time(e.created()), time(e.expires()), hits);
+            return new Rule(e.prefix().toString(), e.origin(), e.reason(), time(e.created()), time(e.expires()), hits,
+                    e.host());
         }
 
         static Rule of(Policy.Listed l) {
@@ -92,6 +97,18 @@ public final class Views {
     public record Rates(long packetsPps, long synPps, long droppedPps) {}
 
     public record Lists(long blocksOperator, long blocksAuto, long allows) {}
+
+    /** {@code GET /v1/fleet}. */
+    public record Fleet(String engine, String host, boolean connected, List<Member> members, long revision,
+                        int pending, String lastSync, long published, long applied, long relists) {
+        static Fleet of(FleetStatus f) {
+            return new Fleet(f.engine(), f.host(), f.connected(),
+                    f.members().stream().map(m -> new Member(m.host(), time(m.lastHeartbeat()))).toList(), f.revision(),
+                    f.pending(), time(f.lastSync()), f.published(), f.applied(), f.relists());
+        }
+    }
+
+    public record Member(String host, String lastHeartbeat) {}
 
     /** A body of {@code POST /v1/blocks} or {@code /v1/allows}. */
     public record RulePost(String prefix, Long ttlS, String reason) {}

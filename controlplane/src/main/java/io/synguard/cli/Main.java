@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "synguard", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "XDP SYN-flood mitigation for Linux edge hosts.",
         subcommands = {RunCommand.class, StatusCommand.class, TopCommand.class, BlockCommand.class,
-                UnblockCommand.class, AllowCommand.class, DisallowCommand.class, ConfigCommand.class, DetachCommand.class,
+                UnblockCommand.class, AllowCommand.class, DisallowCommand.class, ConfigCommand.class, FleetCommand.class,
+                DetachCommand.class,
                 CheckCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -6,9 +6,17 @@ import io.synguard.config.Settings;
 import io.synguard.daemon.Daemon;
 import io.synguard.daemon.Logging;
 import io.synguard.dataplane.Dataplane;
+import io.synguard.fleet.Fleet;
+import io.synguard.policy.Origin;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -58,6 +66,27 @@ final class RunCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}; 64 bytes of kernel memory each).")
     int maxRules;
 
+    @Option(names = "--fleet-etcd", split = ",", paramLabel = "URL",
+            description = "Join a fleet: share blocks and allows with the other hosts through these etcd endpoints"
+                    + " (http://host:2379,...). Off unless given.")
+    List<String> fleetEtcd = List.of();
+
+    @Option(names = "--fleet-prefix", defaultValue = "/synguard", paramLabel = "PREFIX",
+            description = "The fleet's keys in etcd live under this prefix (default: ${DEFAULT-VALUE}).")
+    String fleetPrefix;
+
+    @Option(names = "--host-id", paramLabel = "NAME",
+            description = "This host's name in the fleet (default: the host name).")
+    String hostId;
+
+    @Option(names = "--fleet-publish", split = ",", defaultValue = "operator,auto", paramLabel = "ORIGIN",
+            description = "Origins of this host's entries the fleet gets (default: ${DEFAULT-VALUE}).")
+    List<String> fleetPublish;
+
+    @Option(names = "--fleet-accept", split = ",", defaultValue = "operator,auto", paramLabel = "ORIGIN",
+            description = "Origins of other hosts' entries applied here (default: ${DEFAULT-VALUE}).")
+    List<String> fleetAccept;
+
     @Override
     public Integer call() throws InterruptedException {
         if (!logFormat.equals("text") && !logFormat.equals("json")) {
@@ -68,7 +97,8 @@ final class RunCommand implements Callable<Integer> {
         Logging.configure(logFormat.equals("json"), daemon.stateDir.resolve("audit.log"));
         Daemon.Options options = new Daemon.Options(iface, xdpMode(attach), mode == null ? null : mode(mode),
                 Listen.parse(daemon.listen), daemon.stateDir, daemon.token(), config,
-                detachOnExit, metricsPublic, pinDir != null ? pinDir : Dataplane.pinDirectory(iface), maxRules);
+                detachOnExit, metricsPublic, pinDir != null ? pinDir : Dataplane.pinDirectory(iface), maxRules,
+                fleetEtcd, fleetEtcd.isEmpty() ? null : fleetOptions());
         Daemon running = Daemon.start(options, InstantSource.system());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -77,6 +107,38 @@ final class RunCommand implements Callable<Integer> {
         }, "synguard-stop"));
         stopped.await();
         return 0;
+    }
+
+    private Fleet.Options fleetOptions() {
+        String host = hostId != null ? hostId : hostName();
+        if (!host.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}")) {
+            throw new IllegalArgumentException("--host-id is letters, digits, '.', '_' and '-', not '" + host + "'");
+        }
+        if (!fleetPrefix.startsWith("/") || fleetPrefix.endsWith("/")) {
+            throw new IllegalArgumentException("--fleet-prefix starts with '/' and does not end with one: " + fleetPrefix);
+        }
+        return new Fleet.Options(host, fleetPrefix, origins("--fleet-publish", fleetPublish),
+                origins("--fleet-accept", fleetAccept), Duration.ofSeconds(1), Duration.ofMinutes(1));
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("this host's name is unknown: give --host-id", e);
+        }
+    }
+
+    private static Set<Origin> origins(String option, List<String> texts) {
+        Set<Origin> origins = EnumSet.noneOf(Origin.class);
+        for (String t : texts) {
+            origins.add(switch (t) {
+                case "operator" -> Origin.OPERATOR;
+                case "auto" -> Origin.AUTO;
+                default -> throw new IllegalArgumentException(option + " takes operator and auto, not " + t);
+            });
+        }
+        return origins;
     }
 
     static XdpMode xdpMode(String text) {

@@ -3,29 +3,17 @@ package io.synguard.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "status", description = "What synguard sees now: attack state, rates, totals, SYN cookies, list sizes.")
-final class StatusCommand implements Callable<Integer> {
-    @Mixin
-    ClientOptions client;
-
-    @Spec
-    CommandSpec spec;
+final class StatusCommand extends ViewCommand {
+    StatusCommand() {
+        super("/v1/status");
+    }
 
     @Override
-    public Integer call() {
-        JsonNode s = client.client().get("/v1/status");
-        PrintWriter out = spec.commandLine().getOut();
-        if (client.json) {
-            out.println(s.toPrettyString());
-            return 0;
-        }
+    void print(JsonNode s, PrintWriter out) {
         JsonNode a = s.get("attack");
         JsonNode r = s.get("rates");
         JsonNode t = s.get("totals");
@@ -51,8 +39,6 @@ final class StatusCommand implements Callable<Integer> {
         out.printf("lists      %d blocks (%d operator, %d auto), %d allows%n",
                 l.get("blocks_operator").asLong() + l.get("blocks_auto").asLong(), l.get("blocks_operator").asLong(),
                 l.get("blocks_auto").asLong(), l.get("allows").asLong());
-        out.flush();
-        return 0;
     }
 
     /** The cookie step of a status: on or off, setting, method, since when, and its three totals. */

@@ -16,6 +16,8 @@ import io.synguard.dataplane.DataplaneConfig;
 import io.synguard.dataplane.RateLimitEvents;
 import io.synguard.detect.SourceRates;
 import io.synguard.detect.Status;
+import io.synguard.fleet.Fleet;
+import io.synguard.fleet.FleetStatus;
 import io.synguard.json.Json;
 import io.synguard.metrics.Metrics;
 import io.synguard.policy.KernelRules;
@@ -60,6 +62,7 @@ public final class Daemon implements Service, AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Thread eventsThread;
     private final RateLimitEvents events;
+    private final Fleet fleet;
     private volatile Settings settings;
     private volatile boolean running = true;
     private ScheduledFuture<?> ticking;
@@ -78,10 +81,12 @@ public final class Daemon implements Service, AutoCloseable {
      * @param metricsPublic serve /metrics without the token
      * @param pinDirectory  where the maps and the link are pinned
      * @param maxRules      rules the data plane's index takes, on first start
+     * @param fleetEtcd     the etcd endpoints of the fleet this host joins; empty for none
+     * @param fleet         how it takes part; null for no fleet
      */
     public record Options(String iface, XdpMode attach, Settings.Mode mode, InetSocketAddress listen, Path stateDir,
                           Path tokenFile, Path configFile, boolean detachOnExit, boolean metricsPublic,
-                          Path pinDirectory, int maxRules) {}
+                          Path pinDirectory, int maxRules, List<String> fleetEtcd, Fleet.Options fleet) {}
 
     private Daemon(Options options, InstantSource clock) throws InterruptedException {
         this.options = options;
@@ -106,6 +111,11 @@ public final class Daemon implements Service, AutoCloseable {
         this.attachment = Attachment.attach(dataplane, options.iface(), options.attach(), options.pinDirectory());
         this.lists = new OperatorLists(policy);
         this.monitor = new Monitor(dataplane, policy, metrics, clock, () -> settings, options.iface(), attachment::mode);
+        this.fleet = options.fleetEtcd().isEmpty() ? null
+                : Fleet.start(options.fleet(), options.fleetEtcd(), policy, clock, options.stateDir());
+        if (fleet != null) {
+            metrics.fleet(fleet::status);
+        }
         this.events = dataplane.openEvents();
         this.eventsThread = Thread.ofPlatform().name("synguard-events").daemon().start(this::pollEvents);
         schedule();
@@ -170,13 +180,18 @@ public final class Daemon implements Service, AutoCloseable {
         return next;
     }
 
+    @Override
+    public FleetStatus fleet() {
+        return fleet == null ? FleetStatus.NONE : fleet.status();
+    }
+
     // ---- lifecycle -----------------------------------------------------------------------------
 
     @Override
     public void close() {
         running = false;
         RuntimeException first = null;
-        for (Runnable step : List.<Runnable>of(api::close, scheduler::shutdownNow, this::stopEvents,
+        for (Runnable step : List.<Runnable>of(api::close, this::leaveFleet, scheduler::shutdownNow, this::stopEvents,
                 () -> cookies.close(options.detachOnExit()), () -> {
                     if (options.detachOnExit()) {
                         attachment.detach();
@@ -196,6 +211,12 @@ public final class Daemon implements Service, AutoCloseable {
                 : "stopped; the XDP program keeps enforcing on {}", options.iface());
         if (first != null) {
             throw first;
+        }
+    }
+
+    private void leaveFleet() {
+        if (fleet != null) {
+            fleet.close();
         }
     }
 

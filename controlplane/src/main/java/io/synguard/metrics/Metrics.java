@@ -8,6 +8,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.synguard.dataplane.Abi;
 import io.synguard.dataplane.RuleKind;
 import io.synguard.detect.Status;
+import io.synguard.fleet.FleetStatus;
 import io.synguard.policy.Origin;
 
 import java.util.Map;
@@ -77,6 +78,29 @@ public final class Metrics {
         GaugeWithCallback.builder().name("synguard_allows").help("Allowlist entries, by origin").labelNames("origin")
                 .callback(cb -> lists.apply(RuleKind.ALLOW).forEach((o, n) -> cb.call(n, o.text())))
                 .register(registry);
+    }
+
+    /** Adds the fleet's figures, read from its status when taken. */
+    public void fleet(Supplier<FleetStatus> fleet) {
+        fleetGauge(fleet, "connected", "1 while etcd answers and the watch runs", f -> f.connected() ? 1 : 0);
+        fleetGauge(fleet, "members", "Members whose heartbeat etcd holds", f -> f.members().size());
+        fleetGauge(fleet, "revision", "The etcd revision this member has seen up to", FleetStatus::revision);
+        fleetGauge(fleet, "pending", "This host's changes queued, not yet published", FleetStatus::pending);
+        fleetGauge(fleet, "last_sync_timestamp_seconds", "When the whole store was last listed",
+                f -> f.lastSync() == null ? 0 : f.lastSync().getEpochSecond());
+        fleetCounter(fleet, "published", "Changes this host published", FleetStatus::published);
+        fleetCounter(fleet, "applied", "Other members' changes applied here", FleetStatus::applied);
+        fleetCounter(fleet, "relists", "Listings of the whole store after the first", FleetStatus::relists);
+    }
+
+    private void fleetGauge(Supplier<FleetStatus> fleet, String name, String help, ToDoubleFunction<FleetStatus> value) {
+        GaugeWithCallback.builder().name("synguard_fleet_" + name).help(help)
+                .callback(cb -> cb.call(value.applyAsDouble(fleet.get()))).register(registry);
+    }
+
+    private void fleetCounter(Supplier<FleetStatus> fleet, String name, String help, ToDoubleFunction<FleetStatus> value) {
+        CounterWithCallback.builder().name("synguard_fleet_" + name).help(help)
+                .callback(cb -> cb.call(value.applyAsDouble(fleet.get()))).register(registry);
     }
 
     public void attackStarted() {

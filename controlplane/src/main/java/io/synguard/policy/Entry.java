@@ -14,9 +14,16 @@ import java.time.Instant;
  * @param reason  the operator's words, or detection's; may be null
  * @param created when it was placed (or last replaced)
  * @param expires when it lapses; null for never
+ * @param host    the fleet member that made it, when it came from the fleet; else null
  */
-public record Entry(RuleKind kind, Prefix prefix, Origin origin, String reason, Instant created, Instant expires) {
-    boolean expiredAt(Instant now) {
+public record Entry(RuleKind kind, Prefix prefix, Origin origin, String reason, Instant created, Instant expires,
+                    String host) {
+    /** An entry made here. */
+    public Entry(RuleKind kind, Prefix prefix, Origin origin, String reason, Instant created, Instant expires) {
+        this(kind, prefix, origin, reason, created, expires, null);
+    }
+
+    public boolean expiredAt(Instant now) {
         return expires != null && !expires.isAfter(now);
     }
 }

@@ -1,5 +1,6 @@
 package io.synguard.policy;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.synguard.config.Settings;
 import io.synguard.dataplane.RuleKind;
@@ -23,7 +24,7 @@ final class JournalCodec {
 
     static Object put(Entry e) {
         return new Put(e.kind() == RuleKind.BLOCK ? "block" : "allow", e.prefix().toString(), e.origin(), e.reason(),
-                e.created().toString(), e.expires() == null ? null : e.expires().toString());
+                e.created().toString(), e.expires() == null ? null : e.expires().toString(), e.host());
     }
 
     static Object remove(RuleKind kind, Prefix prefix) {
@@ -74,9 +75,13 @@ final class JournalCodec {
                 case "block", "allow" -> {
                     RuleKind kind = op.equals("block") ? RuleKind.BLOCK : RuleKind.ALLOW;
                     Prefix p = Prefix.parse(r.get("prefix").asText());
-                    Origin origin = r.path("origin").asText().equals("auto") ? Origin.AUTO : Origin.OPERATOR;
+                    Origin origin = switch (r.path("origin").asText()) {
+                        case "auto" -> Origin.AUTO;
+                        case "fleet" -> Origin.FLEET;
+                        default -> Origin.OPERATOR;
+                    };
                     entries.get(kind).put(p, new Entry(kind, p, origin, text(r.get("reason")),
-                            Instant.parse(r.get("created").asText()), instant(r.get("expires"))));
+                            Instant.parse(r.get("created").asText()), instant(r.get("expires")), text(r.get("host"))));
                     removed.get(kind).remove(p);
                 }
                 case "unblock" -> removed(RuleKind.BLOCK, r);
@@ -101,7 +106,9 @@ final class JournalCodec {
         }
     }
 
-    record Put(String op, String prefix, Origin origin, String reason, String created, String expires) {}
+    /** @param host written only for an entry from the fleet, so other records keep their shape */
+    record Put(String op, String prefix, Origin origin, String reason, String created, String expires,
+               @JsonInclude(JsonInclude.Include.NON_NULL) String host) {}
 
     record Remove(String op, String prefix) {}
 

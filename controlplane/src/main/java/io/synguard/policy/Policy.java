@@ -48,6 +48,7 @@ public final class Policy {
     /** Entries that lapsed since {@link #expire} last counted, whichever way they went. */
     private int lapsedUncounted;
     private Settings settings = Settings.DEFAULTS;
+    private Listener listener = Listener.NONE;
 
     /**
      * @param background where journal snapshots are written, away from the caller
@@ -86,6 +87,31 @@ public final class Policy {
      */
     public record Restored(Settings settings, int reinstated, int adopted, int lapsed, long blocks, long allows) {}
 
+    /**
+     * Told of every change this host makes (an operator's or detection's), journaled and under this
+     * object's lock, so in the order they happened: what a fleet publishes. Entries taken from the
+     * fleet ({@link #adoptAll}, {@link #retract}) and expiries are not told.
+     */
+    public interface Listener {
+        Listener NONE = new Listener() {
+            @Override
+            public void put(List<Entry> entries) {}
+
+            @Override
+            public void removed(RuleKind kind, Prefix prefix, Entry before, Instant at) {}
+        };
+
+        /** Entries added or replaced, of one kind. */
+        void put(List<Entry> entries);
+
+        /** An entry removed at a time; before is what it was, or null if only the data plane held it. */
+        void removed(RuleKind kind, Prefix prefix, Entry before, Instant at);
+    }
+
+    public synchronized void listen(Listener l) {
+        listener = l;
+    }
+
     // ---- changes -------------------------------------------------------------------------------
 
     /**
@@ -106,6 +132,7 @@ public final class Policy {
         entries.put(after);
         journal.append(JournalCodec.put(after));
         compactIfDue();
+        listener.put(List.of(after));
         return new Change(before, after);
     }
 
@@ -166,6 +193,9 @@ public final class Policy {
     private void record(List<Entry> batch) {
         batch.forEach(entries::put);
         journal.append(batch.stream().map(JournalCodec::put).toList());
+        if (!batch.isEmpty() && batch.getFirst().origin() != Origin.FLEET) {
+            listener.put(List.copyOf(batch));
+        }
     }
 
     /** One entry of a batch. */
@@ -182,8 +212,54 @@ public final class Policy {
         }
         journal.append(JournalCodec.remove(kind, prefix));
         compactIfDue();
+        listener.removed(kind, prefix, before, now);
         return Optional.ofNullable(before).or(() -> Optional.of(
                 new Entry(kind, prefix, Origin.OPERATOR, null, now, null)));
+    }
+
+    /**
+     * Takes entries another member of the fleet made, each as it is (origin fleet, its host, its
+     * absolute expiry), {@value #SLICE} at a time like {@link #putAll}; an entry lapsed already, or
+     * older than or as old as the one here, is left out. The entries taken.
+     */
+    public synchronized List<Entry> adoptAll(List<Entry> remote) {
+        Instant now = clock.instant();
+        List<Entry> taken = new ArrayList<>();
+        for (int from = 0; from < remote.size(); from += SLICE) {
+            Map<RuleKind, List<Entry>> batches = new EnumMap<>(RuleKind.class);
+            for (Entry e : remote.subList(from, Math.min(remote.size(), from + SLICE))) {
+                takeOutLapsed(e.kind(), e.prefix(), now);
+                Entry here = entries.get(e.kind(), e.prefix());
+                if (!e.expiredAt(now) && (here == null || here.created().isBefore(e.created()))) {
+                    batches.computeIfAbsent(e.kind(), k -> new ArrayList<>()).add(e);
+                }
+            }
+            batches.forEach((kind, batch) -> {
+                store.putAll(kind, batch.stream().map(e -> new RuleSpec(e.prefix(), false, e.expires())).toList());
+                record(batch);
+                taken.addAll(batch);
+            });
+        }
+        compactIfDue();
+        return taken;
+    }
+
+    /**
+     * Another member removed prefix at a time: the entry here goes unless it was made later. Whether
+     * one went. Not told to the listener.
+     */
+    public synchronized boolean retract(RuleKind kind, Prefix prefix, Instant at) {
+        Instant now = clock.instant();
+        takeOutLapsed(kind, prefix, now);
+        Entry here = entries.get(kind, prefix);
+        if (here == null || here.created().isAfter(at)) {
+            return false;
+        }
+        entries.remove(kind, prefix);
+        store.remove(kind, prefix);
+        journal.append(JournalCodec.remove(kind, prefix));
+        compactIfDue();
+        return true;
     }
 
     /** Takes out every entry whose time has come; how many lapsed since the last call. */
@@ -238,12 +314,11 @@ public final class Policy {
         return entries.size(kind);
     }
 
-    /** Counts per origin, for metrics. */
+    /** Counts per origin, for metrics: operator and auto always, fleet once some entry came from it. */
     public synchronized Map<Origin, Long> countByOrigin(RuleKind kind) {
         Map<Origin, Long> counts = new EnumMap<>(Origin.class);
-        for (Origin o : Origin.values()) {
-            counts.put(o, 0L);
-        }
+        counts.put(Origin.OPERATOR, 0L);
+        counts.put(Origin.AUTO, 0L);
         live(kind).forEach(e -> counts.merge(e.origin(), 1L, Long::sum));
         return counts;
     }

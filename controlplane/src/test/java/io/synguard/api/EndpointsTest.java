@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -117,6 +118,17 @@ class EndpointsTest {
         assertTrue(c.get("active").asBoolean());
         assertEquals("2026-11-24T12:00:00Z", c.get("since").asText());
         assertEquals("kfunc", c.get("method").asText());
+    }
+
+    @Test
+    void fleetSaysNoneWhenTheHostIsInNoFleetAndLocalBlocksCarryNoHost() {
+        JsonNode f = api.getJson("/v1/fleet");
+        assertEquals("none", f.get("engine").asText());
+        assertFalse(f.get("connected").asBoolean());
+        assertEquals(0, f.get("members").size());
+        assertTrue(f.get("last_sync").isNull());
+        assertEquals(201, api.post("/v1/blocks", BLOCK_BODY).status());
+        assertFalse(api.getJson("/v1/blocks").get(0).has("host"));
     }
 
     // ---- blocks and allows ----------------------------------------------------------------------------

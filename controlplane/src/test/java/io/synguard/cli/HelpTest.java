@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HelpTest {
     @ParameterizedTest
     @ValueSource(strings = {"run", "status", "top", "block", "unblock", "allow", "disallow", "config", "detach", "check",
-            "demo"})
+            "demo", "fleet"})
     void everyCommandAnswersHelpWithItsUsage(String command) {
         StringWriter out = new StringWriter();
         CommandLine cli = Main.commandLine();

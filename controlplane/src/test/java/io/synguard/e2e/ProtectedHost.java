@@ -4,6 +4,7 @@ import io.synguard.host.NamespaceNetwork;
 import io.synguard.testing.DaemonProcess;
 import io.synguard.testing.HttpInNamespace;
 import io.synguard.testing.Tcp;
+import io.synguard.testing.Teardown;
 import io.synguard.testing.TempBpffs;
 import io.synguard.testing.TestNetwork;
 
@@ -14,9 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * The world of an end-to-end test: a protected host (namespace "srv", interface sgd0, a TCP server
@@ -162,49 +161,19 @@ final class ProtectedHost implements AutoCloseable {
 
     @Override
     public void close() {
-        List<Runnable> steps = new ArrayList<>();
-        steps.add(() -> daemons.forEach(DaemonProcess::close));
-        steps.add(() -> {
-            if (server != null) {
-                try {
-                    server.close();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        });
-        steps.add(network::close);
-        steps.add(() -> {
-            if (bpffs != null) {
-                bpffs.close();
-            }
-        });
-        steps.add(() -> deleteTree(stateDir));
-        RuntimeException first = null;
-        for (Runnable step : steps) {
-            try {
-                step.run();
-            } catch (RuntimeException e) {
-                if (first == null) {
-                    first = e;
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Teardown.all(List.of(
+                () -> daemons.forEach(DaemonProcess::close),
+                () -> {
+                    if (server != null) {
+                        server.close();
+                    }
+                },
+                network::close,
+                () -> {
+                    if (bpffs != null) {
+                        bpffs.close();
+                    }
+                },
+                () -> Teardown.deleteTree(stateDir)));
     }
 }

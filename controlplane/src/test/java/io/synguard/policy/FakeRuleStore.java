@@ -16,12 +16,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /** The data plane's lists in memory: what the policy put there, as the kernel would hold it. */
-final class FakeRuleStore implements RuleStore {
+public final class FakeRuleStore implements RuleStore {
     private final Map<RuleKind, Map<Prefix, Rule>> lists = new EnumMap<>(RuleKind.class);
     private final int capacity;
     private int serial;
 
-    FakeRuleStore() {
+    public FakeRuleStore() {
         this(Integer.MAX_VALUE);
     }
 

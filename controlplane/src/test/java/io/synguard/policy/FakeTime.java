@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 
 /** A wall clock that moves only when told. */
-final class FakeTime implements InstantSource {
+public final class FakeTime implements InstantSource {
     private Instant now = Instant.parse("2026-11-24T12:00:00Z");
 
     @Override
@@ -13,7 +13,7 @@ final class FakeTime implements InstantSource {
         return now;
     }
 
-    synchronized void advance(Duration d) {
+    public synchronized void advance(Duration d) {
         now = now.plus(d);
     }
 }
