@@ -17,12 +17,17 @@ import java.util.concurrent.TimeUnit;
 record DaemonUnderTest(Process process, KeepAliveClient api, Path log) implements AutoCloseable {
     static final int API_PORT = 9780;
 
-    /** Starts synguard run on the world's device under test with the given state and pin directories. */
+    /**
+     * Starts synguard run on the world's device under test with the given state and pin directories,
+     * without a learning period: the world has no normal traffic to learn, and the figures are of
+     * detection.
+     */
     static DaemonUnderTest start(BenchWorld world, Path root, Path stateDir, Path pinDir, String... extra) throws IOException {
         Path log = stateDir.resolve("daemon.log");
+        Path config = Files.writeString(stateDir.resolve("bench-config.json"), "{\"detection\":{\"learning_s\":0}}");
         List<String> command = new ArrayList<>(List.of("nsenter", "--net=" + world.namespace(world.srv),
                 root.resolve("synguard").toString(), "run", "--iface", BenchWorld.IFACE, "--pin-dir", pinDir.toString(),
-                "--state-dir", stateDir.toString()));
+                "--state-dir", stateDir.toString(), "--config", config.toString()));
         command.addAll(List.of(extra));
         Process process = world.start(command, log);
         return new DaemonUnderTest(process, connect(world, process, stateDir, log), log);

@@ -15,7 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "benchmarks/run", mixinStandardHelpOptions = true, version = "synguard benchmarks",
         description = "Runs a benchmark suite (as root) and prints its report; every suite answers --help.",
         subcommands = {DataplaneSuite.class, ControlplaneBench.class, PeersBench.class, ServiceBench.class, JmhSuite.class,
-                FloodCommand.class})
+                DetectionSuite.class, FloodCommand.class})
 public final class Suite implements Callable<Integer> {
     @CommandLine.Spec
     private CommandSpec spec;

@@ -49,8 +49,8 @@ public final class Views {
 
     /**
      * {@code GET /v1/status}: the shape of API.md, which it extends by {@code attack.kind},
-     * {@code attack.baseline_pps}, {@code attack.peak_syn_pps}, {@code attack.offenders} and
-     * {@code lists}.
+     * {@code attack.baseline_pps}, {@code attack.peak_syn_pps}, {@code attack.offenders},
+     * {@code attack.learning}, {@code attack.learning_until} and {@code lists}.
      */
     public record Status(@JsonProperty("interface") String iface, String attachMode, String mode, long uptimeS, Attack attack, Totals totals,
                          Rates rates, Lists lists, Cookies cookies) {
@@ -66,13 +66,16 @@ public final class Views {
     /**
      * @param kind "sources" when offenders can be blocked one by one, "random_sources" when the
      *             flood comes from sources too scattered for that; null without an attack
+     * @param learning      whether the baseline is being learnt: only a rate over the hard threshold
+     *                      is an attack meanwhile
+     * @param learningUntil when learning ends; null once the baseline is learnt
      */
     public record Attack(boolean active, String since, long synPps, long thresholdPps, String kind, long baselinePps,
-                         long peakSynPps, long offenders) {
+                         long peakSynPps, long offenders, boolean learning, String learningUntil) {
         static Attack of(io.synguard.detect.Status.Attack a) {
             return new Attack(a.active(), time(a.since()), a.synPps(), a.thresholdPps(),
                     !a.active() ? null : a.randomSources() ? "random_sources" : "sources", a.baselinePps(),
-                    a.peakSynPps(), a.offenders());
+                    a.peakSynPps(), a.offenders(), a.learningUntil() != null, time(a.learningUntil()));
         }
     }
 

@@ -29,6 +29,10 @@ final class StatusCommand extends ViewCommand {
             out.printf("attack     none (threshold %d SYN/s, baseline %d SYN/s)%n", a.get("threshold_pps").asLong(),
                     a.get("baseline_pps").asLong());
         }
+        if (a.path("learning").asBoolean()) {
+            out.printf("learning   the normal SYN rate until %s: only a rate over the threshold above is an attack%n",
+                    a.get("learning_until").asText());
+        }
         out.printf("rates      %d packets/s, %d SYN/s, %d dropped/s%n", r.get("packets_pps").asLong(),
                 r.get("syn_pps").asLong(), r.get("dropped_pps").asLong());
         out.printf("totals     %d packets, %d SYN, %d passed, dropped %d by blocklist and %d by rate limit,"

@@ -20,7 +20,7 @@ import java.util.Map;
  */
 public record Settings(Mode mode, RateLimit rateLimit, Detection detection, Cookies cookies) {
     public static final Settings DEFAULTS = new Settings(Mode.ENFORCE, new RateLimit(100, 200),
-            new Detection(1000, 5000, true, 600, 3.0, 24, 64, 8), Cookies.AUTO);
+            new Detection(1000, 5000, true, 600, 3.0, 24, 64, 8, 300, 50_000), Cookies.AUTO);
 
     public Settings {
         if (mode == null || rateLimit == null || detection == null) {
@@ -76,9 +76,13 @@ public record Settings(Mode mode, RateLimit rateLimit, Detection detection, Cook
      * @param widenV4Len       offenders inside one IPv4 prefix of this length are blocked as a whole
      * @param widenV6Len       likewise for IPv6
      * @param widenMinSources  how many offenders of one prefix make it widen
+     * @param learningS        how long a daemon without a kept baseline learns the normal SYN rate first;
+     *                         while it does, only a rate over hardThresholdPps is an attack
+     * @param hardThresholdPps the SYN rate that is an attack while learning
      */
     public record Detection(long intervalMs, long minThresholdPps, boolean autoBlock, long autoBlockTtlS,
-                            double thresholdFactor, int widenV4Len, int widenV6Len, int widenMinSources) {
+                            double thresholdFactor, int widenV4Len, int widenV6Len, int widenMinSources,
+                            long learningS, long hardThresholdPps) {
         public Detection {
             check(intervalMs >= 100 && intervalMs <= 60_000, "detection.interval_ms must be 100..60000, was " + intervalMs);
             check(minThresholdPps >= 1, "detection.min_threshold_pps must be >= 1, was " + minThresholdPps);
@@ -89,6 +93,9 @@ public record Settings(Mode mode, RateLimit rateLimit, Detection detection, Cook
             check(widenV4Len >= 8 && widenV4Len <= 31, "detection.widen_v4_len must be 8..31, was " + widenV4Len);
             check(widenV6Len >= 16 && widenV6Len <= 127, "detection.widen_v6_len must be 16..127, was " + widenV6Len);
             check(widenMinSources >= 2, "detection.widen_min_sources must be >= 2, was " + widenMinSources);
+            check(learningS >= 0 && learningS <= 604_800, "detection.learning_s must be 0..604800, was " + learningS);
+            check(hardThresholdPps >= 1 && hardThresholdPps <= 1_000_000_000L,
+                    "detection.hard_threshold_pps must be 1..1000000000, was " + hardThresholdPps);
         }
     }
 
@@ -99,6 +106,14 @@ public record Settings(Mode mode, RateLimit rateLimit, Detection detection, Cook
         } catch (IOException e) {
             throw new IllegalArgumentException(reason(e), e);
         }
+    }
+
+    /**
+     * Settings journaled by this or an earlier version: a field added since it was written takes its
+     * default.
+     */
+    public static Settings restore(JsonNode journaled) {
+        return DEFAULTS.patched(journaled);
     }
 
     /**

@@ -23,6 +23,7 @@ import io.synguard.metrics.Metrics;
 import io.synguard.policy.KernelRules;
 import io.synguard.policy.Policy;
 import io.synguard.state.Journal;
+import io.synguard.state.StateFile;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -110,7 +111,8 @@ public final class Daemon implements Service, AutoCloseable {
                 new Sysctls(Path.of("/proc/sys"), options.stateDir().resolve("sysctls.json")), metrics, clock);
         this.attachment = Attachment.attach(dataplane, options.iface(), options.attach(), options.pinDirectory());
         this.lists = new OperatorLists(policy);
-        this.monitor = new Monitor(dataplane, policy, metrics, clock, () -> settings, options.iface(), attachment::mode);
+        this.monitor = new Monitor(dataplane, policy, metrics, clock, () -> settings, options.iface(), attachment::mode,
+                new StateFile(options.stateDir().resolve("baseline.json")));
         this.fleet = options.fleetEtcd().isEmpty() ? null
                 : Fleet.start(options.fleet(), options.fleetEtcd(), policy, clock, options.stateDir());
         if (fleet != null) {

@@ -4,6 +4,8 @@ import io.synguard.config.Settings;
 import io.synguard.dataplane.Counters;
 import io.synguard.dataplane.Dataplane;
 import io.synguard.dataplane.RuleKind;
+import io.synguard.detect.Baseline;
+import io.synguard.detect.Behaviour;
 import io.synguard.detect.Detector;
 import io.synguard.detect.Mitigator;
 import io.synguard.detect.Sample;
@@ -14,7 +16,11 @@ import io.synguard.net.Family;
 import io.synguard.net.Prefix;
 import io.synguard.policy.Origin;
 import io.synguard.policy.Policy;
+import io.synguard.json.Json;
+import io.synguard.state.StateFile;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +31,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -36,10 +43,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The control loop: every interval, read the counters and the rate table, let the detector judge
  * the SYN rate, block what the mitigator plans, and keep what it judged for {@link #status}. Runs
- * on one thread; reports from the ring buffer arrive through {@link #reported}.
+ * on one thread; reports from the ring buffer arrive through {@link #reported}. The detector's
+ * baseline is kept in a state file, written when learning ends and every {@link #KEEP_EVERY} after.
  */
 final class Monitor {
     private static final Logger LOG = LoggerFactory.getLogger(Monitor.class);
+    static final Duration KEEP_EVERY = Duration.ofMinutes(1);
 
     private final Dataplane dataplane;
     private final Policy policy;
@@ -50,6 +59,10 @@ final class Monitor {
     private final Supplier<String> attachMode;
     private final Instant started;
     private final Detector detector;
+    private final StateFile baselineFile;
+    private Instant kept;
+    private boolean learningSaid;
+    private boolean flashCrowd;
     private final SourceRates sourceRates = new SourceRates();
     private final Mitigator mitigator = new Mitigator();
     private final Queue<InetAddress> reported = new ConcurrentLinkedQueue<>();
@@ -67,9 +80,10 @@ final class Monitor {
     /**
      * @param iface      the interface protected, for the status
      * @param attachMode how the program is attached now
+     * @param baseline   where the detector's baseline is kept
      */
     Monitor(Dataplane dataplane, Policy policy, Metrics metrics, InstantSource clock, Supplier<Settings> settings,
-            String iface, Supplier<String> attachMode) {
+            String iface, Supplier<String> attachMode, StateFile baseline) {
         this.dataplane = dataplane;
         this.policy = policy;
         this.metrics = metrics;
@@ -78,7 +92,40 @@ final class Monitor {
         this.iface = iface;
         this.attachMode = attachMode;
         this.started = clock.instant();
-        this.detector = new Detector(settings.get().detection());
+        this.baselineFile = baseline;
+        this.detector = new Detector(settings.get().detection(), restore(baseline));
+        this.kept = started;
+    }
+
+    /** The baseline kept in file; a new one, to learn, without one or when it cannot be read. */
+    private static Baseline restore(StateFile file) {
+        try {
+            Optional<byte[]> kept = file.read();
+            if (kept.isPresent()) {
+                Baseline b = Baseline.of(Json.mapper().readValue(kept.get(), Baseline.State.class));
+                LOG.info("restored the SYN rate's baseline from {}: {} SYN/s{}", file.path(), Math.round(b.level()),
+                        b.learnt() ? "" : ", still learning");
+                return b;
+            }
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("cannot read the baseline kept in {} ({}); learning it again", file.path(), e.getMessage());
+        }
+        return new Baseline();
+    }
+
+    /** Keeps the baseline when learning just ended, and every KEEP_EVERY. */
+    private void keep(Instant now, Detector.Step step) {
+        boolean learnt = !step.learning() && learningSaid;
+        if (!learnt && now.isBefore(kept.plus(KEEP_EVERY))) {
+            return;
+        }
+        learningSaid = false;
+        kept = now;
+        try {
+            baselineFile.write(Json.mapper().writeValueAsBytes(detector.baseline().state()));
+        } catch (IOException | UncheckedIOException e) {
+            LOG.error("cannot keep the baseline in {}: {}", baselineFile.path(), e.getMessage());
+        }
     }
 
     /** A source the data plane just reported as rate-limited. */
@@ -100,15 +147,30 @@ final class Monitor {
     void tick() {
         Instant now = clock.instant();
         Counters.Snapshot counters = dataplane.counters().read();
-        Detector.Step step;
-        synchronized (detector) {
-            step = detector.step(new Sample(now, counters));
-        }
         List<SourceRates.SourceRate> sources = sourceRates.update(now, dataplane.rateTable().read());
         lastSources = sources;
         List<InetAddress> fresh = new ArrayList<>();
         for (InetAddress a; (a = reported.poll()) != null; ) {
             fresh.add(a);
+        }
+        Detector.Step step;
+        synchronized (detector) {
+            step = detector.step(new Sample(now, counters), Behaviour.of(sources, fresh.size()));
+            if (step.learning() && !learningSaid) {
+                learningSaid = true;
+                LOG.info("learning the normal SYN rate until {}: meanwhile only a rate over {} SYN/s is an attack",
+                        step.learningUntil().truncatedTo(ChronoUnit.SECONDS), Math.round(step.threshold()));
+            }
+            keep(now, step);
+        }
+        if (step.flashCrowd() && !flashCrowd) {
+            LOG.info("{} SYN/s, over the threshold of {} SYN/s, from sources within their rate that complete their"
+                    + " handshakes: a flash crowd, no attack", Math.round(step.rates().synPps()), Math.round(step.threshold()));
+        }
+        flashCrowd = step.flashCrowd();
+        if (step.reexamined()) {
+            LOG.warn("re-examined: {} SYN/s for {} intervals with no source over its rate and sources that explain it;"
+                    + " taken as the new normal", Math.round(step.rates().synPps()), Detector.REEXAMINE_INTERVALS);
         }
 
         if (step.started()) {
@@ -195,7 +257,8 @@ final class Monitor {
                 step == null ? 0 : Math.round(step.rates().synPps()),
                 step == null ? s.detection().minThresholdPps() : Math.round(step.threshold()),
                 active && j.randomSources(), step == null ? 0 : Math.round(step.baseline()),
-                active ? Math.round(step.peakSynPps()) : 0, j.plan().offenders());
+                active ? Math.round(step.peakSynPps()) : 0, j.plan().offenders(),
+                step == null ? null : step.learningUntil());
         Status.Rates rates = step == null ? new Status.Rates(0, 0, 0) : new Status.Rates(
                 Math.round(step.rates().packetsPps()), Math.round(step.rates().synPps()),
                 Math.round(step.rates().droppedPps()));

@@ -5,6 +5,7 @@ import io.synguard.bpf.Cpus;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Map;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -40,6 +41,13 @@ public final class Counters {
 
         Snapshot(long[] values) {
             this.values = values;
+        }
+
+        /** Counter values made up, as a replay or a test of what reads them needs; the others 0. */
+        public static Snapshot of(Map<Abi.Counter, Long> values) {
+            long[] all = new long[Abi.Counter.values().length];
+            values.forEach((c, v) -> all[c.id()] = v);
+            return new Snapshot(all);
         }
 
         public long get(Abi.Counter counter) {

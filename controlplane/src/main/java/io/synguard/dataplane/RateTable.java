@@ -5,15 +5,13 @@ import io.synguard.bpf.Cpus;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.nio.ByteOrder;
 import java.util.List;
-import java.util.Map;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 /**
  * The rate limiter's per-CPU tables ({@code sg_rate}): which sources each CPU tracks, summed per
@@ -26,8 +24,12 @@ public final class RateTable {
     private static final VarHandle SYNS = Abi.field(Abi.RATE_ENTRY, "syns");
     private static final VarHandle DROPS = Abi.field(Abi.RATE_ENTRY, "drops");
     private static final int BATCH_SETS = 256;
+    /** Half an address, in network byte order. */
+    private static final ValueLayout.OfLong HALF = JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private final BpfMap map;
+    /** Sources the last read found: what the next one makes room for. */
+    private int lastRead;
 
     RateTable(BpfMap map) {
         this.map = map;
@@ -38,43 +40,37 @@ public final class RateTable {
         return map.info().maxEntries() * Abi.RATE_WAYS;
     }
 
-    /** Every tracked source with its SYN and drop counts since admission, summed over CPUs. */
+    /**
+     * Every tracked source with its SYN and drop counts since admission, summed over CPUs in
+     * {@link AddressCounts} sized for the previous read, and each source's InetAddress made once, at
+     * the end.
+     */
     public List<Source> read() {
-        Map<InetAddress, long[]> sums = new HashMap<>();
+        AddressCounts sums = new AddressCounts(lastRead);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment keys = arena.allocate(4L * BATCH_SETS, 8);
             MemorySegment values = arena.allocate(map.valueBufferSize() * BATCH_SETS, 8);
+            int cpus = Cpus.possible();
+            long size = map.valueBufferSize();
+            long slot = map.valueSlot();
             map.lookupAll(keys, values, BATCH_SETS, count -> {
                 for (int i = 0; i < count; i++) {
-                    for (int cpu = 0; cpu < Cpus.possible(); cpu++) {
-                        long set = i * map.valueBufferSize() + cpu * map.valueSlot();
+                    for (int cpu = 0; cpu < cpus; cpu++) {
+                        long set = i * size + cpu * slot;
                         for (int way = 0; way < Abi.RATE_WAYS; way++) {
-                            add(sums, values, set + way * ENTRY);
+                            long entry = set + way * ENTRY;
+                            if ((long) TAT.get(values, entry) != 0) {
+                                sums.add(values.get(HALF, entry + ADDR), values.get(HALF, entry + ADDR + 8),
+                                        Integer.toUnsignedLong((int) SYNS.get(values, entry)),
+                                        Integer.toUnsignedLong((int) DROPS.get(values, entry)), 1);
+                            }
                         }
                     }
                 }
             });
         }
-        List<Source> sources = new ArrayList<>(sums.size());
-        sums.forEach((address, s) -> sources.add(new Source(address, s[0], s[1], (int) s[2])));
-        return sources;
-    }
-
-    private static void add(Map<InetAddress, long[]> sums, MemorySegment values, long entry) {
-        if ((long) TAT.get(values, entry) == 0) {
-            return;
-        }
-        byte[] addr = values.asSlice(entry + ADDR, 16).toArray(JAVA_BYTE);
-        InetAddress address;
-        try {
-            address = InetAddress.getByAddress(addr); // ::ffff:a.b.c.d comes back as IPv4
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException("16 bytes are always an address", e);
-        }
-        long[] s = sums.computeIfAbsent(address, a -> new long[3]);
-        s[0] += Integer.toUnsignedLong((int) SYNS.get(values, entry));
-        s[1] += Integer.toUnsignedLong((int) DROPS.get(values, entry));
-        s[2]++;
+        lastRead = sums.size();
+        return sums.sources();
     }
 
     /**

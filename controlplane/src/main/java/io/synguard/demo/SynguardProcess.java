@@ -38,13 +38,18 @@ final class SynguardProcess {
         c.addAll(List.of("--iface", iface, "--attach", "native", "--detach-on-exit",
                 "--listen", LISTEN.getHostString() + ":" + LISTEN.getPort(), "--max-rules", "65536",
                 "--state-dir", workspace.stateDirectory().toString(),
-                "--pin-dir", workspace.pinDirectory(iface).toString()));
+                "--pin-dir", workspace.pinDirectory(iface).toString(), "--config", workspace.config().toString()));
         return c;
     }
 
+    /**
+     * Starts synguard, without a learning period: the demo's host is new, with no normal traffic to
+     * learn, and its floods are to be seen at once.
+     */
     static SynguardProcess start(Path namespace, String iface, Workspace workspace) {
         List<String> command = command(namespace, iface, workspace);
         try {
+            Files.writeString(workspace.config(), "{\"detection\":{\"learning_s\":0}}");
             Process p = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(workspace.daemonLog().toFile())).start();
             return new SynguardProcess(p, workspace.daemonLog(), new Api(namespace, LISTEN,

@@ -56,6 +56,11 @@ final class Workspace implements AutoCloseable {
         return root.resolve("state");
     }
 
+    /** Settings synguard starts with. */
+    Path config() {
+        return root.resolve("config.json");
+    }
+
     Path daemonLog() {
         return root.resolve("daemon.log");
     }

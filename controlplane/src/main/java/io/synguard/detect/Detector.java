@@ -7,64 +7,128 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Decides, interval by interval, whether the host is under a SYN flood. The SYN rate's baseline is
- * an exponentially weighted average over quiet intervals; the threshold is that times
- * {@code threshold_factor}, never below {@code min_threshold_pps}. One interval above it starts an
- * attack; the attack ends once the rate has stayed below half the threshold for
- * {@link #CALM_INTERVALS} intervals, and the baseline learns nothing while it lasts. Pure: the
+ * Decides, interval by interval, whether the host is under a SYN flood. What starts an attack and
+ * what the {@link Baseline} learns is the rate of the SYNs the blocklist did not drop (those were
+ * dealt with already: a pulse flood whose sources are blocked starts no new attack each pulse); the
+ * baseline learns from the intervals that are no attack; the threshold is the baseline times {@code threshold_factor},
+ * never below {@code min_threshold_pps}. One interval above it starts an attack, unless the traffic
+ * behaves like a flash crowd: no source over its rate and most SYNs followed by the rest of their
+ * connection (other TCP segments at least {@value #COMPLETING} a SYN), which then feeds the baseline
+ * instead. The attack ends once the rate has stayed below half the threshold for
+ * {@link #CALM_INTERVALS} intervals, or is re-examined: after {@link #REEXAMINE_INTERVALS} intervals
+ * in a row that give the ladder nothing to act on (no offender, sources that explain the rate), the
+ * rate is taken as the new normal. A daemon without a learnt baseline first learns for
+ * {@code learning_s}; meanwhile only a rate over {@code hard_threshold_pps} is an attack. Pure: the
  * samples carry their own time.
  */
 public final class Detector {
-    /** Weight of the newest interval in the baseline: about ten intervals' memory. */
-    static final double ALPHA = 0.1;
     /** Quiet intervals below half the threshold before an attack is over. */
-    static final int CALM_INTERVALS = 5;
+    public static final int CALM_INTERVALS = 5;
+    /** Attack intervals in a row with nothing to act on before the rate is taken as normal. */
+    public static final int REEXAMINE_INTERVALS = 30;
+    /** Other TCP segments a SYN, at least, when most handshakes complete. */
+    static final double COMPLETING = 0.5;
 
     private Settings.Detection settings;
+    private final Baseline baseline;
     private Sample last;
-    private double baseline = -1;
+    private Instant learningFrom;
     private Instant attackSince;
     private int calm;
+    private int idle;
     private double peak;
 
     public Detector(Settings.Detection settings) {
+        this(settings, new Baseline());
+    }
+
+    /** A detector that goes on from a kept baseline; one that was learnt does not learn again. */
+    public Detector(Settings.Detection settings, Baseline baseline) {
         this.settings = settings;
+        this.baseline = baseline;
     }
 
     public void configure(Settings.Detection s) {
         this.settings = s;
     }
 
-    /** Takes one sample; what this interval looked like. */
+    /** The baseline, to keep: the caller reads it on the detector's thread. */
+    public Baseline baseline() {
+        return baseline;
+    }
+
+    /** Takes one sample, nothing known of the sources; what this interval looked like. */
     public Step step(Sample now) {
+        return step(now, Behaviour.UNKNOWN);
+    }
+
+    /** Takes one sample and what the sources did over the interval; what this interval looked like. */
+    public Step step(Sample now, Behaviour sources) {
         Rates rates = last == null ? Rates.ZERO : rates(last, now);
         last = now;
-        double threshold = threshold();
+        boolean learning = learning(now.at());
+        double judged = judged(rates);
+        double threshold = learning ? settings.hardThresholdPps() : threshold();
         boolean started = false;
         boolean ended = false;
+        boolean flashCrowd = false;
+        boolean reexamined = false;
         if (attackSince == null) {
-            if (rates.synPps() > threshold) {
+            flashCrowd = judged > threshold && sources.offenders() == 0 && completing(rates);
+            if (judged > threshold && !flashCrowd) {
                 attackSince = now.at();
                 calm = 0;
+                idle = 0;
                 peak = rates.synPps();
                 started = true;
             } else {
-                baseline = baseline < 0 ? rates.synPps() : baseline + ALPHA * (rates.synPps() - baseline);
+                baseline.add(now.at(), judged);
             }
         } else {
             peak = Math.max(peak, rates.synPps());
             calm = calm(rates.synPps(), threshold) ? calm + 1 : 0;
-            if (calm >= CALM_INTERVALS) {
+            idle = calm == 0 && sources.nothingToActOn(judged) ? idle + 1 : 0;
+            if (calm >= CALM_INTERVALS || idle >= REEXAMINE_INTERVALS) {
+                reexamined = calm < CALM_INTERVALS;
+                if (reexamined) {
+                    baseline.rebase(now.at(), judged);
+                }
                 attackSince = null;
                 ended = true;
             }
         }
-        return new Step(now.at(), rates, Math.max(0, baseline), threshold, attackSince, started, ended, peak);
+        return new Step(now.at(), rates, baseline.level(), threshold, attackSince, started, ended, peak,
+                learning ? learningFrom.plusSeconds(settings.learningS()) : null, flashCrowd, reexamined);
+    }
+
+    /** Whether the baseline is still being learnt at; the first sample starts the learning. */
+    private boolean learning(Instant at) {
+        if (baseline.learnt()) {
+            return false;
+        }
+        if (learningFrom == null) {
+            learningFrom = at;
+        }
+        if (!at.isBefore(learningFrom.plusSeconds(settings.learningS()))) {
+            baseline.learnt(true);
+            return false;
+        }
+        return true;
+    }
+
+    /** The SYN rate that may start an attack: what the blocklist did not already drop. */
+    static double judged(Rates rates) {
+        return Math.max(0, rates.synPps() - rates.blockedPps());
+    }
+
+    /** Whether most SYNs of the interval were followed by the rest of a connection. */
+    static boolean completing(Rates rates) {
+        return rates.synPps() > 0 && rates.otherTcpPps() >= COMPLETING * rates.synPps();
     }
 
     /** The threshold now: frozen while an attack lasts. */
     double threshold() {
-        return Math.max(settings.minThresholdPps(), Math.max(0, baseline) * settings.thresholdFactor());
+        return Math.max(settings.minThresholdPps(), baseline.level() * settings.thresholdFactor());
     }
 
     /** Whether a SYN rate is under half the threshold: what ends an attack when it lasts. */
@@ -79,8 +143,9 @@ public final class Detector {
         }
         long blocked = delta(from, to, Counter.DROPPED_BLOCKLIST);
         long dropped = blocked + delta(from, to, Counter.DROPPED_RATELIMIT);
-        return new Rates(delta(from, to, Counter.PACKETS) / seconds, delta(from, to, Counter.SYN) / seconds,
-                dropped / seconds, blocked / seconds);
+        long syn = delta(from, to, Counter.SYN);
+        return new Rates(delta(from, to, Counter.PACKETS) / seconds, syn / seconds, dropped / seconds,
+                blocked / seconds, Math.max(0, delta(from, to, Counter.TCP) - syn) / seconds);
     }
 
     private static long delta(Sample from, Sample to, Counter c) {
@@ -92,15 +157,29 @@ public final class Detector {
      *
      * @param at          when it ended
      * @param rates       its rates
-     * @param baseline    the SYN rate's quiet-time average
+     * @param baseline    the SYN rate's normal level
      * @param threshold   the SYN rate an attack crosses
      * @param attackSince when the attack began, or null when there is none
      * @param started     this interval began it
      * @param ended       this interval ended it
      * @param peakSynPps  the attack's highest SYN rate so far
+     * @param learningUntil when learning ends, while it lasts; null once the baseline is learnt
+     * @param flashCrowd  the rate crossed the threshold, but as a flash crowd does: no attack
+     * @param reexamined  this interval ended the attack by taking its rate as the new normal
      */
     public record Step(Instant at, Rates rates, double baseline, double threshold, Instant attackSince,
-                       boolean started, boolean ended, double peakSynPps) {
+                       boolean started, boolean ended, double peakSynPps, Instant learningUntil,
+                       boolean flashCrowd, boolean reexamined) {
+        /** A step outside learning, neither a flash crowd nor re-examined. */
+        public Step(Instant at, Rates rates, double baseline, double threshold, Instant attackSince,
+                    boolean started, boolean ended, double peakSynPps) {
+            this(at, rates, baseline, threshold, attackSince, started, ended, peakSynPps, null, false, false);
+        }
+
+        public boolean learning() {
+            return learningUntil != null;
+        }
+
         public boolean underAttack() {
             return attackSince != null;
         }

@@ -1,16 +1,13 @@
 package io.synguard.detect;
 
 import io.synguard.config.Settings;
-import io.synguard.net.Family;
 import io.synguard.net.Prefix;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.ToIntFunction;
@@ -20,7 +17,10 @@ import java.util.function.ToIntFunction;
  * exceeds the per-source rate) or has just reported; one-shot spoofed sources never get that far,
  * so they never reach the blocklist. Offenders are blocked one by one, or by their /24 (/64) once
  * enough of one prefix offend. Nothing an allow contains is ever blocked, and nothing already
- * blocked is blocked again. Pure: the caller applies the plan.
+ * blocked is blocked again. The groups of offenders are taken in the order of their first offender
+ * (the sources come highest SYN rate first) until {@link #MAX_PER_INTERVAL} blocks are planned; the
+ * rest wait for the next interval, so that a tick with 2^20 offenders asks the policy only about
+ * what it blocks. Pure: the caller applies the plan.
  */
 public final class Mitigator {
     /** Below this share of the SYN rate, the tracked and the blocked sources cannot explain the flood. */
@@ -50,37 +50,27 @@ public final class Mitigator {
                 + step.rates().blockedPps();
         boolean randomSources = !step.calm() && explained < EXPLAINED_SHARE * step.rates().synPps();
 
-        Set<InetAddress> offenders = new LinkedHashSet<>();
-        for (SourceRates.SourceRate s : sources) {
-            if (s.droppedPps() > 0) {
-                offenders.add(s.address());
-            }
-        }
-        offenders.addAll(reported);
+        List<InetAddress> offenders = offenders(sources, reported);
         if (!settings.autoBlock() || offenders.isEmpty()) {
             return new Plan(List.of(), List.of(), randomSources, offenders.size(), 0);
         }
 
-        Map<Prefix, List<Prefix>> byWide = new HashMap<>();
-        for (InetAddress a : offenders) {
-            Prefix host = Prefix.host(a);
-            int wide = host.family() == Family.V4 ? settings.widenV4Len() : settings.widenV6Len();
-            byWide.computeIfAbsent(host.truncate(wide), k -> new ArrayList<>()).add(host);
-        }
+        OffenderGroups groups = new OffenderGroups(offenders, settings);
         List<Prefix> blocks = new ArrayList<>();
         List<Prefix> widened = new ArrayList<>();
         int spared = 0;
-        for (Map.Entry<Prefix, List<Prefix>> e : byWide.entrySet()) {
-            Prefix wide = e.getKey();
+        for (int g = 0; g < groups.size() && blocks.size() < MAX_PER_INTERVAL; g++) {
+            Prefix wide = groups.prefix(g);
             if (blocked.test(wide)) {
                 continue;
             }
-            if (e.getValue().size() + inside.applyAsInt(wide) >= settings.widenMinSources() && !allowed.test(wide)) {
+            if (groups.count(g) + inside.applyAsInt(wide) >= settings.widenMinSources() && !allowed.test(wide)) {
                 blocks.add(wide);
                 widened.add(wide);
                 continue;
             }
-            for (Prefix host : e.getValue()) {
+            for (int m = groups.first(g); m >= 0 && blocks.size() < MAX_PER_INTERVAL; m = groups.next(m)) {
+                Prefix host = Prefix.host(offenders.get(m));
                 if (allowed.test(host)) {
                     spared++;
                 } else if (!blocked.test(host)) {
@@ -88,10 +78,27 @@ public final class Mitigator {
                 }
             }
         }
-        if (blocks.size() > MAX_PER_INTERVAL) {
-            blocks = blocks.subList(0, MAX_PER_INTERVAL);
-        }
         return new Plan(blocks, widened, randomSources, offenders.size(), spared);
+    }
+
+    /** The sources over their rate, in the order given, then those reported that were not among them. */
+    private static List<InetAddress> offenders(List<SourceRates.SourceRate> sources, Collection<InetAddress> reported) {
+        Set<InetAddress> more = new HashSet<>(reported);
+        List<InetAddress> offenders = new ArrayList<>();
+        for (SourceRates.SourceRate s : sources) {
+            if (s.droppedPps() > 0) {
+                offenders.add(s.address());
+            }
+            if (!more.isEmpty()) {
+                more.remove(s.address());
+            }
+        }
+        for (InetAddress a : reported) {
+            if (more.remove(a)) {
+                offenders.add(a);
+            }
+        }
+        return offenders;
     }
 
     /**

@@ -25,9 +25,10 @@ public record Status(String iface, String attachMode, Settings.Mode mode, Durati
      *                      false without an attack
      * @param peakSynPps    the attack's highest SYN rate; 0 without one
      * @param offenders     sources over their rate in the last interval
+     * @param learningUntil when the baseline's learning ends, while it lasts; null once it is learnt
      */
     public record Attack(boolean active, Instant since, long synPps, long thresholdPps, boolean randomSources,
-                         long baselinePps, long peakSynPps, long offenders) {}
+                         long baselinePps, long peakSynPps, long offenders, Instant learningUntil) {}
 
     /** Frames, SYNs and dropped SYNs a second, over the last interval. */
     public record Rates(long packetsPps, long synPps, long droppedPps) {}

@@ -68,7 +68,9 @@ public final class Metrics {
         gauge(status, "attack_active", "1 while an attack lasts", s -> s.attack().active() ? 1 : 0);
         gauge(status, "attack_threshold_syn_per_second", "The SYN rate an attack crosses",
                 s -> s.attack().thresholdPps());
-        gauge(status, "attack_baseline_syn_per_second", "The quiet-time SYN rate", s -> s.attack().baselinePps());
+        gauge(status, "attack_baseline_syn_per_second", "The normal SYN rate learnt", s -> s.attack().baselinePps());
+        gauge(status, "learning", "1 while the normal SYN rate is being learnt: only the hard threshold counts",
+                s -> s.attack().learningUntil() != null ? 1 : 0);
         gauge(status, "attack_random_sources", "1 while the attack comes from sources too scattered to block",
                 s -> s.attack().randomSources() ? 1 : 0);
         gauge(status, "uptime_seconds", "Seconds since the daemon started", s -> s.uptime().toSeconds());

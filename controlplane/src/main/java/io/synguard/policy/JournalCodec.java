@@ -86,7 +86,7 @@ final class JournalCodec {
                 }
                 case "unblock" -> removed(RuleKind.BLOCK, r);
                 case "disallow" -> removed(RuleKind.ALLOW, r);
-                case "config" -> settings = Settings.parse(r.get("config"));
+                case "config" -> settings = Settings.restore(r.get("config"));
                 default -> throw new IllegalStateException("unknown journal record '" + op + "': " + r);
             }
         }

@@ -248,6 +248,7 @@ class ApiServerTest {
         assertTrue(text.contains("\nsynguard_cookies_active 1.0\n"), text);
         assertTrue(text.contains("\nsynguard_blocks{origin=\"operator\"} 1.0\n"), text);
         assertTrue(text.contains("\nsynguard_blocks{origin=\"auto\"} 0.0\n"), text);
+        assertTrue(text.contains("\nsynguard_learning 0.0\n"), "the fake daemon's baseline is learnt:\n" + text);
         for (String line : text.split("\n")) {
             assertTrue(line.startsWith("#") || line.startsWith("synguard_"), line);
         }

@@ -38,7 +38,7 @@ final class FakeService implements Service, AutoCloseable {
     static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
 
     static final Status STATUS = new Status("eth0", "native", Settings.Mode.ENFORCE, Duration.ofSeconds(12),
-            new Status.Attack(false, null, 7, 5000, false, 3, 0, 0),
+            new Status.Attack(false, null, 7, 5000, false, 3, 0, 0, null),
             CounterValues.of(Map.ofEntries(Map.entry(Counter.PACKETS, 1001L), Map.entry(Counter.TCP, 1002L),
                     Map.entry(Counter.SYN, 1003L), Map.entry(Counter.SYN_PASSED, 1004L),
                     Map.entry(Counter.DROPPED_BLOCKLIST, 1005L), Map.entry(Counter.DROPPED_RATELIMIT, 1006L),

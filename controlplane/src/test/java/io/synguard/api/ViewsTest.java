@@ -7,7 +7,9 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The domain's attack in the API's shape: {@code since} to the second, {@code kind} only during an attack. */
 class ViewsTest {
@@ -15,20 +17,30 @@ class ViewsTest {
 
     @Test
     void anAttackFromSourcesShowsItsStartAndKind() {
-        Views.Attack a = Views.Attack.of(new Status.Attack(true, SINCE, 40_000, 5000, false, 300, 41_000, 3));
-        assertEquals(new Views.Attack(true, "2026-11-24T11:59:30Z", 40_000, 5000, "sources", 300, 41_000, 3), a);
+        Views.Attack a = Views.Attack.of(new Status.Attack(true, SINCE, 40_000, 5000, false, 300, 41_000, 3, null));
+        assertEquals(new Views.Attack(true, "2026-11-24T11:59:30Z", 40_000, 5000, "sources", 300, 41_000, 3, false, null), a);
     }
 
     @Test
     void anAttackFromRandomSourcesSaysSo() {
         assertEquals("random_sources",
-                Views.Attack.of(new Status.Attack(true, SINCE, 40_000, 5000, true, 300, 41_000, 0)).kind());
+                Views.Attack.of(new Status.Attack(true, SINCE, 40_000, 5000, true, 300, 41_000, 0, null)).kind());
     }
 
     @Test
     void withoutAnAttackThereIsNoKindAndNoStart() {
-        Views.Attack a = Views.Attack.of(new Status.Attack(false, null, 7, 5000, false, 3, 0, 0));
+        Views.Attack a = Views.Attack.of(new Status.Attack(false, null, 7, 5000, false, 3, 0, 0, null));
         assertNull(a.kind());
         assertNull(a.since());
+    }
+
+    @Test
+    void whileLearningTheStatusSaysUntilWhen() {
+        Views.Attack a = Views.Attack.of(new Status.Attack(false, null, 7, 50_000, false, 3, 0, 0, SINCE.plusSeconds(300)));
+        assertTrue(a.learning());
+        assertEquals("2026-11-24T12:04:30Z", a.learningUntil());
+        Views.Attack learnt = Views.Attack.of(new Status.Attack(false, null, 7, 5000, false, 3, 0, 0, null));
+        assertFalse(learnt.learning());
+        assertNull(learnt.learningUntil());
     }
 }

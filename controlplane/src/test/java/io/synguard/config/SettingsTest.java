@@ -70,7 +70,8 @@ class SettingsTest {
         assertEquals(Settings.DEFAULTS.rateLimit(), s.rateLimit());
         Settings.Detection d = Settings.DEFAULTS.detection();
         assertEquals(new Settings.Detection(d.intervalMs(), 8000, d.autoBlock(), d.autoBlockTtlS(),
-                d.thresholdFactor(), d.widenV4Len(), d.widenV6Len(), d.widenMinSources()), s.detection());
+                d.thresholdFactor(), d.widenV4Len(), d.widenV6Len(), d.widenMinSources(), d.learningS(),
+                d.hardThresholdPps()), s.detection());
     }
 
     @Test
@@ -128,6 +129,9 @@ class SettingsTest {
             "{\"detection\":{\"widen_v6_len\":15}}             | detection.widen_v6_len",
             "{\"detection\":{\"widen_v6_len\":128}}            | detection.widen_v6_len",
             "{\"detection\":{\"widen_min_sources\":1}}         | detection.widen_min_sources",
+            "{\"detection\":{\"learning_s\":-1}}               | detection.learning_s",
+            "{\"detection\":{\"learning_s\":604801}}           | detection.learning_s",
+            "{\"detection\":{\"hard_threshold_pps\":0}}        | detection.hard_threshold_pps",
             "{\"mode\":\"block\"}                              | 'block' is not one of enforce, monitor",
             "{\"cookies\":\"sometimes\"}                       | 'sometimes' is not one of off, auto, always at 'cookies'",
             "{\"cookies\":true}                                | cookies",
@@ -144,5 +148,26 @@ class SettingsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Settings.DEFAULTS.patched(json(patch)));
         assertTrue(e.getMessage().contains(reason), "'" + e.getMessage() + "' should say " + reason);
+    }
+
+    @Test
+    void learningAndTheHardThresholdDefaultAsTheContractSays() {
+        assertEquals(300, Settings.DEFAULTS.detection().learningS());
+        assertEquals(50_000, Settings.DEFAULTS.detection().hardThresholdPps());
+        Settings s = Settings.DEFAULTS.patched(json("{\"detection\":{\"learning_s\":0,\"hard_threshold_pps\":9000}}"));
+        assertEquals(0, s.detection().learningS());
+        assertEquals(9000, s.detection().hardThresholdPps());
+    }
+
+    @Test
+    void settingsJournaledBeforeLearningExistedRestoreWithItsDefaults() {
+        Settings s = Settings.restore(json("""
+                {"mode":"monitor","rate_limit":{"syn_pps":100,"burst":200},
+                 "detection":{"interval_ms":1000,"min_threshold_pps":7000,"auto_block":true,"auto_block_ttl_s":600,
+                              "threshold_factor":3.0,"widen_v4_len":24,"widen_v6_len":64,"widen_min_sources":8}}"""));
+        assertEquals(Settings.Mode.MONITOR, s.mode());
+        assertEquals(7000, s.detection().minThresholdPps());
+        assertEquals(300, s.detection().learningS());
+        assertEquals(50_000, s.detection().hardThresholdPps());
     }
 }

@@ -9,9 +9,7 @@ public final class CounterValues {
     private CounterValues() {}
 
     public static Counters.Snapshot of(Map<Abi.Counter, Long> values) {
-        long[] all = new long[Abi.Counter.values().length];
-        values.forEach((c, v) -> all[c.id()] = v);
-        return new Counters.Snapshot(all);
+        return Counters.Snapshot.of(values);
     }
 
     /** Puts pairs (a counter, its value, a counter, ...) into counts. */

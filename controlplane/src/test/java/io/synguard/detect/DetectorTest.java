@@ -17,8 +17,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DetectorTest {
     private static final Instant T0 = Instant.parse("2026-11-24T12:00:00Z");
-    /** Floor 5000 SYN/s, threshold 3x the baseline: the defaults. */
-    private static final Settings.Detection SETTINGS = Settings.DEFAULTS.detection();
+    /** Floor 5000 SYN/s, threshold 3x the baseline: the defaults; no learning period, which tests of it set. */
+    private static final Settings.Detection SETTINGS = withLearning(0);
+
+    /** The defaults with learning for learningS. */
+    static Settings.Detection withLearning(long learningS) {
+        Settings.Detection d = Settings.DEFAULTS.detection();
+        return new Settings.Detection(d.intervalMs(), d.minThresholdPps(), d.autoBlock(), d.autoBlockTtlS(),
+                d.thresholdFactor(), d.widenV4Len(), d.widenV6Len(), d.widenMinSources(), learningS,
+                d.hardThresholdPps());
+    }
 
     private final Detector detector = new Detector(SETTINGS);
     /** A fake clock and the data plane's running counters, one interval of a second at a time. */
@@ -174,8 +182,8 @@ class DetectorTest {
         quietIntervals(1, 1_000); // the first rate after a zero start
         Detector.Step s = interval(2_000);
         // baseline 0, then 0 + a(1000 - 0), then that + a(2000 - that)
-        double b1 = Detector.ALPHA * 1_000;
-        assertEquals(b1 + Detector.ALPHA * (2_000 - b1), s.baseline(), 1e-6);
+        double b1 = Baseline.ALPHA * 1_000;
+        assertEquals(b1 + Baseline.ALPHA * (2_000 - b1), s.baseline(), 1e-6);
     }
 
     @Test
@@ -255,7 +263,7 @@ class DetectorTest {
     void aNewFloorTakesEffectAtTheNextInterval() {
         started();
         quietIntervals(5, 100);
-        detector.configure(new Settings.Detection(1000, 20_000, true, 600, 3.0, 24, 64, 8));
+        detector.configure(new Settings.Detection(1000, 20_000, true, 600, 3.0, 24, 64, 8, 0, 50_000));
         quietIntervals(3, 15_000);
         assertTrue(interval(25_000).started());
     }

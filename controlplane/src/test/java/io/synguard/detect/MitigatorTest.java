@@ -65,7 +65,7 @@ class MitigatorTest {
     private void settings(int widenV4Len, int widenV6Len, int widenMinSources) {
         Settings.Detection d = Settings.DEFAULTS.detection();
         settings = new Settings.Detection(d.intervalMs(), d.minThresholdPps(), d.autoBlock(), d.autoBlockTtlS(),
-                d.thresholdFactor(), widenV4Len, widenV6Len, widenMinSources);
+                d.thresholdFactor(), widenV4Len, widenV6Len, widenMinSources, d.learningS(), d.hardThresholdPps());
     }
 
     @Test
@@ -201,7 +201,8 @@ class MitigatorTest {
     void withAutoBlockOffNothingIsBlockedButOffendersAreCounted() {
         Settings.Detection d = Settings.DEFAULTS.detection();
         settings = new Settings.Detection(d.intervalMs(), d.minThresholdPps(), false, d.autoBlockTtlS(),
-                d.thresholdFactor(), d.widenV4Len(), d.widenV6Len(), d.widenMinSources());
+                d.thresholdFactor(), d.widenV4Len(), d.widenV6Len(), d.widenMinSources(), d.learningS(),
+                d.hardThresholdPps());
         Mitigator.Plan plan = plan(List.of(offender("198.18.1.7", 50_000)));
         assertEquals(List.of(), plan.blocks());
         assertEquals(1, plan.offenders());
@@ -268,5 +269,32 @@ class MitigatorTest {
 
         assertEquals(Mitigator.MAX_PER_INTERVAL, plan.blocks().size());
         assertEquals(Mitigator.MAX_PER_INTERVAL + 500, plan.offenders());
+    }
+
+    @Test
+    void theFirstOffendersGoFirstAndPastTheCapThePolicyIsNotAsked() {
+        List<SourceRates.SourceRate> sources = new ArrayList<>();
+        for (int i = 0; i < 4 * Mitigator.MAX_PER_INTERVAL; i++) {
+            sources.add(offender("10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255), 200));
+        }
+        settings(24, 64, 1_000_000); // no widening: every offender is a host block
+        int[] asked = {0};
+        Mitigator.Plan plan = mitigator.plan(attack(8_000_000), sources, List.of(), settings, p -> {
+            asked[0]++;
+            return false;
+        }, p -> false, wide -> 0);
+
+        assertEquals(sources.subList(0, Mitigator.MAX_PER_INTERVAL).stream().map(s -> Prefix.host(s.address())).toList(),
+                plan.blocks());
+        assertEquals(4 * Mitigator.MAX_PER_INTERVAL, plan.offenders());
+        assertTrue(asked[0] <= 3 * Mitigator.MAX_PER_INTERVAL, "asked " + asked[0] + " times");
+    }
+
+    @Test
+    void aSourceBothTrackedAndReportedIsOneOffender() {
+        Mitigator.Plan plan = plan(attack(50_000), List.of(offender("198.18.1.7", 50_000)),
+                List.of(ip("198.18.1.7"), ip("198.18.1.8"), ip("198.18.1.8")));
+        assertEquals(2, plan.offenders());
+        assertEquals(Set.of(p("198.18.1.7/32"), p("198.18.1.8/32")), Set.copyOf(plan.blocks()));
     }
 }

@@ -98,7 +98,7 @@ class CookiesIT extends OnProtectedHost {
     @Test
     void autoEngagesUnderASpoofedFloodAndLetsGoAfterIt() throws Exception {
         DaemonProcess daemon = host.startDaemon();
-        assertEquals(200, host.api.patch("/v1/config", "{\"detection\":{\"min_threshold_pps\":5000}}").status());
+        assertEquals(200, host.api.patch("/v1/config", "{\"detection\":{\"min_threshold_pps\":5000,\"learning_s\":0}}").status());
         JsonNode before = status().get("cookies");
         assertEquals("auto", before.get("mode").asText());
         assertFalse(before.get("active").asBoolean(), before.toString());

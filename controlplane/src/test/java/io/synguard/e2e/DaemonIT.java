@@ -100,25 +100,18 @@ class DaemonIT extends OnProtectedHost {
         DaemonProcess daemon = host.startDaemon();
         Reply config = host.api.patch("/v1/config", """
                 {"rate_limit":{"syn_pps":50,"burst":100},
-                 "detection":{"min_threshold_pps":1000,"auto_block":true,"auto_block_ttl_s":120}}""");
+                 "detection":{"min_threshold_pps":1000,"auto_block":true,"auto_block_ttl_s":120,
+                              "learning_s":0}}""");
         assertEquals(200, config.status(), config.toString());
 
-        AtomicBoolean flooding = new AtomicBoolean(true);
         AtomicInteger tried = new AtomicInteger();
         AtomicInteger served = new AtomicInteger();
         try (var legit = Executors.newSingleThreadExecutor(Thread.ofPlatform().factory())) {
-            CompletableFuture<Void> clients = CompletableFuture.runAsync(() -> {
-                while (flooding.get()) {
-                    tried.incrementAndGet();
-                    if (Tcp.connects(host.net, LEGIT, SERVER, PORT, Duration.ofSeconds(1))) {
-                        served.incrementAndGet();
-                    }
-                    sleep(50);
-                }
-            }, legit);
+            LegitClient clients = LegitClient.start(host, legit, 50);
             long sent = Tcp.synFlood(host.net, ATTACKER, SERVER, PORT, 2_000_000, Duration.ofSeconds(6));
-            flooding.set(false);
-            clients.get();
+            clients.stop();
+            tried.set(clients.tried().get());
+            served.set(clients.served().get());
             assertTrue(sent > 10_000, "the flood sent " + sent + " SYNs");
         }
 
@@ -183,6 +176,104 @@ class DaemonIT extends OnProtectedHost {
         host.startDaemon();
         assertTrue(hasBlock(host.api.get("/v1/blocks").json(), "198.18.1.0/24", "operator"));
         assertFalse(host.connects(NEIGHBOUR_A, SERVER), "re-enforced from the journal");
+    }
+
+    @Test
+    void aBusyLoadStartedBeforeTheDaemonIsNoAttackAndAFloodOnTopStillIs() throws Exception {
+        // the floor far under the clients' rate, as a busy host's normal rate is over the default one;
+        // the per-source limit over the one client's rate; a short learning period
+        java.nio.file.Files.writeString(host.stateDir().resolve("busy.json"), """
+                {"rate_limit":{"syn_pps":400,"burst":400},
+                 "detection":{"min_threshold_pps":20,"learning_s":3,"auto_block_ttl_s":120}}""");
+        try (var legit = Executors.newSingleThreadExecutor(Thread.ofPlatform().factory())) {
+            LegitClient clients = LegitClient.start(host, legit, 4);
+            sleep(1000);
+            DaemonProcess daemon = host.startDaemon("--config", host.stateDir().resolve("busy.json").toString());
+            boolean learnt = false;
+            long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (System.nanoTime() < until) {
+                JsonNode attack = status().get("attack");
+                assertFalse(attack.get("active").asBoolean(), "the clients' own rate is no attack: " + attack);
+                learnt |= !attack.get("learning").asBoolean() && attack.get("baseline_pps").asLong() > 20;
+                sleep(250);
+            }
+            assertTrue(learnt, "the clients' rate was learnt: " + status());
+            int before = clients.served().get();
+
+            long sent = Tcp.synFlood(host.net, ATTACKER, SERVER, PORT, 2_000_000, Duration.ofSeconds(6));
+            clients.stop();
+            assertTrue(sent > 10_000, "the flood sent " + sent + " SYNs");
+            assertTrue(before > 100, "the clients were busy: " + before + " connections before the flood");
+            JsonNode blocks = host.api.get("/v1/blocks").json();
+            assertTrue(hasBlock(blocks, ATTACKER + "/32", "auto"), "the flood on top was caught: " + blocks
+                    + "\n" + daemon.output());
+            assertFalse(hasBlock(blocks, LEGIT + "/32", "auto"), "the busy client was not blocked: " + blocks);
+            assertTrue(clients.served().get() >= clients.tried().get() * 0.95,
+                    "legit served " + clients.served() + " of " + clients.tried());
+        }
+    }
+
+    /** The legitimate client connecting to the server again and again, pauseMs apart, until stopped. */
+    private record LegitClient(AtomicBoolean running, AtomicInteger tried, AtomicInteger served,
+                               CompletableFuture<Void> done) {
+        static LegitClient start(ProtectedHost host, java.util.concurrent.Executor on, long pauseMs) {
+            AtomicBoolean running = new AtomicBoolean(true);
+            AtomicInteger tried = new AtomicInteger();
+            AtomicInteger served = new AtomicInteger();
+            CompletableFuture<Void> done = CompletableFuture.runAsync(() -> {
+                while (running.get()) {
+                    tried.incrementAndGet();
+                    if (Tcp.connects(host.net, LEGIT, SERVER, PORT, Duration.ofSeconds(1))) {
+                        served.incrementAndGet();
+                    }
+                    sleep(pauseMs);
+                }
+            }, on);
+            return new LegitClient(running, tried, served, done);
+        }
+
+        void stop() throws Exception {
+            running.set(false);
+            done.get();
+        }
+    }
+
+    @Test
+    void aFreshDaemonLearnsAndARestartKeepsWhatItLearnt() {
+        DaemonProcess first = host.startDaemon();
+        JsonNode learning = attackOnceTicked();
+        assertTrue(learning.get("learning").asBoolean(), learning.toString());
+        assertFalse(learning.get("learning_until").isNull(), learning.toString());
+        assertEquals(50_000, learning.get("threshold_pps").asLong(), "only the hard threshold while learning");
+
+        assertEquals(200, host.api.patch("/v1/config", "{\"detection\":{\"learning_s\":0}}").status());
+        JsonNode learnt = awaitStatus(s -> !s.get("attack").get("learning").asBoolean()).get("attack");
+        assertTrue(learnt.get("learning_until").isNull(), learnt.toString());
+        assertTrue(java.nio.file.Files.exists(host.stateDir().resolve("baseline.json")), "the baseline is kept");
+        assertEquals(200, host.api.patch("/v1/config", "{\"detection\":{\"learning_s\":300}}").status());
+        first.kill();
+
+        DaemonProcess second = host.startDaemon();
+        JsonNode restored = attackOnceTicked();
+        assertFalse(restored.get("learning").asBoolean(), "a restart does not learn again: " + restored);
+        assertTrue(second.output().contains("restored the SYN rate's baseline"), second.output());
+    }
+
+    /** The status's attack once the control loop has judged an interval or two. */
+    private JsonNode attackOnceTicked() {
+        return awaitStatus(s -> s.get("uptime_s").asLong() >= 2).get("attack");
+    }
+
+    /** The first status done accepts, or the last one after 10 s. */
+    private JsonNode awaitStatus(java.util.function.Predicate<JsonNode> done) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            JsonNode s = status();
+            if (done.test(s) || System.nanoTime() > deadline) {
+                return s;
+            }
+            sleep(200);
+        }
     }
 
     @Test
