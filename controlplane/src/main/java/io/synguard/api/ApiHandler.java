@@ -2,9 +2,10 @@ package io.synguard.api;
 
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -13,74 +14,159 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
 import io.synguard.dataplane.RuleTableFullException;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One request to one response: routes it, checks the token, runs the endpoint off the event loop
- * (endpoints touch the kernel and the disk), maps failures to {@code {"error","detail"}} bodies.
+ * Answers a connection's requests one at a time, in the order they came: each runs on a worker
+ * (endpoints touch the kernel and the disk), the next only once the last is answered. Refusals
+ * from the handlers before it take their turn the same way. Failures become
+ * {@code {"error","detail"}} bodies; every answer over 399 is audited.
  */
-final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+final class ApiHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+    /** Requests read ahead of the one being served before reading pauses. */
+    private static final int READ_AHEAD = 8;
+    /** How long a closing connection's unread input is drained, so that the client reads its answer. */
+    private static final long LINGER_MS = 2000;
 
-    private final Router router;
-    private final Tokens tokens;
+    private final Access access;
     private final Audit audit;
     private final ExecutorService workers;
+    /** {@link Incoming} requests and {@link Refusal}s, in order. */
+    private final Queue<Object> waiting = new ArrayDeque<>();
+    private boolean busy;
+    private boolean closing;
 
-    ApiHandler(Router router, Tokens tokens, Audit audit, ExecutorService workers) {
-        this.router = router;
-        this.tokens = tokens;
+    ApiHandler(Access access, Audit audit, ExecutorService workers) {
+        this.access = access;
         this.audit = audit;
         this.workers = workers;
     }
 
+    /** A request whole, copied off its buffer. */
+    private record Incoming(String method, String uri, String authorization, boolean keepAlive, byte[] body) {
+        static Incoming of(FullHttpRequest http) {
+            return new Incoming(http.method().name(), http.uri(), http.headers().get(HttpHeaderNames.AUTHORIZATION),
+                    HttpUtil.isKeepAlive(http), ByteBufUtil.getBytes(http.content()));
+        }
+    }
+
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest http) {
-        boolean keepAlive = HttpUtil.isKeepAlive(http);
-        InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
-        String method = http.method().name();
-        String uri = http.uri();
-        QueryStringDecoder query = new QueryStringDecoder(uri);
-        String rawPath = uri.split("\\?", 2)[0];
-        byte[] body = ByteBufUtil.getBytes(http.content());
-        String authorization = http.headers().get(HttpHeaderNames.AUTHORIZATION);
-        workers.execute(() -> {
-            Request request = new Request(method, rawPath, java.util.List.of(), query.parameters(), body, peer, null);
-            FullHttpResponse response;
-            try {
-                Router.Match match = router.match(method, rawPath);
-                String tokenId = match.route().open() ? null : tokens.authenticate(authorization);
-                request = new Request(method, rawPath, match.parameters(), query.parameters(), body, peer, tokenId);
-                response = http(match.route().endpoint().serve(request));
-            } catch (Router.MethodNotAllowed e) {
-                response = http(Response.error(new ApiException(405, "method_not_allowed", e.getMessage())));
-                response.headers().set(HttpHeaderNames.ALLOW, String.join(", ", e.allowed));
-            } catch (ApiException e) {
-                response = http(Response.error(e));
-                if (e.status() == 401) {
-                    response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (closing) {
+                return;
+            }
+            switch (msg) {
+                case FullHttpRequest http -> waiting.add(Incoming.of(http));
+                case Refusal refusal -> waiting.add(refusal);
+                default -> {
+                    return;
                 }
-            } catch (RuleTableFullException e) {
-                response = http(Response.error(new ApiException(507, "full", e.getMessage())));
-            } catch (IllegalArgumentException e) {
-                response = http(Response.error(ApiException.badRequest(e.getMessage())));
-            } catch (RuntimeException e) {
-                LOG.error("{} {} failed", method, rawPath, e);
-                response = http(Response.error(new ApiException(500, "internal", "internal error: " + e.getMessage())));
             }
-            int status = response.status().code();
-            if (status >= 400 && !method.equals("GET")) {
-                audit.record(request, status, null, null);
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+        if (waiting.size() >= READ_AHEAD) {
+            ctx.channel().config().setAutoRead(false);
+        }
+        next(ctx);
+    }
+
+    private void next(ChannelHandlerContext ctx) {
+        while (!busy && !closing) {
+            Object item = waiting.poll();
+            if (item == null) {
+                ctx.channel().config().setAutoRead(true);
+                return;
             }
-            write(ctx, response, keepAlive);
-        });
+            if (item instanceof Refusal r) {
+                Request request = new Request(r.method(), r.path(), List.of(), Map.of(), new byte[0], peer(ctx), null);
+                write(ctx, refused(request, r.reason()), r.close());
+            } else {
+                busy = true;
+                Incoming in = (Incoming) item;
+                workers.execute(() -> {
+                    FullHttpResponse response = null;
+                    try {
+                        response = serve(in, peer(ctx));
+                    } finally {
+                        FullHttpResponse answer = response;
+                        onLoop(ctx, () -> answered(ctx, answer, in.keepAlive()));
+                    }
+                });
+            }
+        }
+    }
+
+    /** Writes a worker's answer and goes on; none means the endpoint threw an Error, and the connection ends. */
+    private void answered(ChannelHandlerContext ctx, FullHttpResponse answer, boolean keepAlive) {
+        busy = false;
+        if (answer == null) {
+            ctx.close();
+            return;
+        }
+        write(ctx, answer, !keepAlive);
+        next(ctx);
+    }
+
+    private FullHttpResponse serve(Incoming in, InetSocketAddress peer) {
+        Request request = new Request(in.method(), Access.pathOf(in.uri()), List.of(), Map.of(), in.body(), peer, null);
+        try {
+            Access.Admitted admitted = access.check(in.method(), in.uri(), in.authorization());
+            request = new Request(in.method(), admitted.path(), admitted.match().parameters(), admitted.query(),
+                    in.body(), peer, admitted.tokenId());
+            return http(admitted.match().route().endpoint().serve(request));
+        } catch (RuntimeException e) {
+            return refused(request, e);
+        }
+    }
+
+    /** The answer to a request refused for reason, audited. */
+    private FullHttpResponse refused(Request request, RuntimeException reason) {
+        FullHttpResponse response = switch (reason) {
+            case Router.MethodNotAllowed e -> {
+                FullHttpResponse r = http(Response.error(new ApiException(405, "method_not_allowed", e.getMessage())));
+                r.headers().set(HttpHeaderNames.ALLOW, String.join(", ", e.allowed));
+                yield r;
+            }
+            case ApiException e -> {
+                FullHttpResponse r = http(Response.error(e));
+                if (e.status() == 401) {
+                    r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+                } else if (e.status() == 503) {
+                    r.headers().setInt(HttpHeaderNames.RETRY_AFTER, 1);
+                }
+                yield r;
+            }
+            case RuleTableFullException e -> http(Response.error(new ApiException(507, "full", e.getMessage())));
+            case IllegalArgumentException e -> http(Response.error(ApiException.badRequest(e.getMessage())));
+            default -> {
+                LOG.error("{} {} failed", request.method(), request.path(), reason);
+                yield http(Response.error(new ApiException(500, "internal", "internal error: " + reason.getMessage())));
+            }
+        };
+        audit.refused(request, response.status().code(), reason.getMessage());
+        if ("HEAD".equals(request.method())) {
+            FullHttpResponse bodiless = response.replace(Unpooled.EMPTY_BUFFER);
+            response.release();
+            return bodiless;
+        }
+        return response;
     }
 
     private static FullHttpResponse http(Response r) {
@@ -93,14 +179,64 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return response;
     }
 
-    private static void write(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
-        if (keepAlive) {
+    private void write(ChannelHandlerContext ctx, FullHttpResponse response, boolean close) {
+        if (!close) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             ctx.writeAndFlush(response);
-        } else {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            return;
         }
+        closing = true;
+        waiting.clear();
+        Refusal.stopReading(ctx);
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(response).addListener(written -> linger(ctx.channel()));
+    }
+
+    /**
+     * Closes after an answer: the sending side at once, the connection once the client closes its own
+     * or {@value #LINGER_MS} ms on, draining its input meanwhile; closed at once, a socket with unread
+     * input would reset, and the client might never read its answer.
+     */
+    private static void linger(Channel channel) {
+        SslHandler tls = channel.pipeline().get(SslHandler.class);
+        if (tls != null) {
+            tls.closeOutbound();
+        } else if (channel instanceof DuplexChannel duplex) {
+            duplex.shutdownOutput();
+        } else {
+            channel.close();
+            return;
+        }
+        channel.eventLoop().schedule(() -> channel.close(), LINGER_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Runs task on ctx's event loop: at once when already there. */
+    private static void onLoop(ChannelHandlerContext ctx, Runnable task) {
+        if (ctx.executor().inEventLoop()) {
+            task.run();
+        } else {
+            ctx.executor().execute(task);
+        }
+    }
+
+    private static InetSocketAddress peer(ChannelHandlerContext ctx) {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent && !busy && waiting.isEmpty()) {
+            ctx.close();
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closing = true;
+        waiting.clear();
+        ctx.fireChannelInactive();
     }
 
     @Override

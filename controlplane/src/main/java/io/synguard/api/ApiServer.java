@@ -1,61 +1,109 @@
 package io.synguard.api;
 
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMessage;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpVersion;
 import io.synguard.metrics.Metrics;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
-/** The operator REST API on HTTP/1.1: started by {@link #start}, stopped by {@link #close}. */
+/** The operator REST API on HTTP/1.1, or HTTPS: started by {@link #start}, stopped by {@link #close}. */
 public final class ApiServer implements AutoCloseable {
     /** Request bodies beyond this are refused with 413: a million-prefix import fits. */
     public static final int MAX_BODY = 64 << 20;
 
+    /**
+     * How to serve.
+     *
+     * @param listen         where
+     * @param tlsCert        the PEM certificate chain for HTTPS; null, with tlsKey, for plain HTTP
+     * @param tlsKey         its PEM (PKCS#8) private key
+     * @param insecureListen allow plain HTTP on an address other than loopback
+     * @param maxConnections connections served at once; more are answered 503
+     * @param idleTimeout    a connection idle, or a request stalled, this long is closed
+     * @param metricsPublic  serve /metrics without the token
+     */
+    public record Config(InetSocketAddress listen, Path tlsCert, Path tlsKey, boolean insecureListen,
+                         int maxConnections, Duration idleTimeout, boolean metricsPublic) {
+        public static final int MAX_CONNECTIONS = 256;
+        public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+
+        public Config {
+            if ((tlsCert == null) != (tlsKey == null)) {
+                throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+            }
+            if (listen.isUnresolved()) {
+                throw new IllegalArgumentException("--listen: cannot resolve " + listen.getHostString());
+            }
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("--max-connections must be at least 1, was " + maxConnections);
+            }
+            if (tlsCert == null && !insecureListen && !listen.getAddress().isLoopbackAddress()) {
+                throw new IllegalArgumentException("refusing to serve the API in plain HTTP on "
+                        + listen.getAddress().getHostAddress() + ": its token would cross the network in the clear."
+                        + " Give --tls-cert and --tls-key, or --insecure-listen if that network is trusted");
+            }
+        }
+
+        /** Plain HTTP on listen, with the default limits. */
+        public static Config plain(InetSocketAddress listen) {
+            return new Config(listen, null, null, false, MAX_CONNECTIONS, IDLE_TIMEOUT, false);
+        }
+
+        public Config withTls(Path cert, Path key) {
+            return new Config(listen, cert, key, insecureListen, maxConnections, idleTimeout, metricsPublic);
+        }
+
+        public Config withInsecureListen(boolean insecure) {
+            return new Config(listen, tlsCert, tlsKey, insecure, maxConnections, idleTimeout, metricsPublic);
+        }
+
+        public Config withMaxConnections(int max) {
+            return new Config(listen, tlsCert, tlsKey, insecureListen, max, idleTimeout, metricsPublic);
+        }
+
+        public Config withIdleTimeout(Duration idle) {
+            return new Config(listen, tlsCert, tlsKey, insecureListen, maxConnections, idle, metricsPublic);
+        }
+
+        public Config withMetricsPublic(boolean open) {
+            return new Config(listen, tlsCert, tlsKey, insecureListen, maxConnections, idleTimeout, open);
+        }
+
+        /** http or https. */
+        public String scheme() {
+            return tlsCert == null ? "http" : "https";
+        }
+    }
+
     private final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final EventLoopGroup loop = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     private final ExecutorService endpoints = Executors.newVirtualThreadPerTaskExecutor();
+    private final Tls tls;
     private final Channel channel;
 
-    private ApiServer(InetSocketAddress listen, Router router, Tokens tokens, Audit audit) throws InterruptedException {
+    private ApiServer(Config config, Router router, Tokens tokens, Audit audit) throws InterruptedException {
         try {
+            tls = config.tlsCert() == null ? null : Tls.load(config.tlsCert(), config.tlsKey());
             ChannelFuture bound = new ServerBootstrap()
                     .group(boss, loop)
                     .channel(NioServerSocketChannel.class)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ch.pipeline()
-                                    .addLast(new HttpServerCodec())
-                                    .addLast(new JsonSizeLimit(MAX_BODY))
-                                    .addLast(new ApiHandler(router, tokens, audit, endpoints));
-                        }
-                    })
-                    .bind(listen).await();
+                    .childHandler(new ApiInitializer(new Access(router, tokens), audit, endpoints, tls,
+                            config.maxConnections(), config.idleTimeout()))
+                    .bind(config.listen()).await();
             if (!bound.isSuccess()) {
-                throw new IllegalStateException("cannot listen on " + listen.getHostString() + ":" + listen.getPort() + ": " + bound.cause().getMessage(),
-                        bound.cause());
+                InetSocketAddress listen = config.listen();
+                throw new IllegalStateException("cannot listen on " + listen.getHostString() + ":" + listen.getPort()
+                        + ": " + bound.cause().getMessage(), bound.cause());
             }
             channel = bound.channel();
         } catch (InterruptedException | RuntimeException e) {
@@ -66,14 +114,24 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
-    /** Binds listen and serves service; an IllegalStateException says so if the address is taken. */
-    public static ApiServer start(InetSocketAddress listen, Service service, Tokens tokens, Audit audit,
-                                  Metrics metrics, boolean metricsPublic) throws InterruptedException {
-        return new ApiServer(listen, new Endpoints(service, metrics, audit).router(metricsPublic), tokens, audit);
+    /** Binds and serves service; an IllegalStateException says so if the address is taken or TLS unusable. */
+    public static ApiServer start(Config config, Service service, Tokens tokens, Audit audit, Metrics metrics)
+            throws InterruptedException {
+        return new ApiServer(config, new Endpoints(service, metrics, audit).router(config.metricsPublic()), tokens, audit);
     }
 
     public InetSocketAddress address() {
         return (InetSocketAddress) channel.localAddress();
+    }
+
+    /**
+     * Reads the TLS certificate and key again, for the connections to come; throws, keeping the ones
+     * in use, if they do not make a context. Nothing to do without TLS.
+     */
+    public void reloadTls() {
+        if (tls != null) {
+            tls.reload();
+        }
     }
 
     @Override
@@ -82,41 +140,5 @@ public final class ApiServer implements AutoCloseable {
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         endpoints.shutdown();
-    }
-
-    /**
-     * The aggregator, answering an oversized body with the API's own 413, also when the client
-     * waits for {@code 100 Continue} (curl does for large bodies), where Netty's would have no body.
-     */
-    private static final class JsonSizeLimit extends HttpObjectAggregator {
-        JsonSizeLimit(int max) {
-            super(max, true);
-        }
-
-        @Override
-        protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
-            Object response = super.newContinueResponse(start, maxContentLength, pipeline);
-            if (response instanceof FullHttpResponse r && r.status().equals(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE)) {
-                r.release();
-                return tooLarge();
-            }
-            return response;
-        }
-
-        @Override
-        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-            ctx.writeAndFlush(tooLarge()).addListener(ChannelFutureListener.CLOSE);
-        }
-
-        private static FullHttpResponse tooLarge() {
-            byte[] body = ("{\"error\":\"too_large\",\"detail\":\"request bodies are limited to " + MAX_BODY
-                    + " bytes\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                    HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Unpooled.wrappedBuffer(body));
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, Response.JSON);
-            response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-            response.headers().set(HttpHeaderNames.CONNECTION, "close");
-            return response;
-        }
     }
 }

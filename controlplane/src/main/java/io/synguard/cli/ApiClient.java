@@ -14,15 +14,22 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import javax.net.ssl.SSLException;
 
-/** A client of the daemon's REST API, for the CLI's commands. */
+/** A client of the daemon's REST API, for the CLI's commands: HTTP, or HTTPS. */
 final class ApiClient {
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
     private final String base;
     private final Path tokenFile;
 
-    ApiClient(String listen, Path tokenFile) {
-        this.base = "http://" + listen;
+    /** https: speak TLS, trusting the CAs in cacert, or the system's when it is null. */
+    ApiClient(String listen, Path tokenFile, boolean https, Path cacert) {
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (cacert != null) {
+            builder.sslContext(CaTrust.context(cacert));
+        }
+        this.http = builder.build();
+        this.base = (https ? "https://" : "http://") + listen;
         this.tokenFile = tokenFile;
     }
 
@@ -66,8 +73,12 @@ final class ApiClient {
             return json;
         } catch (ConnectException e) {
             throw new IllegalStateException("no synguard daemon answers at " + base + "; is 'synguard run' going?", e);
+        } catch (SSLException e) {
+            throw new IllegalStateException("TLS with " + base + " failed: " + e.getMessage()
+                    + " (does --cacert hold the CA of the daemon's --tls-cert?)", e);
         } catch (IOException e) {
-            throw new IllegalStateException("talking to " + base + " failed: " + e.getMessage(), e);
+            throw new IllegalStateException("talking to " + base + " failed: " + e.getMessage()
+                    + (base.startsWith("http:") ? " (if the daemon serves HTTPS, give --cacert FILE or --tls)" : ""), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

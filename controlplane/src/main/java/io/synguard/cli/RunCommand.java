@@ -1,5 +1,6 @@
 package io.synguard.cli;
 
+import io.synguard.api.ApiServer;
 import io.synguard.bpf.Libbpf;
 import io.synguard.bpf.XdpMode;
 import io.synguard.config.Settings;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "run", description = {"Run the daemon in the foreground: attach to an interface, detect SYN floods,"
         + " block offenders, serve the REST API.", "SIGTERM or SIGINT stop it cleanly; the XDP program keeps"
-        + " enforcing unless --detach-on-exit."})
+        + " enforcing unless --detach-on-exit.", "SIGHUP reloads the API's TLS certificate and key."})
 final class RunCommand implements Callable<Integer> {
     @Option(names = "--iface", required = true, paramLabel = "IF", description = "The interface to protect.")
     String iface;
@@ -54,8 +55,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--detach-on-exit", description = "Take the program off the interface on a clean stop.")
     boolean detachOnExit;
 
-    @Option(names = "--metrics-public", description = "Serve /metrics without the token.")
-    boolean metricsPublic;
+    @Mixin
+    ApiOptions api;
 
     @Option(names = "--log-format", defaultValue = "text", paramLabel = "text|json",
             description = "Log lines for people, or JSON for machines (default: ${DEFAULT-VALUE}).")
@@ -92,14 +93,16 @@ final class RunCommand implements Callable<Integer> {
         if (!logFormat.equals("text") && !logFormat.equals("json")) {
             throw new IllegalArgumentException("--log-format is text or json, not " + logFormat);
         }
+        ApiServer.Config served = api.config(daemon.listen);
         Libbpf.require();
         Daemon.prepareStateDir(daemon.stateDir);
         Logging.configure(logFormat.equals("json"), daemon.stateDir.resolve("audit.log"));
         Daemon.Options options = new Daemon.Options(iface, xdpMode(attach), mode == null ? null : mode(mode),
-                Listen.parse(daemon.listen), daemon.stateDir, daemon.token(), config,
-                detachOnExit, metricsPublic, pinDir != null ? pinDir : Dataplane.pinDirectory(iface), maxRules,
+                served, daemon.stateDir, daemon.token(), api.readTokenFile, config, detachOnExit,
+                pinDir != null ? pinDir : Dataplane.pinDirectory(iface), maxRules,
                 fleetEtcd, fleetEtcd.isEmpty() ? null : fleetOptions());
         Daemon running = Daemon.start(options, InstantSource.system());
+        Hangup.onSignal(running::reloadTls);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.close();

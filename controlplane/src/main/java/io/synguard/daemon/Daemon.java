@@ -74,25 +74,26 @@ public final class Daemon implements Service, AutoCloseable {
      * @param iface         the interface to protect
      * @param attach        native, generic, or auto
      * @param mode          the mode to start in; null to keep the journaled one
-     * @param listen        where the API listens
+     * @param api           how the API serves: where, HTTP or HTTPS, its limits
      * @param stateDir      journal, token, audit log
      * @param tokenFile     the API token's file
+     * @param readTokenFile the read-only API token's file; null for none
      * @param configFile    settings to apply over the journaled ones at start; null for none
      * @param detachOnExit  take the program off the interface on a clean stop
-     * @param metricsPublic serve /metrics without the token
      * @param pinDirectory  where the maps and the link are pinned
      * @param maxRules      rules the data plane's index takes, on first start
      * @param fleetEtcd     the etcd endpoints of the fleet this host joins; empty for none
      * @param fleet         how it takes part; null for no fleet
      */
-    public record Options(String iface, XdpMode attach, Settings.Mode mode, InetSocketAddress listen, Path stateDir,
-                          Path tokenFile, Path configFile, boolean detachOnExit, boolean metricsPublic,
+    public record Options(String iface, XdpMode attach, Settings.Mode mode, ApiServer.Config api, Path stateDir,
+                          Path tokenFile, Path readTokenFile, Path configFile, boolean detachOnExit,
                           Path pinDirectory, int maxRules, List<String> fleetEtcd, Fleet.Options fleet) {}
 
     private Daemon(Options options, InstantSource clock) throws InterruptedException {
         this.options = options;
         prepareStateDir(options.stateDir());
-        Tokens tokens = new Tokens(TokenFile.loadOrCreate(options.tokenFile()));
+        Tokens tokens = new Tokens(TokenFile.loadOrCreate(options.tokenFile()),
+                options.readTokenFile() == null ? null : TokenFile.loadOrCreate(options.readTokenFile()));
         ensureBpffs(options.pinDirectory());
         this.dataplane = Dataplane.load(Dataplane.Options.defaults().withMaxRules(options.maxRules())
                 .withPinDirectory(options.pinDirectory()));
@@ -124,9 +125,9 @@ public final class Daemon implements Service, AutoCloseable {
         scheduler.scheduleWithFixedDelay(this::sweep, EXPIRY_SWEEP_MS, EXPIRY_SWEEP_MS, TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(this::rotateCookieSecret, 1, 1, TimeUnit.SECONDS);
         cookies.update(settings.cookies(), false);
-        this.api = ApiServer.start(options.listen(), this, tokens, new Audit(clock), metrics, options.metricsPublic());
-        LOG.info("synguard is protecting {} ({} mode, {}); API on http://{}:{}", options.iface(), attachment.mode(),
-                settings.mode().text(), api.address().getHostString(), api.address().getPort());
+        this.api = ApiServer.start(options.api(), this, tokens, new Audit(clock), metrics);
+        LOG.info("synguard is protecting {} ({} mode, {}); API on {}://{}:{}", options.iface(), attachment.mode(),
+                settings.mode().text(), options.api().scheme(), api.address().getHostString(), api.address().getPort());
     }
 
     /** Starts synguard; throws with a reason if anything is in the way, leaving nothing half-made. */
@@ -136,6 +137,20 @@ public final class Daemon implements Service, AutoCloseable {
 
     public InetSocketAddress apiAddress() {
         return api.address();
+    }
+
+    /** Reads the API's TLS certificate and key again (on SIGHUP); says so in the log, and why not. */
+    public void reloadTls() {
+        if (options.api().tlsCert() == null) {
+            LOG.info("SIGHUP: the API serves plain HTTP, no certificate to reload");
+            return;
+        }
+        try {
+            api.reloadTls();
+            LOG.info("reloaded the API's TLS certificate and key");
+        } catch (IllegalStateException e) {
+            LOG.error("{}; the API keeps the ones it had", e.getMessage());
+        }
     }
 
     // ---- Service -------------------------------------------------------------------------------

@@ -1,18 +1,11 @@
 package io.synguard.api;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.synguard.dataplane.RuleKind;
 import io.synguard.json.Json;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,18 +13,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -49,32 +38,22 @@ class ApiServerTest {
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final List<ApiServer> servers = new ArrayList<>();
-    private final ListAppender<ILoggingEvent> auditLines = new ListAppender<>();
-    private final Logger auditLogger = (Logger) LoggerFactory.getLogger("audit");
-    private Level auditLevel;
-    private boolean auditAdditive;
+    private AuditLines auditLines;
     private FakeService service;
     private Tokens tokens;
     private InetSocketAddress address;
 
     @BeforeEach
     void start() throws Exception {
-        auditLevel = auditLogger.getLevel();
-        auditAdditive = auditLogger.isAdditive();
-        auditLines.start();
-        auditLogger.addAppender(auditLines);
-        auditLogger.setLevel(Level.INFO);
-        auditLogger.setAdditive(false);
-
+        auditLines = new AuditLines();
         service = new FakeService(dir);
         tokens = new Tokens(TOKEN);
         address = start(false);
     }
 
     private InetSocketAddress start(boolean metricsPublic) throws InterruptedException {
-        ApiServer server = ApiServer.start(new InetSocketAddress("127.0.0.1", 0), service, tokens,
-                new Audit(InstantSource.fixed(FakeService.NOW)), service.metrics(),
-                metricsPublic);
+        ApiServer server = service.serve(ApiServer.Config.plain(new InetSocketAddress("127.0.0.1", 0))
+                .withMetricsPublic(metricsPublic), tokens);
         servers.add(server);
         return server.address();
     }
@@ -84,9 +63,7 @@ class ApiServerTest {
         servers.forEach(ApiServer::close);
         client.close();
         service.close();
-        auditLogger.detachAppender(auditLines);
-        auditLogger.setLevel(auditLevel);
-        auditLogger.setAdditive(auditAdditive);
+        auditLines.close();
     }
 
     private HttpResponse<String> send(InetSocketAddress to, String method, String path, String body, String token)
@@ -125,8 +102,8 @@ class ApiServerTest {
 
     @Test
     void aTakenAddressIsRefusedWithTheAddressInTheMessage() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ApiServer.start(address, service, tokens,
-                new Audit(InstantSource.fixed(FakeService.NOW)), service.metrics(), false));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> service.serve(ApiServer.Config.plain(address), tokens));
         assertTrue(e.getMessage().startsWith("cannot listen on 127.0.0.1:" + address.getPort() + ": "), e.getMessage());
     }
 
@@ -200,8 +177,8 @@ class ApiServerTest {
         assertEquals(201, send("POST", "/v1/blocks", "{\"prefix\":\"198.18.1.7/24\",\"reason\":\"r\"}", TOKEN).statusCode());
         send("GET", "/v1/blocks", null, TOKEN);
 
-        assertEquals(1, auditLines.list.size(), "GETs are not audited");
-        String line = auditLines.list.getFirst().getFormattedMessage();
+        assertEquals(1, auditLines.texts().size(), "GETs are not audited");
+        String line = auditLines.texts().getFirst();
         assertFalse(line.contains(TOKEN), "the audit log never holds the token");
         JsonNode audit = Json.mapper().readTree(line);
         assertEquals("2026-11-24T12:00:00Z", audit.get("time").asText());
@@ -219,10 +196,7 @@ class ApiServerTest {
         assertEquals(400, send("POST", "/v1/blocks", "{\"prefix\":\"10.0.0.0/33\"}", TOKEN).statusCode());
         assertEquals(401, send("DELETE", "/v1/blocks/198.18.1.0%2F24", null, "wrong").statusCode());
 
-        List<JsonNode> lines = new ArrayList<>();
-        for (ILoggingEvent e : auditLines.list) {
-            lines.add(Json.mapper().readTree(e.getFormattedMessage()));
-        }
+        List<JsonNode> lines = auditLines.json();
         assertEquals(2, lines.size());
         assertEquals(400, lines.get(0).get("status").asInt());
         assertEquals(Tokens.idOf(TOKEN), lines.get(0).get("token_id").asText());
@@ -269,33 +243,9 @@ class ApiServerTest {
     record RawResponse(int status, Map<String, String> headers, String body, boolean closed) {}
 
     private RawResponse raw(String request) throws IOException {
-        try (Socket socket = new Socket(address.getAddress(), address.getPort())) {
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-            socket.getOutputStream().flush();
-            InputStream in = socket.getInputStream();
-            String statusLine = line(in);
-            Map<String, String> headers = new LinkedHashMap<>();
-            for (String h = line(in); !h.isEmpty(); h = line(in)) {
-                int colon = h.indexOf(':');
-                headers.put(h.substring(0, colon).strip().toLowerCase(Locale.ROOT), h.substring(colon + 1).strip());
-            }
-            int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
-            String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
-            return new RawResponse(Integer.parseInt(statusLine.split(" ")[1]), headers, body, in.read() < 0);
+        try (RawHttp connection = RawHttp.connect(address)) {
+            RawHttp.Response r = connection.send(request).read();
+            return new RawResponse(r.status(), r.headers(), r.body(), connection.closedByServer());
         }
-    }
-
-    private static String line(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (int b = in.read(); b != '\n'; b = in.read()) {
-            if (b < 0) {
-                throw new IOException("connection closed mid-line after '" + out + "'");
-            }
-            if (b != '\r') {
-                out.write(b);
-            }
-        }
-        return out.toString(StandardCharsets.US_ASCII);
     }
 }

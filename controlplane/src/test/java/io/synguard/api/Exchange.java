@@ -1,6 +1,8 @@
 package io.synguard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -9,6 +11,9 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequestEncoder;
+import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpVersion;
 import io.synguard.json.Json;
 
@@ -19,6 +24,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -27,25 +33,39 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Requests through the real {@link ApiHandler} (routing, token, endpoint, the mapping of failures to
- * statuses and error bodies) on an embedded channel: no socket, and the endpoint runs on the
- * calling thread, so a reply is there as soon as {@link #call} returns.
+ * Requests through the server's real pipeline ({@link ApiInitializer}: the HTTP codec, framing, the
+ * head's judge, aggregation, routing, token, endpoint, the mapping of failures to statuses and error
+ * bodies) on an embedded channel, as bytes: no socket, and the endpoint runs on the calling thread,
+ * so a reply is there as soon as {@link #call} returns. A connection the server closed is replaced
+ * by a fresh one for the next request.
  */
 final class Exchange implements AutoCloseable {
     static final InetSocketAddress PEER = new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000);
 
-    private final EmbeddedChannel channel;
+    private final ApiInitializer pipeline;
     private final String token;
+    private final List<ByteBuf> sent = new ArrayList<>();
+    private EmbeddedChannel channel;
 
-    /** Requests to router, made with token, which is also the one the handler takes. */
+    /** Requests to router, made with token, which is also the one the server takes. */
     Exchange(Router router, String token) {
+        this(router, new Tokens(token), token);
+    }
+
+    /** Requests to router, made with token; the server takes tokens. */
+    Exchange(Router router, Tokens tokens, String token) {
         this.token = token;
         Audit audit = new Audit(InstantSource.fixed(FakeService.NOW));
-        this.channel = new EmbeddedChannel(new ApiHandler(router, new Tokens(token), audit, new Direct())) {
+        this.pipeline = new ApiInitializer(new Access(router, tokens), audit, new Direct(), null,
+                ApiServer.Config.MAX_CONNECTIONS, ApiServer.Config.IDLE_TIMEOUT);
+        this.channel = connect();
+    }
+
+    private EmbeddedChannel connect() {
+        return new EmbeddedChannel(pipeline) {
             @Override
             protected SocketAddress remoteAddress0() {
                 return PEER;
@@ -115,21 +135,70 @@ final class Exchange implements AutoCloseable {
         if (bearer != null) {
             request.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + bearer);
         }
-        channel.writeInbound(request);
-        FullHttpResponse response = channel.readOutbound();
-        assertNotNull(response, method + " " + uri + " got no reply");
-        try {
-            return new Reply(response.status().code(), response.headers().copy(),
-                    response.content().toString(StandardCharsets.UTF_8));
-        } finally {
-            response.release();
-            assertFalse(channel.outboundMessages().size() > 0, "more than one reply");
+        EmbeddedChannel encoder = new EmbeddedChannel(new HttpRequestEncoder());
+        encoder.writeOutbound(request);
+        CompositeByteBuf bytes = Unpooled.compositeBuffer(Integer.MAX_VALUE);
+        for (ByteBuf b = encoder.readOutbound(); b != null; b = encoder.readOutbound()) {
+            bytes.addComponent(true, b);
         }
+        encoder.finishAndReleaseAll();
+        List<Reply> replies = raw(bytes);
+        assertEquals(1, replies.size(), method + " " + uri + " got " + replies.size() + " replies: " + replies);
+        return replies.getFirst();
     }
 
+    /** Sends text as it is on the current connection (a fresh one if the last closed); the replies it got. */
+    List<Reply> raw(String text) {
+        return raw(Unpooled.copiedBuffer(text, StandardCharsets.ISO_8859_1));
+    }
+
+    /** Sends bytes on the current connection (a fresh one if the last closed); the replies it got. */
+    List<Reply> raw(ByteBuf bytes) {
+        if (!channel.isOpen()) {
+            channel.finishAndReleaseAll();
+            channel = connect();
+        }
+        sent.add(bytes);
+        channel.writeInbound(bytes.retain());
+        bytes.release();
+        channel.runPendingTasks();
+        EmbeddedChannel decoder = new EmbeddedChannel(new HttpResponseDecoder(), new HttpObjectAggregator(1 << 26));
+        for (ByteBuf b = channel.readOutbound(); b != null; b = channel.readOutbound()) {
+            decoder.writeInbound(b);
+        }
+        List<Reply> replies = new ArrayList<>();
+        for (FullHttpResponse r = decoder.readInbound(); r != null; r = decoder.readInbound()) {
+            try {
+                replies.add(new Reply(r.status().code(), r.headers().copy(), r.content().toString(StandardCharsets.UTF_8)));
+            } finally {
+                r.release();
+            }
+        }
+        decoder.finishAndReleaseAll();
+        return replies;
+    }
+
+    /** Closes the connection from the client's side, as one that goes away mid-request. */
+    void disconnect() {
+        channel.close();
+        channel.runPendingTasks();
+    }
+
+    /** Whether the server kept the connection of the last request open. */
+    boolean open() {
+        return channel.isOpen();
+    }
+
+    /**
+     * Closes the connection, asserting that nothing was left unread on either side and that every
+     * buffer sent in was released.
+     */
     @Override
     public void close() {
-        channel.finishAndReleaseAll();
+        assertFalse(channel.finish(), "messages left in the pipeline");
+        for (ByteBuf b : sent) {
+            assertEquals(0, b.refCnt(), "a buffer sent in was not released");
+        }
     }
 
     /** Runs each task at once, on the caller's thread. */

@@ -75,6 +75,11 @@ final class FakeService implements Service, AutoCloseable {
         return new Metrics(this::status, policy::countByOrigin);
     }
 
+    /** The real server over this service, as config says, taking tokens; the caller closes it. */
+    ApiServer serve(ApiServer.Config config, Tokens tokens) throws InterruptedException {
+        return ApiServer.start(config, this, tokens, new Audit(InstantSource.fixed(NOW)), metrics());
+    }
+
     /** The endpoints over this service, /metrics behind the token. */
     Router router() {
         return new Endpoints(this, metrics(), new Audit(InstantSource.fixed(NOW))).router(false);

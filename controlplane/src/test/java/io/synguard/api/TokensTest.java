@@ -47,7 +47,7 @@ class TokensTest {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         String token = TokenFile.read(file);
         assertTrue(token.matches("[0-9a-f]{64}"), token);
-        assertEquals(Tokens.idOf(token), tokens.authenticate("Bearer " + token));
+        assertEquals(Tokens.idOf(token), tokens.authenticate("Bearer " + token, true));
         try (Stream<Path> files = Files.list(file.getParent())) {
             assertEquals(List.of(file), files.toList(), "no temporary file is left behind");
         }
@@ -57,7 +57,7 @@ class TokensTest {
     void anExistingTokenIsReadAndLeftAlone() throws IOException {
         Path file = writeToken(dir.resolve("token"), TOKEN + "\n");
         Tokens tokens = new Tokens(TokenFile.loadOrCreate(file));
-        assertEquals(Tokens.idOf(TOKEN), tokens.authenticate("Bearer " + TOKEN));
+        assertEquals(Tokens.idOf(TOKEN), tokens.authenticate("Bearer " + TOKEN, true));
         assertEquals(TOKEN + "\n", Files.readString(file));
         assertEquals(TOKEN, TokenFile.read(file));
     }
@@ -67,13 +67,13 @@ class TokensTest {
         Path file = dir.resolve("token");
         TokenFile.loadOrCreate(file);
         String token = TokenFile.read(file);
-        assertEquals(Tokens.idOf(token), new Tokens(TokenFile.loadOrCreate(file)).authenticate("Bearer " + token));
+        assertEquals(Tokens.idOf(token), new Tokens(TokenFile.loadOrCreate(file)).authenticate("Bearer " + token, true));
     }
 
     @Test
     void theTokenIdGivesNothingOfTheTokenAway() {
         Tokens tokens = new Tokens(TOKEN);
-        String id = tokens.authenticate("Bearer " + TOKEN);
+        String id = tokens.authenticate("Bearer " + TOKEN, true);
         assertTrue(id.matches("[0-9a-f]{8}"), id);
         assertFalse(TOKEN.contains(id));
         assertNotEquals(Tokens.idOf(TOKEN + "x"), id);
@@ -85,7 +85,7 @@ class TokensTest {
             "Bearer EXISTING-TOKEN-0123456789", "Basic " + TOKEN, TOKEN, "Bearer" + TOKEN, "Token " + TOKEN})
     void aMissingOrWrongAuthorizationIs401(String authorization) {
         Tokens tokens = new Tokens(TOKEN);
-        ApiException e = assertThrows(ApiException.class, () -> tokens.authenticate(authorization));
+        ApiException e = assertThrows(ApiException.class, () -> tokens.authenticate(authorization, true));
         assertEquals(401, e.status());
         assertFalse(e.getMessage().contains(TOKEN), "the message does not echo the token");
     }
@@ -93,7 +93,7 @@ class TokensTest {
     @Test
     void theBearerSchemeIsCaseInsensitive() {
         Tokens tokens = new Tokens(TOKEN);
-        assertEquals(Tokens.idOf(TOKEN), tokens.authenticate("bearer " + TOKEN));
+        assertEquals(Tokens.idOf(TOKEN), tokens.authenticate("bearer " + TOKEN, true));
     }
 
     @Test
@@ -105,7 +105,7 @@ class TokensTest {
         warnings.start();
         logger.addAppender(warnings);
         try {
-            assertEquals(Tokens.idOf(TOKEN), new Tokens(TokenFile.loadOrCreate(file)).authenticate("Bearer " + TOKEN));
+            assertEquals(Tokens.idOf(TOKEN), new Tokens(TokenFile.loadOrCreate(file)).authenticate("Bearer " + TOKEN, true));
         } finally {
             logger.detachAppender(warnings);
         }

@@ -1,0 +1,36 @@
+package io.synguard.cli;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+
+/**
+ * SIGHUP, for a daemon that reloads on it. Through {@code sun.misc.Signal} (module jdk.unsupported),
+ * reached reflectively: javac warns on any direct use of it, unsuppressibly, and the build fails on
+ * warnings. Handling HUP also keeps it from stopping the JVM, as it would by default.
+ */
+final class Hangup {
+    private Hangup() {}
+
+    static void onSignal(Runnable action) {
+        try {
+            Class<?> signal = Class.forName("sun.misc.Signal");
+            Class<?> handler = Class.forName("sun.misc.SignalHandler");
+            Object proxy = Proxy.newProxyInstance(Hangup.class.getClassLoader(), new Class<?>[]{handler},
+                    (self, method, args) -> {
+                        if (method.getName().equals("handle")) {
+                            action.run();
+                            return null;
+                        }
+                        return switch (method.getName()) {
+                            case "hashCode" -> System.identityHashCode(self);
+                            case "equals" -> self == args[0];
+                            default -> "SIGHUP handler";
+                        };
+                    });
+            signal.getMethod("handle", signal, handler).invoke(null, signal.getConstructor(String.class).newInstance("HUP"), proxy);
+        } catch (ReflectiveOperationException e) {
+            Throwable cause = e instanceof InvocationTargetException t ? t.getCause() : e;
+            throw new IllegalStateException("cannot handle SIGHUP: " + cause, cause);
+        }
+    }
+}
