@@ -2,9 +2,6 @@ package io.synguard.bench;
 
 import io.synguard.net.Prefix;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,11 +49,7 @@ final class IptablesFilter extends NetfilterPeer {
         for (Prefix p : blocklist) {
             restore.append("add ").append(SET).append(' ').append(p).append('\n');
         }
-        try {
-            Files.writeString(file, restore);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        write(restore);
         tool("ipset", "restore", "-file", file.toString());
     }
 

@@ -1,5 +1,8 @@
 package io.synguard.bench;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -30,6 +33,15 @@ abstract class NetfilterPeer implements PeerFilter {
     @Override
     public final String setup(PeerScenario scenario) {
         return setups.get(scenario);
+    }
+
+    /** Writes what the tool loads to {@link #file}. */
+    void write(CharSequence text) {
+        try {
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Runs the filter's tool in the device under test's namespace; its output. */

@@ -2,9 +2,6 @@ package io.synguard.bench;
 
 import io.synguard.net.Prefix;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 
@@ -46,11 +43,7 @@ final class NftablesFilter extends NetfilterPeer {
         };
         table.append("  chain ingress { type filter hook ingress device \"").append(BenchWorld.IFACE)
                 .append("\" priority -500; policy accept; ").append(rule).append("; }\n}\n");
-        try {
-            Files.writeString(file, table);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        write(table);
     }
 
     @Override

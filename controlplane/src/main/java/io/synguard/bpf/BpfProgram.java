@@ -10,7 +10,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /** A loaded program by its fd, which the {@link BpfObject} it came from owns. */
-public final class BpfProgram {
+public record BpfProgram(String name, int fd) {
     /** {@code int bpf_prog_test_run_opts(int prog_fd, struct bpf_test_run_opts *opts);} */
     private static final MethodHandle TEST_RUN =
             Native.libbpf("bpf_prog_test_run_opts", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
@@ -38,22 +38,6 @@ public final class BpfProgram {
     static final int TEST_XDP_LIVE_FRAMES = 1 << 1;
     /** Room for a frame the program grows (bpf_xdp_adjust_head/tail). */
     private static final int OUTPUT_SLACK = 256;
-
-    private final String name;
-    private final int fd;
-
-    BpfProgram(String name, int fd) {
-        this.name = name;
-        this.fd = fd;
-    }
-
-    public String name() {
-        return name;
-    }
-
-    public int fd() {
-        return fd;
-    }
 
     /** The kernel's id for this program. */
     public int id() {

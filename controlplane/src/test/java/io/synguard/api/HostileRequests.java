@@ -11,14 +11,7 @@ import java.util.Random;
  * path, encoding, headers, body, framing or token, alone or pipelined behind others). A case that
  * adds a rule adds only its own prefix: 198.18.x.y for a valid one, 198.19.x.y for a hostile one.
  */
-public final class HostileRequests {
-    private final String token;
-    private final String readToken;
-
-    public HostileRequests(String token, String readToken) {
-        this.token = token;
-        this.readToken = readToken;
-    }
+public record HostileRequests(String token, String readToken) {
 
     /**
      * One case.

@@ -12,10 +12,8 @@ import io.synguard.packet.FrameBuilder;
 import io.synguard.testing.BpfTest;
 
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -89,27 +87,22 @@ class CookieVerdictTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("rows")
     void cookieStep(Row row) throws InterruptedException {
-        row.setup.accept(dataplane);
-        if (row.rateLimited) {
-            VerdictTableTest.awaitFreshWindow();
-        }
         BpfProgram program = dataplane.program();
-        Counters.Snapshot before = dataplane.counters().read();
-        for (Send send : row.sends) {
-            long countBefore = SynCookies.count();
-            long msBefore = System.nanoTime() / 1_000_000;
-            TestRun.Result result = testbed.inside(() -> program.testRun(TestRun.once(send.frame)));
-            long countAfter = SynCookies.count();
-            long msAfter = System.nanoTime() / 1_000_000;
-            assertEquals(VerdictTableTest.names(List.of(send.verdict)), VerdictTableTest.names(List.of(result.retval())),
-                    "verdict");
-            if (send.verdict == XDP_TX) {
-                checkSynAck(send.frame, result.output(), row.kernel, row.slot, countBefore, countAfter, msBefore, msAfter,
-                        row.wscale, row.mss);
+        row.run(dataplane, () -> {
+            for (Send send : row.sends) {
+                long countBefore = SynCookies.count();
+                long msBefore = System.nanoTime() / 1_000_000;
+                TestRun.Result result = testbed.inside(() -> program.testRun(TestRun.once(send.frame)));
+                long countAfter = SynCookies.count();
+                long msAfter = System.nanoTime() / 1_000_000;
+                assertEquals(VerdictTableTest.names(List.of(send.verdict)), VerdictTableTest.names(List.of(result.retval())),
+                        "verdict");
+                if (send.verdict == XDP_TX) {
+                    checkSynAck(send.frame, result.output(), row.kernel, row.slot, countBefore, countAfter, msBefore,
+                            msAfter, row.wscale, row.mss);
+                }
             }
-        }
-        Counters.Snapshot delta = dataplane.counters().read().since(before);
-        CounterValues.assertChanges(row.counts, delta);
+        });
     }
 
     /** The answer must be exactly the model's: cookie, options, timestamps, checksums. */
@@ -216,27 +209,15 @@ class CookieVerdictTest {
     record Send(byte[] frame, int verdict) {}
 
     /** One row: sends with their verdicts, and every counter change. */
-    static final class Row {
-        final String name;
+    static final class Row extends FrameRow<Row> {
         final List<Send> sends = new ArrayList<>();
-        final Map<Counter, Long> counts = new EnumMap<>(Counter.class);
-        Consumer<Dataplane> setup = dp -> {};
         boolean kernel;
-        boolean rateLimited;
         int slot;
         int wscale = WSCALE;
         int mss = MSS;
 
         Row(String name) {
-            this.name = name;
-        }
-
-        @SafeVarargs
-        final Row given(Consumer<Dataplane>... setups) {
-            for (Consumer<Dataplane> s : setups) {
-                setup = setup.andThen(s);
-            }
-            return this;
+            super(name);
         }
 
         Row kernel() {
@@ -252,11 +233,6 @@ class CookieVerdictTest {
         Row offers(int ws, int m) {
             wscale = ws;
             mss = m;
-            return this;
-        }
-
-        Row rateLimited() {
-            rateLimited = true;
             return this;
         }
 
@@ -276,15 +252,11 @@ class CookieVerdictTest {
             return counts(PACKETS, n, TCP, n, Counter.SYN, n, SYN_PASSED, n);
         }
 
+        /** Counts replace what {@link #answered} or {@link #passed} set. */
+        @Override
         Row counts(Object... pairs) {
             counts.clear();
-            CounterValues.put(counts, pairs);
-            return this;
-        }
-
-        @Override
-        public String toString() {
-            return name;
+            return super.counts(pairs);
         }
     }
 }

@@ -11,9 +11,7 @@ import io.synguard.testing.BpfTest;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -104,25 +102,20 @@ class VerdictTableTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void verdict(Case row) throws InterruptedException {
-        row.setup.accept(dataplane);
-        if (row.rateLimited) {
-            awaitFreshWindow();
-        }
         BpfProgram program = dataplane.program();
-        Counters.Snapshot before = dataplane.counters().read();
-        List<Integer> verdicts = new ArrayList<>();
-        List<Integer> expected = new ArrayList<>();
-        for (Step step : row.steps) {
-            if (step.pause != null) {
-                Thread.sleep(step.pause);
-                continue;
+        row.run(dataplane, () -> {
+            List<Integer> verdicts = new ArrayList<>();
+            List<Integer> expected = new ArrayList<>();
+            for (Step step : row.steps) {
+                if (step.pause != null) {
+                    Thread.sleep(step.pause);
+                    continue;
+                }
+                verdicts.add(program.testRun(TestRun.once(step.frame)).retval());
+                expected.add(step.verdict);
             }
-            verdicts.add(program.testRun(TestRun.once(step.frame)).retval());
-            expected.add(step.verdict);
-        }
-        Counters.Snapshot delta = dataplane.counters().read().since(before);
-        assertEquals(names(expected), names(verdicts), "verdicts");
-        CounterValues.assertChanges(row.counts, delta);
+            assertEquals(names(expected), names(verdicts), "verdicts");
+        });
         row.check.accept(dataplane);
     }
 
@@ -414,24 +407,12 @@ class VerdictTableTest {
     record Step(byte[] frame, int verdict, Duration pause) {}
 
     /** One row of the table. */
-    static final class Case {
-        final String name;
+    static final class Case extends FrameRow<Case> {
         final List<Step> steps = new ArrayList<>();
-        final Map<Counter, Long> counts = new EnumMap<>(Counter.class);
-        Consumer<Dataplane> setup = dp -> {};
         Consumer<Dataplane> check = dp -> {};
-        boolean rateLimited;
 
         Case(String name) {
-            this.name = name;
-        }
-
-        @SafeVarargs
-        final Case given(Consumer<Dataplane>... setups) {
-            for (Consumer<Dataplane> s : setups) {
-                setup = setup.andThen(s);
-            }
-            return this;
+            super(name);
         }
 
         Case send(byte[] frame, int verdict) {
@@ -449,11 +430,6 @@ class VerdictTableTest {
 
         Case pause(Duration d) {
             steps.add(new Step(null, 0, d));
-            return this;
-        }
-
-        Case counts(Object... pairs) {
-            CounterValues.put(counts, pairs);
             return this;
         }
 
@@ -477,11 +453,6 @@ class VerdictTableTest {
         Case check(Consumer<Dataplane> c) {
             check = c;
             return this;
-        }
-
-        @Override
-        public String toString() {
-            return name;
         }
     }
 }

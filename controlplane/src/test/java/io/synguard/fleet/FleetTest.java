@@ -2,16 +2,14 @@ package io.synguard.fleet;
 
 import io.synguard.config.Settings;
 import io.synguard.dataplane.RuleKind;
-import io.synguard.json.Json;
 import io.synguard.net.Prefix;
 import io.synguard.policy.Entry;
 import io.synguard.policy.FakeRuleStore;
 import io.synguard.policy.FakeTime;
+import io.synguard.policy.JournaledPolicies;
 import io.synguard.policy.Origin;
 import io.synguard.policy.Policy;
-import io.synguard.state.Journal;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,9 +18,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static io.synguard.dataplane.RuleKind.ALLOW;
@@ -41,8 +39,9 @@ class FleetTest {
 
     private final FakeKv kv = new FakeKv();
     private final FakeTime time = new FakeTime();
-    /** Every member made, to close their journals after the test. */
-    private final List<Member> members = new ArrayList<>();
+    /** Every member's journals, closed after each test. */
+    @RegisterExtension
+    final JournaledPolicies policies = new JournaledPolicies(time);
     /** edge-1 and edge-2, joined; most tests need no more. */
     private Member a;
     private Member b;
@@ -54,39 +53,24 @@ class FleetTest {
         settle(a, b);
     }
 
-    @AfterEach
-    void close() {
-        members.forEach(m -> m.journals.forEach(Journal::close));
-    }
-
     /** A member: its own kernel, journal and queue in dir/name. */
     private final class Member {
         final String name;
         final Set<Origin> accept;
         final FakeRuleStore kernel = new FakeRuleStore();
-        /** Each start's journal: a restart leaves the one before open, as kill -9 does. */
-        final List<Journal> journals = new ArrayList<>();
         Policy policy;
         Fleet fleet;
 
         Member(String name, Set<Origin> accept) {
             this.name = name;
             this.accept = accept;
-            members.add(this);
             start();
         }
 
         /** Starts, or starts again on the same state as after kill -9. */
         void start() {
             Path state = dir.resolve(name);
-            try {
-                Files.createDirectories(state);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            Journal journal = Journal.open(state.resolve("journal"), Json.mapper());
-            journals.add(journal);
-            policy = new Policy(kernel, journal, time, Runnable::run);
+            policy = policies.open(kernel, state.resolve("journal")); // a restart leaves the one before open, as kill -9 does
             policy.restore(Settings.DEFAULTS);
             fleet = Fleet.join(new Fleet.Options(name, "/synguard", EnumSet.of(Origin.OPERATOR, Origin.AUTO), accept,
                     Duration.ofSeconds(1), Duration.ofMinutes(1)), kv, policy, time, state.resolve("fleet-queue.jsonl"));

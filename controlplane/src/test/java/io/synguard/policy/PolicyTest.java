@@ -3,7 +3,6 @@ package io.synguard.policy;
 import io.synguard.config.Settings;
 import io.synguard.dataplane.Rule;
 import io.synguard.dataplane.RuleTableFullException;
-import io.synguard.json.Json;
 import io.synguard.net.Prefix;
 import io.synguard.state.Journal;
 
@@ -15,9 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static io.synguard.dataplane.RuleKind.ALLOW;
@@ -35,7 +34,8 @@ class PolicyTest {
     Path dir;
 
     private final FakeTime time = new FakeTime();
-    private final List<Journal> journals = new ArrayList<>();
+    @RegisterExtension
+    final JournaledPolicies policies = new JournaledPolicies(time);
     private FakeRuleStore kernel;
     private Policy policy;
 
@@ -46,16 +46,9 @@ class PolicyTest {
         policy.restore(Settings.DEFAULTS);
     }
 
-    @AfterEach
-    void closeJournals() {
-        journals.forEach(Journal::close);
-    }
-
     /** A policy on the journal in dir, as a (re)started daemon makes one; snapshots are written at once. */
     private Policy newPolicy(RuleStore store) {
-        Journal journal = Journal.open(dir, Json.mapper());
-        journals.add(journal);
-        return new Policy(store, journal, time, Runnable::run);
+        return policies.open(store, dir);
     }
 
     /** A new daemon on the same state directory, the old one gone without closing anything (kill -9). */
@@ -67,7 +60,7 @@ class PolicyTest {
 
     /** The journal the current policy writes. */
     private Journal journal() {
-        return journals.getLast();
+        return policies.last();
     }
 
     /** The clock moves on by wait and the sweep runs; what it expired. */
@@ -78,6 +71,15 @@ class PolicyTest {
 
     private static Prefix p(String text) {
         return Prefix.parse(text);
+    }
+
+    /** count requests for the addresses 198.18.0.0 + from, + from + 1, ... */
+    private static List<Policy.Request> requests(int from, int count, Duration ttl, String reason) {
+        List<Policy.Request> requests = new ArrayList<>();
+        for (int i = from; i < from + count; i++) {
+            requests.add(new Policy.Request(p("198.18." + i / 256 + "." + i % 256), ttl, reason));
+        }
+        return requests;
     }
 
     // ---- put, replace, remove ------------------------------------------------------------------
@@ -168,10 +170,7 @@ class PolicyTest {
 
     @Test
     void aDetectorsTenThousandBlocksOfOneIntervalAreForcedToDiskOnce() {
-        List<Policy.Request> tick = new ArrayList<>();
-        for (int i = 0; i < 10_000; i++) {
-            tick.add(new Policy.Request(p("198.18." + i / 256 + "." + i % 256), Duration.ofSeconds(600), "auto"));
-        }
+        List<Policy.Request> tick = requests(0, 10_000, Duration.ofSeconds(600), "auto");
         long syncs = journal().syncs();
 
         assertEquals(10_000, policy.putAll(BLOCK, tick, Origin.AUTO));
@@ -182,15 +181,17 @@ class PolicyTest {
         assertEquals(10_000, restart(new FakeRuleStore()).blocks());
     }
 
+    /** On a restart with room for three rules, five blocks of origin put at once do not fit. */
+    private void fiveBlocksIntoATableOfThree(Origin origin, String reason) {
+        restart(new FakeRuleStore(3));
+        List<Policy.Request> five = requests(1, 5, HOUR, reason);
+
+        assertThrows(RuleTableFullException.class, () -> policy.putAll(BLOCK, five, origin));
+    }
+
     @Test
     void aDetectorsBlocksThatDoNotAllFitGoInUntilTheTableIsFull() {
-        restart(new FakeRuleStore(3));
-        List<Policy.Request> tick = new ArrayList<>();
-        for (int i = 1; i <= 5; i++) {
-            tick.add(new Policy.Request(p("198.18.0." + i), HOUR, "auto"));
-        }
-
-        assertThrows(RuleTableFullException.class, () -> policy.putAll(BLOCK, tick, Origin.AUTO));
+        fiveBlocksIntoATableOfThree(Origin.AUTO, "auto");
 
         assertEquals(List.of(p("198.18.0.1"), p("198.18.0.2"), p("198.18.0.3")),
                 policy.list(BLOCK).stream().map(l -> l.entry().prefix()).sorted().toList());
@@ -199,13 +200,7 @@ class PolicyTest {
 
     @Test
     void anOperatorsBulkImportThatDoesNotFitChangesNothing() {
-        restart(new FakeRuleStore(3));
-        List<Policy.Request> many = new ArrayList<>();
-        for (int i = 1; i <= 5; i++) {
-            many.add(new Policy.Request(p("198.18.0." + i), HOUR, "import"));
-        }
-
-        assertThrows(RuleTableFullException.class, () -> policy.putAll(BLOCK, many, Origin.OPERATOR));
+        fiveBlocksIntoATableOfThree(Origin.OPERATOR, "import");
 
         assertEquals(0, policy.size(BLOCK));
         assertEquals(0, restart(new FakeRuleStore()).blocks());
@@ -660,10 +655,7 @@ class PolicyTest {
 
     @Test
     void aBulkImportSurvivesARestart() {
-        List<Policy.Request> many = new ArrayList<>();
-        for (int i = 0; i < 300; i++) {
-            many.add(new Policy.Request(p("198.18." + i / 256 + "." + i % 256), HOUR, null));
-        }
+        List<Policy.Request> many = requests(0, 300, HOUR, null);
         policy.putAll(BLOCK, many, Origin.OPERATOR);
 
         Policy.Restored r = restart(new FakeRuleStore());
