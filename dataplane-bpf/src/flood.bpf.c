@@ -7,7 +7,10 @@
  * then TCP), it rewrites the frame's source address and port on every run,
  * as flood_config says, fixes both checksums and sends the frame out of the
  * interface it "arrived" on with XDP_TX. Nothing is derived from what the
- * frame held before: a recycled frame is rewritten whole.
+ * frame held before: every run first copies the whole template over it, since
+ * a frame comes back to the test run's page pool as its receiver left it (an
+ * XDP program that answers a SYN in place, as synguard's cookie step does,
+ * leaves a SYN-ACK there).
  *
  * Checksums: the control plane gives the ones' complement sums of the
  * template with source address, source port and checksum zeroed; the
@@ -25,6 +28,10 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
+/* The longest template: Ethernet, IPv6 and TCP headers without options. */
+#define FLOOD_FRAME_MAX 74
+#define FLOOD_FRAME_V4 60
+
 /* Where the source addresses come from. */
 enum flood_sources {
 	FLOOD_FIXED = 0,	/* always base */
@@ -41,6 +48,8 @@ struct flood_config {
 	__u32 base[4];		/* source address (IPv4: base[0]), network order */
 	__u32 random_mask[4];	/* FLOOD_SPOOFED: the bits drawn at random */
 	__u32 legit[4];		/* the legitimate source */
+	__u8 frame[FLOOD_FRAME_MAX];	/* the template, its first frame_len bytes */
+	__u32 frame_len;	/* 60 (IPv4) or 74 (IPv6) */
 };
 
 struct {
@@ -143,11 +152,28 @@ int flood_xdp(struct xdp_md *ctx)
 	__u32 zero = 0;
 
 	cfg = bpf_map_lookup_elem(&flood_cfg, &zero);
-	if (!cfg || (void *)(eth + 1) > end)
+	if (!cfg)
+		return XDP_ABORTED;
+	if (cfg->frame_len == FLOOD_FRAME_MAX && data + FLOOD_FRAME_MAX <= end)
+		__builtin_memcpy(data, cfg->frame, FLOOD_FRAME_MAX);
+	else if (cfg->frame_len == FLOOD_FRAME_V4 && data + FLOOD_FRAME_V4 <= end)
+		__builtin_memcpy(data, cfg->frame, FLOOD_FRAME_V4);
+	else
 		return XDP_ABORTED;
 	if (eth->h_proto == bpf_htons(ETH_P_IP))
 		return flood_ipv4(ctx, cfg);
 	if (eth->h_proto == bpf_htons(ETH_P_IPV6))
 		return flood_ipv6(ctx, cfg);
 	return XDP_ABORTED;
+}
+
+/*
+ * Attached to the flood's own end of a veth, it passes everything: its only
+ * use is that a veth with an XDP program has NAPI, which XDP_TX from its peer
+ * needs (SYN-ACKs answered in XDP at the protected end are lost without it).
+ */
+SEC("xdp")
+int flood_replies(struct xdp_md *ctx)
+{
+	return XDP_PASS;
 }

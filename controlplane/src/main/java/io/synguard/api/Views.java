@@ -53,13 +53,13 @@ public final class Views {
      * {@code attack.learning}, {@code attack.learning_until} and {@code lists}.
      */
     public record Status(@JsonProperty("interface") String iface, String attachMode, String mode, long uptimeS, Attack attack, Totals totals,
-                         Rates rates, Lists lists) {
+                         Rates rates, Lists lists, Cookies cookies) {
         static Status of(io.synguard.detect.Status s) {
             io.synguard.detect.Status.Rates r = s.rates();
             io.synguard.detect.Status.Lists l = s.lists();
             return new Status(s.iface(), s.attachMode(), s.mode().text(), s.uptime().toSeconds(), Attack.of(s.attack()),
                     Totals.of(s.totals()), new Rates(r.packetsPps(), r.synPps(), r.droppedPps()),
-                    new Lists(l.blocksOperator(), l.blocksAuto(), l.allows()));
+                    new Lists(l.blocksOperator(), l.blocksAuto(), l.allows()), Cookies.of(s.cookies()));
         }
     }
 
@@ -80,11 +80,20 @@ public final class Views {
     }
 
     public record Totals(long packets, long tcp, long syn, long synPassed, long droppedBlocklist, long droppedRatelimit,
-                         long passedAllowlist, long malformed) {
+                         long passedAllowlist, long malformed, long cookiesSent, long cookiesValidated,
+                         long cookiesRejected) {
         static Totals of(Counters.Snapshot c) {
             return new Totals(c.get(Counter.PACKETS), c.get(Counter.TCP), c.get(Counter.SYN), c.get(Counter.SYN_PASSED),
                     c.get(Counter.DROPPED_BLOCKLIST), c.get(Counter.DROPPED_RATELIMIT), c.get(Counter.PASSED_ALLOWLIST),
-                    c.get(Counter.MALFORMED));
+                    c.get(Counter.MALFORMED), c.get(Counter.COOKIES_SENT), c.get(Counter.COOKIES_VALIDATED),
+                    c.get(Counter.COOKIES_REJECTED));
+        }
+    }
+
+    /** The cookie step of API.md: {@code method} is kfunc, kernel or unavailable. */
+    public record Cookies(String mode, boolean active, String since, String method) {
+        static Cookies of(io.synguard.detect.Status.Cookies c) {
+            return new Cookies(c.mode().text(), c.active(), time(c.since()), c.method());
         }
     }
 

@@ -44,6 +44,21 @@ public final class TcxLink implements AutoCloseable {
         }
     }
 
+    /** Opens the link pinned at path. */
+    public static TcxLink openPinned(Path path) {
+        return new TcxLink(Fd.get(path));
+    }
+
+    /** Replaces the attached program atomically. */
+    public void update(BpfProgram program) {
+        LinkCalls.update(fd, program);
+    }
+
+    /** Takes the program off the interface; pins of the link stay until removed. */
+    public void detach() {
+        LinkCalls.detach(fd);
+    }
+
     /** Keeps the link, and so the attachment, alive past this process. */
     public void pin(Path path) {
         Fd.pin(fd, path, "tcx link");

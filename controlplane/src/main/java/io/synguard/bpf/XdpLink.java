@@ -19,12 +19,6 @@ public final class XdpLink implements AutoCloseable {
      * const struct bpf_link_create_opts *opts);} */
     private static final MethodHandle LINK_CREATE = Native.libbpf("bpf_link_create",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-    /** {@code int bpf_link_update(int link_fd, int new_prog_fd, const struct bpf_link_update_opts *opts);} */
-    private static final MethodHandle LINK_UPDATE =
-            Native.libbpf("bpf_link_update", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-    /** {@code int bpf_link_detach(int link_fd);} */
-    private static final MethodHandle LINK_DETACH =
-            Native.libbpf("bpf_link_detach", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
     /** {@code BPF_XDP} of {@code enum bpf_attach_type}. */
     static final int BPF_XDP = 37;
@@ -69,16 +63,12 @@ public final class XdpLink implements AutoCloseable {
 
     /** Replaces the attached program atomically: no packet goes unprocessed. */
     public void update(BpfProgram program) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment opts = Structs.opts(arena, Structs.LINK_UPDATE_OPTS);
-            int rc = Native.call(() -> (int) LINK_UPDATE.invokeExact(fd, program.fd(), opts));
-            BpfException.check(rc, "bpf_link_update(" + program.name() + ")", null);
-        }
+        LinkCalls.update(fd, program);
     }
 
     /** Takes the program off the interface; pins of the link stay until removed. */
     public void detach() {
-        BpfException.check(Native.call(() -> (int) LINK_DETACH.invokeExact(fd)), "bpf_link_detach", null);
+        LinkCalls.detach(fd);
     }
 
     /** The link's id, its program's id, and its interface (0 once detached). */

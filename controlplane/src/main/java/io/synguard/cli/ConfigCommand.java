@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "config", description = {"Show the settings, or change some: --set mode=monitor"
-        + " --set rate_limit.syn_pps=50 --set detection.auto_block=false."})
+        + " --set rate_limit.syn_pps=50 --set detection.auto_block=false --set cookies=always."})
 final class ConfigCommand implements Callable<Integer> {
     @Mixin
     ClientOptions client;

@@ -6,7 +6,7 @@ import java.io.PrintWriter;
 
 import picocli.CommandLine.Command;
 
-@Command(name = "status", description = "What synguard sees now: attack state, rates, totals, list sizes.")
+@Command(name = "status", description = "What synguard sees now: attack state, rates, totals, SYN cookies, list sizes.")
 final class StatusCommand extends ViewCommand {
     StatusCommand() {
         super("/v1/status");
@@ -39,8 +39,19 @@ final class StatusCommand extends ViewCommand {
                         + " %d passed by allowlist, %d malformed%n", t.get("packets").asLong(), t.get("syn").asLong(),
                 t.get("syn_passed").asLong(), t.get("dropped_blocklist").asLong(), t.get("dropped_ratelimit").asLong(),
                 t.get("passed_allowlist").asLong(), t.get("malformed").asLong());
+        out.println("cookies    " + cookies(s));
         out.printf("lists      %d blocks (%d operator, %d auto), %d allows%n",
                 l.get("blocks_operator").asLong() + l.get("blocks_auto").asLong(), l.get("blocks_operator").asLong(),
                 l.get("blocks_auto").asLong(), l.get("allows").asLong());
+    }
+
+    /** The cookie step of a status: on or off, setting, method, since when, and its three totals. */
+    static String cookies(JsonNode status) {
+        JsonNode c = status.get("cookies");
+        JsonNode t = status.get("totals");
+        return String.format("%s (%s, method %s%s): %d sent, %d validated, %d rejected",
+                c.get("active").asBoolean() ? "ON" : "off", c.get("mode").asText(), c.get("method").asText(),
+                c.get("since").isNull() ? "" : ", since " + c.get("since").asText(), t.get("cookies_sent").asLong(),
+                t.get("cookies_validated").asLong(), t.get("cookies_rejected").asLong());
     }
 }

@@ -31,6 +31,11 @@ final class TopCommand implements Callable<Integer> {
         Table t = new Table("ADDRESS", "SYN/S", "DROPPED/S").numeric(1, 2);
         top.forEach(s -> t.row(s.get("address").asText(), s.get("syn_pps").asLong(), s.get("dropped_pps").asLong()));
         t.print(spec.commandLine().getOut());
+        JsonNode status = client.client().get("/v1/status");
+        if (status.get("cookies").get("active").asBoolean()) {
+            spec.commandLine().getOut().println("SYN cookies " + StatusCommand.cookies(status));
+            spec.commandLine().getOut().flush();
+        }
         return 0;
     }
 }

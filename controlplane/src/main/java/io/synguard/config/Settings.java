@@ -10,26 +10,45 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * What an operator sets, in the shape of {@code GET /v1/config}: the mode, the per-source rate limit
- * and the detector's knobs. Immutable; {@link #patched} makes a new one.
+ * What an operator sets, in the shape of {@code GET /v1/config}: the mode, the per-source rate limit,
+ * the detector's knobs and when SYN cookies answer. Immutable; {@link #patched} makes a new one.
  *
  * @param mode      enforce drops; monitor only counts what it would drop
  * @param rateLimit per-source SYN rate limit
  * @param detection attack detection and automatic blocking
+ * @param cookies   when synguard answers SYNs with SYN cookies; absent (an older journal) means auto
  */
-public record Settings(Mode mode, RateLimit rateLimit, Detection detection) {
+public record Settings(Mode mode, RateLimit rateLimit, Detection detection, Cookies cookies) {
     public static final Settings DEFAULTS = new Settings(Mode.ENFORCE, new RateLimit(100, 200),
-            new Detection(1000, 5000, true, 600, 3.0, 24, 64, 8, 300, 50_000));
+            new Detection(1000, 5000, true, 600, 3.0, 24, 64, 8, 300, 50_000), Cookies.AUTO);
 
     public Settings {
         if (mode == null || rateLimit == null || detection == null) {
             throw new IllegalArgumentException("mode, rate_limit and detection are all required");
         }
+        if (cookies == null) {
+            cookies = Cookies.AUTO;
+        }
+    }
+
+    /** These settings in another mode. */
+    public Settings withMode(Mode m) {
+        return new Settings(m, rateLimit, detection, cookies);
     }
 
     /** The mode. */
     public enum Mode {
         ENFORCE, MONITOR;
+
+        @JsonValue
+        public String text() {
+            return name().toLowerCase();
+        }
+    }
+
+    /** When SYN cookies answer: never, while a random-source attack lasts, or always. */
+    public enum Cookies {
+        OFF, AUTO, ALWAYS;
 
         @JsonValue
         public String text() {

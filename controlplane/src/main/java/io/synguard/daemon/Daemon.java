@@ -57,6 +57,7 @@ public final class Daemon implements Service, AutoCloseable {
     private final OperatorLists lists;
     private final Attachment attachment;
     private final Monitor monitor;
+    private final Cookies cookies;
     private final Metrics metrics;
     private final ApiServer api;
     private final ScheduledExecutorService scheduler;
@@ -106,9 +107,11 @@ public final class Daemon implements Service, AutoCloseable {
         policy.saveSettings(settings);
         apply(settings);
 
+        this.metrics = new Metrics(this::status, policy::countByOrigin);
+        this.cookies = Cookies.start(dataplane, options.iface(), options.pinDirectory(),
+                new Sysctls(Path.of("/proc/sys"), options.stateDir().resolve("sysctls.json")), metrics, clock);
         this.attachment = Attachment.attach(dataplane, options.iface(), options.attach(), options.pinDirectory());
         this.lists = new OperatorLists(policy);
-        this.metrics = new Metrics(this::status, policy::countByOrigin);
         this.monitor = new Monitor(dataplane, policy, metrics, clock, () -> settings, options.iface(), attachment::mode,
                 new StateFile(options.stateDir().resolve("baseline.json")));
         this.fleet = options.fleetEtcd().isEmpty() ? null
@@ -120,6 +123,8 @@ public final class Daemon implements Service, AutoCloseable {
         this.eventsThread = Thread.ofPlatform().name("synguard-events").daemon().start(this::pollEvents);
         schedule();
         scheduler.scheduleWithFixedDelay(this::sweep, EXPIRY_SWEEP_MS, EXPIRY_SWEEP_MS, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::rotateCookieSecret, 1, 1, TimeUnit.SECONDS);
+        cookies.update(settings.cookies(), false);
         this.api = ApiServer.start(options.api(), this, tokens, new Audit(clock), metrics);
         LOG.info("synguard is protecting {} ({} mode, {}); API on {}://{}:{}", options.iface(), attachment.mode(),
                 settings.mode().text(), options.api().scheme(), api.address().getHostString(), api.address().getPort());
@@ -157,7 +162,7 @@ public final class Daemon implements Service, AutoCloseable {
 
     @Override
     public Status status() {
-        return monitor.status();
+        return monitor.status(cookies.status());
     }
 
     @Override
@@ -183,6 +188,7 @@ public final class Daemon implements Service, AutoCloseable {
         policy.saveSettings(next);
         settings = next;
         monitor.configure(next);
+        cookies.update(next.cookies(), monitor.randomAttack());
         if (next.detection().intervalMs() != oldInterval) {
             ticking.cancel(false);
             schedule();
@@ -203,7 +209,7 @@ public final class Daemon implements Service, AutoCloseable {
         running = false;
         RuntimeException first = null;
         for (Runnable step : List.<Runnable>of(api::close, this::leaveFleet, scheduler::shutdownNow, this::stopEvents,
-                () -> {
+                () -> cookies.close(options.detachOnExit()), () -> {
                     if (options.detachOnExit()) {
                         attachment.detach();
                     }
@@ -239,8 +245,17 @@ public final class Daemon implements Service, AutoCloseable {
     private void tick() {
         try {
             monitor.tick();
+            cookies.update(settings.cookies(), monitor.randomAttack());
         } catch (RuntimeException e) {
             LOG.error("the control loop failed this interval; it goes on", e);
+        }
+    }
+
+    private void rotateCookieSecret() {
+        try {
+            cookies.rotateIfDue();
+        } catch (RuntimeException e) {
+            LOG.error("rotating the cookie secret failed; trying again in a second", e);
         }
     }
 
@@ -289,7 +304,7 @@ public final class Daemon implements Service, AutoCloseable {
             }
         }
         if (o.mode() != null && o.mode() != s.mode()) {
-            s = new Settings(o.mode(), s.rateLimit(), s.detection());
+            s = s.withMode(o.mode());
         }
         return s;
     }

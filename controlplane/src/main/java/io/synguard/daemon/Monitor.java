@@ -238,11 +238,17 @@ final class Monitor {
                 ? s.detection().widenV4Len() : s.detection().widenV6Len());
     }
 
+    /** Whether the last interval judged an attack of the random-source kind on. Any thread. */
+    boolean randomAttack() {
+        Judged j = judged;
+        return j.step() != null && j.step().underAttack() && j.randomSources();
+    }
+
     /**
      * The attack and the rates as judged at the last interval, the totals, mode and lists as they
-     * are now. Any thread.
+     * are now, with cookies as given. Any thread.
      */
-    Status status() {
+    Status status(Status.Cookies cookies) {
         Judged j = judged;
         Detector.Step step = j.step();
         Settings s = settings.get();
@@ -259,6 +265,7 @@ final class Monitor {
         Map<Origin, Long> blocks = policy.countByOrigin(RuleKind.BLOCK);
         return new Status(iface, attachMode.get(), s.mode(), Duration.between(started, clock.instant()), attack,
                 dataplane.counters().read(), rates,
-                new Status.Lists(blocks.get(Origin.OPERATOR), blocks.get(Origin.AUTO), policy.size(RuleKind.ALLOW)));
+                new Status.Lists(blocks.get(Origin.OPERATOR), blocks.get(Origin.AUTO), policy.size(RuleKind.ALLOW)),
+                cookies);
     }
 }

@@ -108,8 +108,9 @@ public final class Attachment implements AutoCloseable {
     }
 
     /**
-     * Removes synguard from an interface without a running daemon: detaches the pinned link and
-     * removes every pin in the directory. Whether there was anything to remove.
+     * Removes synguard from an interface without a running daemon: detaches the pinned links (XDP and
+     * the cookie ACK check at TC) and removes every pin in the directory. Whether there was anything
+     * to remove.
      */
     public static boolean detachPinned(Path pinDirectory) {
         if (!Files.isDirectory(pinDirectory)) {
@@ -121,6 +122,7 @@ public final class Attachment implements AutoCloseable {
                 link.detach();
             }
         }
+        AckAttachment.detachPinned(pinDirectory);
         try (var pins = Files.list(pinDirectory)) {
             for (Path p : pins.toList()) {
                 Files.delete(p);

@@ -1,5 +1,6 @@
 package io.synguard.demo;
 
+import io.synguard.bpf.XdpLink;
 import io.synguard.flood.Flood;
 import io.synguard.flood.FloodGenerator;
 import io.synguard.net.Prefix;
@@ -24,20 +25,29 @@ final class Attackers {
 
     private final FloodGenerator generator;
     private final FloodGenerator.Egress egress;
+    private final XdpLink replies;
     private volatile CompletableFuture<FloodGenerator.Report> running;
 
     private Attackers(FloodGenerator generator, FloodGenerator.Egress egress) {
         this.generator = generator;
         this.egress = egress;
+        this.replies = generator.receiveXdpTx(egress);
     }
 
     /**
      * Loads the generator, to send out of iface in namespace to the interface whose MAC is target,
      * from one CPU, as one NIC queue would deliver the floods: each source's SYNs then meet one CPU's
-     * rate table, whose limit they cross at once rather than per CPU.
+     * rate table, whose limit they cross at once rather than per CPU. A program on iface lets the
+     * SYN-ACKs synguard answers from XDP through to the clients routed behind it.
      */
     static Attackers load(Path namespace, String iface, byte[] target) {
-        return new Attackers(FloodGenerator.load(), new FloodGenerator.Egress(namespace, iface, target, lastAllowedCpu()));
+        FloodGenerator generator = FloodGenerator.load();
+        try {
+            return new Attackers(generator, new FloodGenerator.Egress(namespace, iface, target, lastAllowedCpu()));
+        } catch (RuntimeException e) {
+            generator.close();
+            throw e;
+        }
     }
 
     /** The highest-numbered CPU this process may run on (a container's cpuset may leave out CPU 0). */
@@ -98,6 +108,7 @@ final class Attackers {
                 // stopped, or failed by itself: either way it sends no more
             }
         }
+        replies.close();
         generator.close();
     }
 }

@@ -20,6 +20,12 @@ final class Lines {
         return String.format(Locale.ROOT, "%8s+ %s blocked %s (%s)", "", b.origin(), b.prefix(), b.reason());
     }
 
+    /** A line for the cookie step going on or off, as now says. */
+    static String cookies(Second.Reading now) {
+        return String.format(Locale.ROOT, "%8s+ SYN cookies %s", "", now.cookies()
+                ? "on: synguard answers the SYNs that pass from XDP" : "off");
+    }
+
     static String attack(Second.Reading r) {
         return !r.attack() ? "none" : r.randomSources() ? "ATTACK: random" : "ATTACK: sources";
     }

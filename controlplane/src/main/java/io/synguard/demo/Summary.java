@@ -17,6 +17,8 @@ import java.util.OptionalLong;
 final class Summary {
     /** The legitimate clients' share of visits served during the floods that passes. */
     static final double SERVED_PERCENT = 95;
+    /** The share of the spoofed SYNs synguard must answer with cookies: auto turns them on at detection, a second or two in. */
+    static final double COOKIE_PERCENT = 50;
 
     record Check(boolean ok, String text) {}
 
@@ -77,13 +79,43 @@ final class Summary {
             check(!caught.isEmpty(), caught.isEmpty() ? "synguard blocked none of the botnet"
                     : "the botnet was blocked automatically: " + caught.size() + " blocks inside " + a.range);
         } else {
+            long answered = cookiesSent(phase, seconds);
+            double share = out == 0 ? 0 : 100.0 * answered / out;
             lines.add("  " + (detected.isPresent() ? "detected within " + detected.getAsLong() + " s as random sources:"
-                    + " nothing to block one by one; the server's SYN cookies answered" : "not detected as random sources"));
+                    + " nothing to block one by one; synguard answered with SYN cookies from XDP"
+                    : "not detected as random sources"));
             lines.add(figures);
+            lines.add(String.format(Locale.ROOT, "  %s SYNs answered with cookies from XDP: %.1f %% of the spoofed ones",
+                    Lines.number(answered), share));
             check(detected.isPresent(), detected.isPresent()
                     ? "the spoofed flood was recognised as random sources within " + detected.getAsLong() + " s"
                     : "the spoofed flood was not recognised as random sources");
+            boolean ok = share >= COOKIE_PERCENT;
+            check(ok, String.format(Locale.ROOT, "synguard answered %.1f %% of the spoofed SYNs with cookies from XDP"
+                    + " (%s %.0f %%)", share, ok ? ">=" : "below", COOKIE_PERCENT));
         }
+    }
+
+    /**
+     * SYNs answered with cookies during phase: the counter's rise from the look before it to the
+     * first look after it (the flood's last frames land after the phase's last look).
+     */
+    private static long cookiesSent(Phase phase, List<Second> seconds) {
+        long before = 0;
+        long after = 0;
+        boolean in = false;
+        for (Second x : seconds) {
+            if (x.phase() == phase) {
+                in = true;
+                after = x.reading().cookiesSent();
+            } else if (!in) {
+                before = x.reading().cookiesSent();
+            } else {
+                after = x.reading().cookiesSent();
+                break;
+            }
+        }
+        return Math.max(0, after - before);
     }
 
     /** When the attack was called over after the flood, if it was before the next flood or the end. */

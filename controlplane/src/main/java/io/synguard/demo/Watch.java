@@ -42,9 +42,13 @@ final class Watch {
             }
         }
         Second s = new Second(phase, at, intoPhase, reading, fresh, board.takeRecent());
+        boolean cookiesWere = !seconds.isEmpty() && seconds.getLast().reading().cookies();
         seconds.add(s);
         out.println(Lines.second(s));
         fresh.forEach(b -> out.println(Lines.block(b)));
+        if (reading.cookies() != cookiesWere) {
+            out.println(Lines.cookies(reading));
+        }
         out.flush();
     }
 

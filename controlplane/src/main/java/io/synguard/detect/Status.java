@@ -13,9 +13,10 @@ import java.time.Instant;
  *
  * @param attachMode how the program is attached (native, generic)
  * @param totals     the data plane's counters since the program was loaded
+ * @param cookies    the cookie step: its setting, whether it is on, how the kernel takes its handshakes
  */
 public record Status(String iface, String attachMode, Settings.Mode mode, Duration uptime, Attack attack,
-                     Counters.Snapshot totals, Rates rates, Lists lists) {
+                     Counters.Snapshot totals, Rates rates, Lists lists, Cookies cookies) {
 
     /**
      * @param since         when the attack began; null without one
@@ -31,6 +32,14 @@ public record Status(String iface, String attachMode, Settings.Mode mode, Durati
 
     /** Frames, SYNs and dropped SYNs a second, over the last interval. */
     public record Rates(long packetsPps, long synPps, long droppedPps) {}
+
+    /**
+     * @param mode   the setting: off, auto, always
+     * @param active whether SYNs are answered with cookies now
+     * @param since  when it last went on or off; null if it never changed
+     * @param method kfunc, kernel or unavailable
+     */
+    public record Cookies(Settings.Cookies mode, boolean active, Instant since, String method) {}
 
     /** The lists' sizes: blocks an operator made, blocks detection made, allows. */
     public record Lists(long blocksOperator, long blocksAuto, long allows) {}

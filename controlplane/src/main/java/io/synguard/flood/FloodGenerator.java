@@ -7,6 +7,8 @@ import io.synguard.bpf.Cpus;
 import io.synguard.bpf.Interfaces;
 import io.synguard.bpf.NetNamespace;
 import io.synguard.bpf.TestRun;
+import io.synguard.bpf.XdpLink;
+import io.synguard.bpf.XdpMode;
 import io.synguard.net.Prefix;
 
 import java.lang.foreign.Arena;
@@ -119,6 +121,18 @@ public final class FloodGenerator implements AutoCloseable {
         return new Report(budget.sent(), budget.lastSentAt() - budget.start);
     }
 
+    /**
+     * Attaches a program that passes everything to egress's interface, so that a veth there takes
+     * what its peer sends with XDP_TX: SYN-ACKs answered in XDP reach the clients behind it. Closing
+     * the link takes it off; close it before this generator.
+     */
+    public XdpLink receiveXdpTx(Egress egress) {
+        XdpLink[] link = new XdpLink[1];
+        NetNamespace.run(egress.namespace(), () -> link[0] = XdpLink.attach(object.program("flood_replies"),
+                Interfaces.index(egress.iface()), XdpMode.NATIVE));
+        return link[0];
+    }
+
     /** One frame as flood would send it to peerMac, made by the program but not sent: a sample. */
     byte[] sample(Flood flood, byte[] peerMac) {
         Template template = Template.of(flood, peerMac, SOURCE_MAC);
@@ -182,6 +196,8 @@ public final class FloodGenerator implements AutoCloseable {
             if (flood.legit() != null) {
                 put(value, 48, flood.legit().address());
             }
+            MemorySegment.copy(template.frame(), 0, value, ValueLayout.JAVA_BYTE, 64, template.frame().length);
+            value.set(ValueLayout.JAVA_INT, 64 + 76, template.frame().length);
             config.update(key, value, BpfMap.ANY);
         }
     }

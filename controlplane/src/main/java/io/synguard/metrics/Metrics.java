@@ -28,6 +28,7 @@ public final class Metrics {
     private final Counter widened;
     private final Counter spared;
     private final Counter expired;
+    private final Counter cookieSwitches;
 
     /**
      * @param status the status now
@@ -43,6 +44,8 @@ public final class Metrics {
                 .help("Offenders not blocked because an allow contains them").register(registry);
         expired = Counter.builder().name("synguard_blocks_expired").help("Entries whose time ran out")
                 .register(registry);
+        cookieSwitches = Counter.builder().name("synguard_cookie_switches")
+                .help("Times the SYN cookie step went on or off").register(registry);
         totals(status, "packets", "Frames the XDP program saw", Abi.Counter.PACKETS);
         totals(status, "tcp", "TCP segments with a readable header", Abi.Counter.TCP);
         totals(status, "syn", "Initial SYNs", Abi.Counter.SYN);
@@ -53,6 +56,12 @@ public final class Metrics {
                 Abi.Counter.DROPPED_RATELIMIT);
         totals(status, "passed_allowlist", "SYNs passed by the allowlist", Abi.Counter.PASSED_ALLOWLIST);
         totals(status, "malformed", "Frames with a header cut short or inconsistent", Abi.Counter.MALFORMED);
+        totals(status, "cookies_sent", "SYNs answered with a SYN cookie from XDP", Abi.Counter.COOKIES_SENT);
+        totals(status, "cookies_validated", "ACKs whose cookie was good, handed to the listener",
+                Abi.Counter.COOKIES_VALIDATED);
+        totals(status, "cookies_rejected", "ACKs to a listener with a bad cookie, or over their source's burst",
+                Abi.Counter.COOKIES_REJECTED);
+        gauge(status, "cookies_active", "1 while SYNs are answered with cookies", s -> s.cookies().active() ? 1 : 0);
         gauge(status, "packets_per_second", "Frames a second, last interval", s -> s.rates().packetsPps());
         gauge(status, "syn_per_second", "SYNs a second, last interval", s -> s.rates().synPps());
         gauge(status, "dropped_per_second", "SYNs dropped a second, last interval", s -> s.rates().droppedPps());
@@ -104,6 +113,10 @@ public final class Metrics {
         autoBlocks.inc(blocks);
         widened.inc(widenedPrefixes);
         spared.inc(sparedOffenders);
+    }
+
+    public void cookiesSwitched() {
+        cookieSwitches.inc();
     }
 
     public void expired(int n) {

@@ -215,10 +215,11 @@ class ApiServerTest {
         assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
         String text = response.body();
         String[] totals = {"packets", "tcp", "syn", "syn_passed", "dropped_blocklist", "dropped_ratelimit",
-                "passed_allowlist", "malformed"};
+                "passed_allowlist", "malformed", "cookies_sent", "cookies_validated", "cookies_rejected"};
         for (int i = 0; i < totals.length; i++) {
             assertTrue(text.contains("\nsynguard_" + totals[i] + "_total " + (1001 + i) + ".0\n"), totals[i] + " in\n" + text);
         }
+        assertTrue(text.contains("\nsynguard_cookies_active 1.0\n"), text);
         assertTrue(text.contains("\nsynguard_blocks{origin=\"operator\"} 1.0\n"), text);
         assertTrue(text.contains("\nsynguard_blocks{origin=\"auto\"} 0.0\n"), text);
         assertTrue(text.contains("\nsynguard_learning 0.0\n"), "the fake daemon's baseline is learnt:\n" + text);

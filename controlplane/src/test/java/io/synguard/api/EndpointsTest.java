@@ -106,13 +106,18 @@ class EndpointsTest {
         assertEquals(7, s.get("attack").get("syn_pps").asLong());
         assertEquals(5000, s.get("attack").get("threshold_pps").asLong());
         String[] totals = {"packets", "tcp", "syn", "syn_passed", "dropped_blocklist", "dropped_ratelimit",
-                "passed_allowlist", "malformed"};
+                "passed_allowlist", "malformed", "cookies_sent", "cookies_validated", "cookies_rejected"};
         for (int i = 0; i < totals.length; i++) {
             assertEquals(1001 + i, s.get("totals").get(totals[i]).asLong(), totals[i]);
         }
         assertEquals(11, s.get("rates").get("packets_pps").asLong());
         assertEquals(12, s.get("rates").get("syn_pps").asLong());
         assertEquals(13, s.get("rates").get("dropped_pps").asLong());
+        JsonNode c = s.get("cookies");
+        assertEquals("auto", c.get("mode").asText());
+        assertTrue(c.get("active").asBoolean());
+        assertEquals("2026-11-24T12:00:00Z", c.get("since").asText());
+        assertEquals("kfunc", c.get("method").asText());
     }
 
     @Test
@@ -362,6 +367,23 @@ class EndpointsTest {
         assertEquals(5000, c.get("detection").get("min_threshold_pps").asLong());
         assertTrue(c.get("detection").get("auto_block").asBoolean());
         assertEquals(600, c.get("detection").get("auto_block_ttl_s").asLong());
+        assertEquals("auto", c.get("cookies").asText());
+    }
+
+    @Test
+    void cookiesArePatchedByName() {
+        Exchange.Reply reply = api.patch("/v1/config", "{\"cookies\":\"always\"}");
+        assertEquals(200, reply.status(), reply.body());
+        assertEquals("always", reply.json().get("cookies").asText());
+        assertEquals(Settings.Cookies.ALWAYS, service.settings().cookies());
+        assertEquals("enforce", reply.json().get("mode").asText());
+    }
+
+    @Test
+    void anUnknownCookiesValueIs400SayingWhichAreKnown() {
+        Exchange.Reply reply = api.patch("/v1/config", "{\"cookies\":\"sometimes\"}").assertError(400);
+        assertTrue(reply.body().contains("'sometimes' is not one of off, auto, always"), reply.body());
+        assertNothingChanged();
     }
 
     @Test
@@ -382,6 +404,8 @@ class EndpointsTest {
             "{\"bogus\":1}",
             "{\"rate_limit\":{\"bogus\":1}}",
             "{\"mode\":\"loud\"}",
+            "{\"cookies\":\"on\"}",
+            "{\"cookies\":1}",
             "{\"mode\":null}",
             "{\"rate_limit\":{\"syn_pps\":\"x\"}}",
             "{\"rate_limit\":{\"burst\":0}}",

@@ -39,11 +39,15 @@ final class FakeService implements Service, AutoCloseable {
 
     static final Status STATUS = new Status("eth0", "native", Settings.Mode.ENFORCE, Duration.ofSeconds(12),
             new Status.Attack(false, null, 7, 5000, false, 3, 0, 0, null),
-            CounterValues.of(Map.of(Counter.PACKETS, 1001L, Counter.TCP, 1002L, Counter.SYN, 1003L,
-                    Counter.SYN_PASSED, 1004L, Counter.DROPPED_BLOCKLIST, 1005L, Counter.DROPPED_RATELIMIT, 1006L,
-                    Counter.PASSED_ALLOWLIST, 1007L, Counter.MALFORMED, 1008L)),
+            CounterValues.of(Map.ofEntries(Map.entry(Counter.PACKETS, 1001L), Map.entry(Counter.TCP, 1002L),
+                    Map.entry(Counter.SYN, 1003L), Map.entry(Counter.SYN_PASSED, 1004L),
+                    Map.entry(Counter.DROPPED_BLOCKLIST, 1005L), Map.entry(Counter.DROPPED_RATELIMIT, 1006L),
+                    Map.entry(Counter.PASSED_ALLOWLIST, 1007L), Map.entry(Counter.MALFORMED, 1008L),
+                    Map.entry(Counter.COOKIES_SENT, 1009L), Map.entry(Counter.COOKIES_VALIDATED, 1010L),
+                    Map.entry(Counter.COOKIES_REJECTED, 1011L))),
             new Status.Rates(11, 12, 13),
-            new Status.Lists(0, 0, 0));
+            new Status.Lists(0, 0, 0),
+            new Status.Cookies(Settings.Cookies.AUTO, true, NOW, "kfunc"));
 
     final RecordingStore store = new RecordingStore();
     /** Patches that were applied, in order; a refused patch is not here. */

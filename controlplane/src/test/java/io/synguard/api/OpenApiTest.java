@@ -68,6 +68,31 @@ class OpenApiTest {
         assertEquals(routesOpen(), operationsOpen());
     }
 
+    @Test
+    void theStatusAndSettingsSchemasNameEveryFieldServedAndNoOther() {
+        JsonNode schemas = api.get("/v1/openapi.json").json().get("components").get("schemas");
+        assertSameFields(schemas, schemas.get("Status"), api.getJson("/v1/status"), "status");
+        assertSameFields(schemas, schemas.get("Settings"), api.getJson("/v1/config"), "config");
+    }
+
+    /** The fields of served are the schema's properties, and so on down every object. */
+    private static void assertSameFields(JsonNode schemas, JsonNode schema, JsonNode served, String at) {
+        if (schema.has("$ref")) {
+            schema = schemas.get(schema.get("$ref").asText().replace("#/components/schemas/", ""));
+        }
+        if (!served.isObject()) {
+            return;
+        }
+        Set<String> fields = new TreeSet<>();
+        served.fieldNames().forEachRemaining(fields::add);
+        Set<String> properties = new TreeSet<>();
+        schema.get("properties").fieldNames().forEachRemaining(properties::add);
+        assertEquals(properties, fields, at);
+        for (String f : fields) {
+            assertSameFields(schemas, schema.get("properties").get(f), served.get(f), at + "." + f);
+        }
+    }
+
     /** "METHOD /pattern" of each route, to whether it is open. */
     private Map<String, Boolean> routesOpen() {
         Map<String, Boolean> routes = new TreeMap<>();

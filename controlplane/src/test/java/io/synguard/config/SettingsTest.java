@@ -1,6 +1,7 @@
 package io.synguard.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.synguard.json.Json;
 
 import java.util.Iterator;
@@ -83,6 +84,24 @@ class SettingsTest {
     }
 
     @Test
+    void cookiesAreAutoByDefaultAndPatchedByName() {
+        assertEquals(Settings.Cookies.AUTO, Settings.DEFAULTS.cookies());
+        assertEquals("auto", Settings.DEFAULTS.toJson().get("cookies").asText());
+        for (Settings.Cookies c : Settings.Cookies.values()) {
+            Settings s = Settings.DEFAULTS.patched(json("{\"cookies\":\"" + c.text() + "\"}"));
+            assertEquals(c, s.cookies());
+            assertEquals(Settings.DEFAULTS.withMode(s.mode()), s.patched(json("{\"cookies\":\"auto\"}")));
+        }
+    }
+
+    @Test
+    void aDocumentWithoutCookiesFromAnOlderJournalReadsAsAuto() {
+        ObjectNode older = (ObjectNode) Settings.DEFAULTS.patched(json("{\"cookies\":\"off\"}")).toJson();
+        older.remove("cookies");
+        assertEquals(Settings.DEFAULTS, Settings.parse(older));
+    }
+
+    @Test
     void anEmptyPatchChangesNothing() {
         assertEquals(Settings.DEFAULTS, Settings.DEFAULTS.patched(json("{}")));
     }
@@ -114,6 +133,8 @@ class SettingsTest {
             "{\"detection\":{\"learning_s\":604801}}           | detection.learning_s",
             "{\"detection\":{\"hard_threshold_pps\":0}}        | detection.hard_threshold_pps",
             "{\"mode\":\"block\"}                              | 'block' is not one of enforce, monitor",
+            "{\"cookies\":\"sometimes\"}                       | 'sometimes' is not one of off, auto, always at 'cookies'",
+            "{\"cookies\":true}                                | cookies",
             "{\"mode\":null}                                   | mode, rate_limit and detection are all required",
             "{\"colour\":\"blue\"}                             | unknown field 'colour'",
             "{\"detection\":{\"auto_blok\":false}}             | unknown field 'auto_blok'",

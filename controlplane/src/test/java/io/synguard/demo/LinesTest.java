@@ -16,7 +16,7 @@ class LinesTest {
             visits.add(true, 400_000);
         }
         visits.add(false, 1_000_000_000);
-        Second s = new Second(flood, 12, 4, new Second.Reading(150_210, 150_180, 149_870, true, false, 5_000, 2),
+        Second s = new Second(flood, 12, 4, new Second.Reading(150_210, 150_180, 149_870, true, false, 5_000, 2, false, 0),
                 List.of(), visits);
 
         assertEquals("  time  phase           packets/s      SYN/s  dropped/s  attack          blocks"
@@ -28,9 +28,16 @@ class LinesTest {
     }
 
     @Test
+    void theCookieStepGoingOnOrOffIsALineOfItsOwn() {
+        assertEquals("        + SYN cookies on: synguard answers the SYNs that pass from XDP",
+                Lines.cookies(new Second.Reading(0, 50_000, 0, true, true, 5_000, 0, true, 10)));
+        assertEquals("        + SYN cookies off", Lines.cookies(new Second.Reading(0, 0, 0, false, false, 5_000, 0, false, 10)));
+    }
+
+    @Test
     void theAttackColumnSaysWhatKind() {
-        assertEquals("none", Lines.attack(new Second.Reading(0, 0, 0, false, false, 5_000, 0)));
-        assertEquals("ATTACK: random", Lines.attack(new Second.Reading(0, 50_000, 0, true, true, 5_000, 0)));
+        assertEquals("none", Lines.attack(new Second.Reading(0, 0, 0, false, false, 5_000, 0, false, 0)));
+        assertEquals("ATTACK: random", Lines.attack(new Second.Reading(0, 50_000, 0, true, true, 5_000, 0, true, 0)));
         assertEquals("-", Lines.visits(new Tally()));
     }
 }

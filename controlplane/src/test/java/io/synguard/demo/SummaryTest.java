@@ -18,10 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SummaryTest {
     private static final long THRESHOLD = 5_000;
-    private static final Second.Reading QUIET = new Second.Reading(200, 50, 0, false, false, THRESHOLD, 0);
-    private static final Second.Reading TAIL = new Second.Reading(200, 50, 0, true, false, THRESHOLD, 2);
-    private static final Second.Reading BOTNET = new Second.Reading(150_000, 150_000, 149_000, true, false, THRESHOLD, 2);
-    private static final Second.Reading SPOOFED = new Second.Reading(50_000, 50_000, 0, true, true, THRESHOLD, 2);
+    private static final Second.Reading QUIET = new Second.Reading(200, 50, 0, false, false, THRESHOLD, 0, false, 0);
+    private static final Second.Reading TAIL = new Second.Reading(200, 50, 0, true, false, THRESHOLD, 2, false, 0);
+    private static final Second.Reading BOTNET = new Second.Reading(150_000, 150_000, 149_000, true, false, THRESHOLD, 2, false, 0);
+    private static final Second.Reading SPOOFED = new Second.Reading(50_000, 50_000, 0, true, true, THRESHOLD, 2, true, 0);
 
     /** 20 s: 3 quiet, 5 botnet, 3 quiet, 5 spoofed, 4 quiet. */
     private final List<Phase> phases = Phase.timeline(Duration.ofSeconds(20));
@@ -31,6 +31,10 @@ class SummaryTest {
     private Second.Reading botnet = BOTNET;
     private Second.Reading spoofed = SPOOFED;
     private long spoofedSent = 250_000;
+    /** SYNs answered with cookies each second of the spoofed flood: 80 % of them. */
+    private long cookiesPerSecond = 40_000;
+    /** The cookie counter before the demo: the pinned counters carry on from earlier runs. */
+    private long cookiesBefore = 1_000;
     private List<Second.Block> botnetBlocks = List.of(auto("198.19.0.7/32"), auto("198.19.0.0/24"), auto("198.19.1.0/24"));
 
     private static Second.Block auto(String prefix) {
@@ -40,10 +44,14 @@ class SummaryTest {
     /** The demo as it went: every phase's seconds, the blocks in the botnet's second second. */
     private Summary summary(int servedDuringFloods) {
         long at = 0;
+        long cookies = cookiesBefore;
         for (Phase p : phases) {
             for (long s = 1; s <= p.length.toSeconds(); s++) {
                 Second.Reading r = p.attack == Attack.BOTNET ? botnet : p.attack == Attack.SPOOFED ? spoofed
                         : p.name.equals("before") ? QUIET : TAIL;
+                cookies += p.attack == Attack.SPOOFED ? cookiesPerSecond : 0;
+                r = new Second.Reading(r.packetsPps(), r.synPps(), r.droppedPps(), r.attack(), r.randomSources(),
+                        r.thresholdPps(), r.autoBlocks(), r.cookies(), cookies);
                 List<Second.Block> fresh = p.attack == Attack.BOTNET && s == 2 ? botnetBlocks : List.of();
                 seconds.add(new Second(p, at + s, s, r, fresh, new Tally()));
             }
@@ -70,6 +78,7 @@ class SummaryTest {
         assertEquals(List.of("the botnet flood was detected within 1 s",
                 "the botnet was blocked automatically: 3 blocks inside 198.19.0.0/23",
                 "the spoofed flood was recognised as random sources within 1 s",
+                "synguard answered 80.0 % of the spoofed SYNs with cookies from XDP (>= 50 %)",
                 "legitimate clients were served during the floods: 100.0 % of 100 visits (>= 95 %)",
                 "no legitimate client was blocked",
                 "nothing left behind: no namespace, mount, pin or file"),
@@ -81,19 +90,28 @@ class SummaryTest {
         assertTrue(text.toString().contains("detected within 1 s; 3 automatic blocks, the first within 2 s (hosts"
                 + " first, replaced by their /24 once enough of it offended)"), text.toString());
         assertTrue(text.toString().contains("blocked at the end: 198.19.0.0/24, 198.19.1.0/24"), text.toString());
+        assertTrue(text.toString().contains("200,000 SYNs answered with cookies from XDP: 80.0 % of the spoofed ones"),
+                text.toString());
+    }
+
+    @Test
+    void tooFewSpoofedSynsAnsweredWithCookiesFails() {
+        cookiesPerSecond = 20_000;
+        assertEquals(List.of("synguard answered 40.0 % of the spoofed SYNs with cookies from XDP (below 50 %)"),
+                failed(summary(100)));
     }
 
     @Test
     void theSpoofedFloodCountsAsRecognisedOnlyWhileSynguardSeesItOverTheThreshold() {
         // the botnet attack's calm tail said random sources; the spoofed flood never showed
-        spoofed = new Second.Reading(200, 50, 0, true, true, THRESHOLD, 2);
+        spoofed = new Second.Reading(200, 50, 0, true, true, THRESHOLD, 2, true, 0);
         Summary s = summary(100);
         assertEquals(List.of("the spoofed flood was not recognised as random sources"), failed(s));
     }
 
     @Test
     void aBotnetNeitherSeenNorBlockedFailsBothChecks() {
-        botnet = new Second.Reading(150_000, 150_000, 0, false, false, THRESHOLD, 0);
+        botnet = new Second.Reading(150_000, 150_000, 0, false, false, THRESHOLD, 0, false, 0);
         botnetBlocks = List.of(auto("198.19.128.0/24"));
         assertEquals(List.of("the botnet flood was not detected", "synguard blocked none of the botnet"),
                 failed(summary(100)));

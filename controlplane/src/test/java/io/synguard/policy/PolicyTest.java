@@ -564,8 +564,7 @@ class PolicyTest {
 
     @Test
     void settingsSurviveARestart() {
-        Settings monitor = new Settings(Settings.Mode.MONITOR, Settings.DEFAULTS.rateLimit(),
-                Settings.DEFAULTS.detection());
+        Settings monitor = Settings.DEFAULTS.withMode(Settings.Mode.MONITOR);
         policy.saveSettings(monitor);
 
         assertEquals(monitor, restart(kernel).settings());

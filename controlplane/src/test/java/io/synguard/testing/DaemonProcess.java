@@ -171,7 +171,8 @@ public final class DaemonProcess implements AutoCloseable {
         }
     }
 
-    private static void sleep(long ms) {
+    /** Sleeps; an interrupt fails the test. */
+    public static void sleep(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {

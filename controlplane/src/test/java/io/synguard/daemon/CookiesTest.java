@@ -1,0 +1,87 @@
+package io.synguard.daemon;
+
+import io.synguard.bpf.NetNamespace;
+import io.synguard.config.Settings;
+import io.synguard.dataplane.Dataplane;
+import io.synguard.dataplane.DataplaneConfig.CookieMode;
+import io.synguard.host.NamespaceNetwork;
+import io.synguard.metrics.Metrics;
+import io.synguard.testing.BpfTest;
+import io.synguard.testing.TempBpffs;
+import io.synguard.testing.TestNetwork;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The cookie step's control against the kernel, on a clock the test sets: the TC half attached and
+ * pinned in a namespace of its own, the secret rotated every 60 s of that clock, the mode switched,
+ * and all of it taken off by a close that detaches.
+ */
+@BpfTest
+class CookiesTest {
+    private static final Instant T0 = Instant.parse("2026-11-24T12:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    private Instant now = T0;
+
+    @Test
+    void rotatesTheSecretEverySixtySecondsOfItsClockAndSwitchesTheDataPlane() throws IOException {
+        Path proc = dir.resolve("sys");
+        Files.createDirectories(proc.resolve("net/ipv4"));
+        Files.createDirectories(proc.resolve("net/core"));
+        Files.writeString(proc.resolve("net/ipv4/tcp_syncookies"), "1\n");
+        Files.writeString(proc.resolve("net/ipv4/tcp_rmem"), "4096 131072 33554432\n");
+        Files.writeString(proc.resolve("net/core/rmem_max"), "212992\n");
+        Sysctls sysctls = new Sysctls(proc, dir.resolve("sysctls.json"));
+        Metrics metrics = new Metrics(() -> null, kind -> Map.of());
+        try (NamespaceNetwork network = TestNetwork.create(); TempBpffs bpffs = new TempBpffs();
+             Dataplane dataplane = Dataplane.load(Dataplane.Options.defaults().withMaxRules(64).withRateSets(8))) {
+            Path namespace = NamespaceNetwork.path(network.namespace("cookies"));
+            Cookies cookies = NetNamespace.inside(namespace,
+                    () -> Cookies.start(dataplane, "lo", bpffs.root(), sysctls, metrics, () -> now));
+            try {
+                assertEquals("kfunc", cookies.status().method());
+                assertTrue(Files.exists(bpffs.root().resolve("cookie_ack_link")), "the TC half is pinned");
+                assertEquals(CookieMode.OFF, dataplane.config().cookieMode());
+
+                assertEquals("CookieKeys[current slot 0]", slotAfter(59, cookies, dataplane));
+                assertEquals("CookieKeys[current slot 1]", slotAfter(60, cookies, dataplane));
+                assertEquals("CookieKeys[current slot 1]", slotAfter(119, cookies, dataplane));
+                assertEquals("CookieKeys[current slot 0]", slotAfter(120, cookies, dataplane));
+
+                cookies.update(Settings.Cookies.ALWAYS, false);
+                assertEquals(CookieMode.OWN, dataplane.config().cookieMode());
+                assertTrue(cookies.status().active());
+                assertEquals(now, cookies.status().since());
+                cookies.update(Settings.Cookies.AUTO, false);
+                assertEquals(CookieMode.OFF, dataplane.config().cookieMode());
+                cookies.update(Settings.Cookies.AUTO, true);
+                assertEquals(CookieMode.OWN, dataplane.config().cookieMode());
+            } finally {
+                cookies.close(true);
+            }
+            assertEquals(CookieMode.OFF, dataplane.config().cookieMode(), "a clean stop turns the step off");
+            assertFalse(Files.exists(bpffs.root().resolve("cookie_ack_link")), "detached and unpinned");
+        }
+    }
+
+    /** The secret's current slot after a rotation check at T0 plus seconds. */
+    private String slotAfter(long seconds, Cookies cookies, Dataplane dataplane) {
+        now = T0.plusSeconds(seconds);
+        cookies.rotateIfDue();
+        return dataplane.cookieKeys().toString();
+    }
+}
