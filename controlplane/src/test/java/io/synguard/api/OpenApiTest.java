@@ -69,10 +69,11 @@ class OpenApiTest {
     }
 
     @Test
-    void theStatusAndSettingsSchemasNameEveryFieldServedAndNoOther() {
+    void theStatusSettingsAndPatchSchemasNameEveryFieldServedAndNoOther() {
         JsonNode schemas = api.get("/v1/openapi.json").json().get("components").get("schemas");
         assertSameFields(schemas, schemas.get("Status"), api.getJson("/v1/status"), "status");
         assertSameFields(schemas, schemas.get("Settings"), api.getJson("/v1/config"), "config");
+        assertSameFields(schemas, schemas.get("SettingsPatch"), api.getJson("/v1/config"), "a patch of config");
     }
 
     /** The fields of served are the schema's properties, and so on down every object. */
