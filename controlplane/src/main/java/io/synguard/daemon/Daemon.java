@@ -245,9 +245,14 @@ public final class Daemon implements Service, AutoCloseable {
     private void tick() {
         try {
             monitor.tick();
-            cookies.update(settings.cookies(), monitor.randomAttack());
         } catch (RuntimeException e) {
             LOG.error("the control loop failed this interval; it goes on", e);
+        }
+        // apart, so that a failed block (a full rule table, say) never keeps the cookie step from switching
+        try {
+            cookies.update(settings.cookies(), monitor.randomAttack());
+        } catch (RuntimeException e) {
+            LOG.error("the cookie step could not switch this interval; it goes on", e);
         }
     }
 

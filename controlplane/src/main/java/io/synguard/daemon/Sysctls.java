@@ -1,6 +1,7 @@
 package io.synguard.daemon;
 
 import io.synguard.json.Json;
+import io.synguard.state.StateFile;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -86,9 +87,10 @@ final class Sysctls {
         }
     }
 
+    /** Through {@link StateFile}, so that a kill mid-write leaves the old values, never half a file. */
     private void save(Map<String, String> originals) {
         try {
-            Files.writeString(saved, Json.mapper().writeValueAsString(originals));
+            new StateFile(saved).write(Json.mapper().writeValueAsBytes(originals));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + saved, e);
         }

@@ -180,6 +180,11 @@ public final class Fleet implements Policy.Listener, AutoCloseable {
                 LOG.warn("etcd is away ({}); enforcing what is held, queueing this host's changes", e.getMessage());
             }
             disconnect();
+        } catch (RuntimeException e) {
+            // the worker must outlive any one failed round (a queue file that cannot be written, a record
+            // that cannot be read): it lists again from scratch, as after etcd was away
+            LOG.error("the fleet's round failed; listing again", e);
+            disconnect();
         }
     }
 

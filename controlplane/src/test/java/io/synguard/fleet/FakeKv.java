@@ -19,6 +19,7 @@ final class FakeKv implements Kv {
     private long compacted;
     private boolean away;
     private boolean muted;
+    private RuntimeException failure;
     /** Keys successfully put (not heartbeats), in order. */
     final List<String> puts = new ArrayList<>();
     /** Compare-and-put transactions that held. */
@@ -28,6 +29,11 @@ final class FakeKv implements Kv {
 
     synchronized void away(boolean away) {
         this.away = away;
+    }
+
+    /** Makes the next call fail with failure, which is not etcd's own {@link KvException}. */
+    synchronized void failOnce(RuntimeException failure) {
+        this.failure = failure;
     }
 
     synchronized void mute(boolean muted) {
@@ -144,6 +150,11 @@ final class FakeKv implements Kv {
     }
 
     private void check() {
+        RuntimeException f = failure;
+        failure = null;
+        if (f != null) {
+            throw f;
+        }
         if (away) {
             throw new KvException("connection refused", null);
         }

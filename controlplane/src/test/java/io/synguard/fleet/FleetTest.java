@@ -215,6 +215,19 @@ class FleetTest {
     }
 
     @Test
+    void aRoundThatFailsOtherwiseThanByEtcdLeavesAWorkerThatListsAgainAndGoesOn() {
+        sharedBlock();
+        kv.failOnce(new IllegalStateException("a record that cannot be read"));
+
+        a.fleet.step();
+        a.policy.put(BLOCK, Prefix.parse("198.18.2.0/24"), HOUR, null, Origin.OPERATOR);
+        settle(a, b);
+
+        assertTrue(a.fleet.status().connected());
+        assertTrue(b.block(Prefix.parse("198.18.2.0/24")).isPresent(), "published after the failed round");
+    }
+
+    @Test
     void theQueueOutlivesARestartAndARestartedMemberPublishesNothingTwice() {
         sharedBlock();
         Prefix queued = blockWhileAway(a, "198.18.2.0/24");
