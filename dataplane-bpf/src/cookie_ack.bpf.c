@@ -113,7 +113,9 @@ int synguard_cookie_ack(struct __sk_buff *skb)
 	cfg = bpf_map_lookup_elem(&sg_config, &zero);
 	keys = bpf_map_lookup_elem(&sg_cookie_keys, &zero);
 	cnt = bpf_map_lookup_elem(&sg_counters, &zero);
-	if (!cfg || !keys || !cnt || cfg->cookie_mode != SG_COOKIES_OWN)
+	/* monitor mode answers no SYN with a cookie, so it has none to check */
+	if (!cfg || !keys || !cnt || cfg->cookie_mode != SG_COOKIES_OWN ||
+	    cfg->mode != SG_MODE_ENFORCE)
 		return TC_ACT_OK;
 
 	if (!parse_to_tcp(&c, &pkt, &l3))

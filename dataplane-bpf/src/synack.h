@@ -158,7 +158,8 @@ __attribute__((noinline)) int sg_cookie_synack(struct xdp_md *ctx, __u32 mode)
 	__s64 gen;
 	int delta;
 
-	if (!parse_to_tcp(&c, &pkt, &l3p))
+	/* a first fragment's SYN-ACK would leave its other fragments behind */
+	if (!parse_to_tcp(&c, &pkt, &l3p) || pkt.first_fragment)
 		return XDP_PASS;
 	l3 = l3p - data;
 	l4 = c.pos - data;

@@ -64,6 +64,7 @@ class CookieAckTest {
     @BeforeEach
     void reset() {
         dataplane.config().setCookies(CookieMode.OWN, 7, 1460);
+        dataplane.config().setMode(DataplaneConfig.Mode.ENFORCE);
         dataplane.cookieKeys().set(CookieVerdictTest.KEYS, 0);
     }
 
@@ -138,6 +139,9 @@ class CookieAckTest {
                 new Row("cookies off: nothing is looked at",
                         now -> withAck(ack("198.18.40.15", 40000, 0, now, INFO, ACK), 1), TC_ACT_OK)
                         .given(dp -> dp.config().setCookies(CookieMode.OFF, 7, 1460)),
+                new Row("monitor mode: no SYN got a cookie, so no ACK is looked at",
+                        now -> withAck(ack("198.18.40.17", 40000, 0, now, INFO, ACK), 1), TC_ACT_OK)
+                        .given(dp -> dp.config().setMode(DataplaneConfig.Mode.MONITOR)),
                 new Row("kernel cookies: the stack checks, not synguard",
                         now -> withAck(ack("198.18.40.16", 40000, 0, now, INFO, ACK), 1), TC_ACT_OK)
                         .given(dp -> dp.config().setCookies(CookieMode.KERNEL, 7, 1460)));

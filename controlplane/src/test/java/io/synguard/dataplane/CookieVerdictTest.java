@@ -177,6 +177,8 @@ class CookieVerdictTest {
                 row("IPv6, no listener on the port").send(tcp("2001:2:0:22::1").ports(40000, 81).build(), XDP_PASS).passed(1),
                 row("cookies off: the SYN passes").given(dp -> dp.config().setCookies(CookieMode.OFF, WSCALE, MSS))
                         .send(tcp("198.18.22.4").build(), XDP_PASS).passed(1),
+                row("a first fragment's SYN is left to the stack, its other fragments with it")
+                        .send(tcp("198.18.22.9").fragment(0, true).build(), XDP_PASS).passed(1),
                 row("monitor mode sends no cookies").given(dp -> dp.config().setMode(DataplaneConfig.Mode.MONITOR))
                         .send(tcp("198.18.22.5").build(), XDP_PASS).passed(1),
                 row("an allowlisted SYN passes before the cookie step").given(allow("198.18.22.6"))
