@@ -104,6 +104,9 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
                     FullHttpResponse response = null;
                     try {
                         response = serve(in, peer(ctx));
+                    } catch (Error e) {
+                        LOG.error("{} {} failed; its connection ends", in.method(), in.uri(), e);
+                        throw e;
                     } finally {
                         FullHttpResponse answer = response;
                         onLoop(ctx, () -> answered(ctx, answer, in.keepAlive()));

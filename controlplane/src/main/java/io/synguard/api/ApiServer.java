@@ -64,10 +64,6 @@ public final class ApiServer implements AutoCloseable {
             return new Config(listen, cert, key, insecureListen, maxConnections, idleTimeout, metricsPublic);
         }
 
-        public Config withInsecureListen(boolean insecure) {
-            return new Config(listen, tlsCert, tlsKey, insecure, maxConnections, idleTimeout, metricsPublic);
-        }
-
         public Config withMaxConnections(int max) {
             return new Config(listen, tlsCert, tlsKey, insecureListen, max, idleTimeout, metricsPublic);
         }
@@ -138,8 +134,9 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
+        // requests under way finish (their answers still need the event loops) before what they use closes
+        endpoints.close();
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        endpoints.shutdown();
     }
 }
