@@ -40,6 +40,8 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
     /** Requests read ahead of the one being served before reading pauses. */
     private static final int READ_AHEAD = 8;
+    /** Body bytes read ahead before reading pauses, so that pipelined bulk imports cannot fill the heap. */
+    static final long READ_AHEAD_BYTES = 1 << 20;
     /** How long a closing connection's unread input is drained, so that the client reads its answer. */
     private static final long LINGER_MS = 2000;
 
@@ -48,6 +50,8 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     private final ExecutorService workers;
     /** {@link Incoming} requests and {@link Refusal}s, in order. */
     private final Queue<Object> waiting = new ArrayDeque<>();
+    /** Body bytes of the {@link Incoming} requests in waiting. */
+    private long waitingBytes;
     private boolean busy;
     private boolean closing;
 
@@ -72,7 +76,11 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             switch (msg) {
-                case FullHttpRequest http -> waiting.add(Incoming.of(http));
+                case FullHttpRequest http -> {
+                    Incoming in = Incoming.of(http);
+                    waiting.add(in);
+                    waitingBytes += in.body().length;
+                }
                 case Refusal refusal -> waiting.add(refusal);
                 default -> {
                     return;
@@ -81,10 +89,10 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         } finally {
             ReferenceCountUtil.release(msg);
         }
-        if (waiting.size() >= READ_AHEAD) {
+        next(ctx);
+        if (waiting.size() >= READ_AHEAD || waitingBytes >= READ_AHEAD_BYTES) {
             ctx.channel().config().setAutoRead(false);
         }
-        next(ctx);
     }
 
     private void next(ChannelHandlerContext ctx) {
@@ -100,6 +108,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
             } else {
                 busy = true;
                 Incoming in = (Incoming) item;
+                waitingBytes -= in.body().length;
                 workers.execute(() -> {
                     FullHttpResponse response = null;
                     try {

@@ -1,0 +1,102 @@
+package io.synguard.api;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** How much a connection reads ahead of the request being served: a few requests, never many bodies. */
+class ReadAheadTest {
+    @TempDir
+    Path dir;
+
+    private FakeService service;
+    private EmbeddedChannel channel;
+
+    @BeforeEach
+    void handler() {
+        service = new FakeService(dir);
+        Audit audit = new Audit(InstantSource.fixed(FakeService.NOW));
+        channel = new EmbeddedChannel(new ApiHandler(new Access(service.router(), new Tokens("t")), audit,
+                new Held()));
+    }
+
+    @AfterEach
+    void close() {
+        channel.finishAndReleaseAll();
+        service.close();
+    }
+
+    @Test
+    void pipelinedBulkBodiesPauseReadingOnceAMebibyteWaits() {
+        channel.writeInbound(post(64)); // being served, held
+        channel.writeInbound(post((int) ApiHandler.READ_AHEAD_BYTES));
+        assertFalse(channel.config().isAutoRead(), "a mebibyte of body waits: read no more");
+    }
+
+    @Test
+    void smallPipelinedRequestsKeepReading() {
+        channel.writeInbound(post(64));
+        channel.writeInbound(post(64));
+        channel.writeInbound(post(64));
+        assertTrue(channel.config().isAutoRead());
+    }
+
+    private static FullHttpRequest post(int bodyBytes) {
+        FullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/blocks",
+                Unpooled.wrappedBuffer(new byte[bodyBytes]));
+        r.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer t");
+        return r;
+    }
+
+    /** Workers that never get to run: the first request stays under way. */
+    private static final class Held extends AbstractExecutorService {
+        private final List<Runnable> tasks = new ArrayList<>();
+
+        @Override
+        public void execute(Runnable task) {
+            tasks.add(task);
+        }
+
+        @Override
+        public void shutdown() {}
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            return tasks;
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return false;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return false;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) {
+            return true;
+        }
+    }
+}
