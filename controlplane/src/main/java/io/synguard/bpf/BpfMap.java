@@ -118,7 +118,7 @@ public final class BpfMap implements AutoCloseable {
     public boolean lookup(MemorySegment key, MemorySegment value) {
         checkValue(value, 1);
         int rc = Native.call(() -> (int) LOOKUP.invokeExact(fd, key, value));
-        if (rc == -Errno.ENOENT) {
+        if (rc == -Errno.ENOENT.number()) {
             return false;
         }
         BpfException.check(rc, "bpf_map_lookup_elem(" + name() + ")", null);
@@ -135,7 +135,7 @@ public final class BpfMap implements AutoCloseable {
     /** Removes key; false when there was no such key. */
     public boolean delete(MemorySegment key) {
         int rc = Native.call(() -> (int) DELETE.invokeExact(fd, key));
-        if (rc == -Errno.ENOENT) {
+        if (rc == -Errno.ENOENT.number()) {
             return false;
         }
         BpfException.check(rc, "bpf_map_delete_elem(" + name() + ")", null);
@@ -145,7 +145,7 @@ public final class BpfMap implements AutoCloseable {
     /** The key after key (the first one for NULL) into next; false past the last. */
     public boolean nextKey(MemorySegment key, MemorySegment next) {
         int rc = Native.call(() -> (int) NEXT_KEY.invokeExact(fd, key, next));
-        if (rc == -Errno.ENOENT) {
+        if (rc == -Errno.ENOENT.number()) {
             return false;
         }
         BpfException.check(rc, "bpf_map_get_next_key(" + name() + ")", null);
@@ -170,7 +170,7 @@ public final class BpfMap implements AutoCloseable {
             MemorySegment n = arena.allocateFrom(JAVA_INT, count);
             MemorySegment opts = batchOpts(arena, ANY);
             int rc = Native.call(() -> (int) DELETE_BATCH.invokeExact(fd, keys, n, opts));
-            if (rc == -Errno.ENOENT) {
+            if (rc == -Errno.ENOENT.number()) {
                 return n.get(JAVA_INT, 0);
             }
             BpfException.check(rc, "bpf_map_delete_batch(" + name() + ")", null);
@@ -193,14 +193,14 @@ public final class BpfMap implements AutoCloseable {
                 n.set(JAVA_INT, 0, capacity);
                 MemorySegment inBatch = in;
                 int rc = Native.call(() -> (int) LOOKUP_BATCH.invokeExact(fd, inBatch, token, keys, values, n, opts));
-                if (rc < 0 && rc != -Errno.ENOENT) {
+                if (rc < 0 && rc != -Errno.ENOENT.number()) {
                     BpfException.check(rc, "bpf_map_lookup_batch(" + name() + ")", null);
                 }
                 int read = n.get(JAVA_INT, 0);
                 if (read > 0) {
                     consumer.accept(read);
                 }
-                if (rc == -Errno.ENOENT) {
+                if (rc == -Errno.ENOENT.number()) {
                     return;
                 }
                 in = token;

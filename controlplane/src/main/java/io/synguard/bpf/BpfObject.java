@@ -239,7 +239,7 @@ public final class BpfObject implements AutoCloseable {
     private MemorySegment find(MethodHandle finder, String kind, String wanted) {
         MemorySegment found = Native.call(() -> (MemorySegment) finder.invokeExact(obj, arena.allocateFrom(wanted)));
         if (Native.isNull(found)) {
-            throw new BpfException("bpf_object__find_" + kind + "_by_name(" + wanted + ")", Errno.ENOENT,
+            throw new BpfException("bpf_object__find_" + kind + "_by_name(" + wanted + ")", Errno.ENOENT.number(),
                     "object " + name + " declares no such " + kind);
         }
         return found;

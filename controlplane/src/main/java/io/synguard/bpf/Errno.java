@@ -4,55 +4,48 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-/** errno numbers as names and sentences. */
-public final class Errno {
-    public static final int EPERM = 1;
-    public static final int ENOENT = 2;
-    public static final int EINTR = 4;
-    public static final int E2BIG = 7;
-    public static final int EBADF = 9;
-    public static final int EAGAIN = 11;
-    public static final int ENOMEM = 12;
-    public static final int EACCES = 13;
-    public static final int EFAULT = 14;
-    public static final int EBUSY = 16;
-    public static final int EEXIST = 17;
-    public static final int ENODEV = 19;
-    public static final int EINVAL = 22;
-    public static final int ENOSPC = 28;
-    public static final int ERANGE = 34;
-    public static final int ENOSYS = 38;
-    public static final int EOPNOTSUPP = 95;
-    public static final int ENOTSUPP = 524;
+/** The errno numbers synguard meets, by name, and any errno as a name and a sentence. */
+public enum Errno {
+    EPERM(1), ENOENT(2), ESRCH(3), EINTR(4), EIO(5), ENXIO(6), E2BIG(7), ENOEXEC(8), EBADF(9), EAGAIN(11),
+    ENOMEM(12), EACCES(13), EFAULT(14), EBUSY(16), EEXIST(17), EXDEV(18), ENODEV(19), ENOTDIR(20), EISDIR(21),
+    EINVAL(22), ENFILE(23), EMFILE(24), ENOSPC(28), ERANGE(34), ENOSYS(38), ENOTEMPTY(39), ELOOP(40),
+    ENOLINK(67), EPROTO(71), EOVERFLOW(75), EOPNOTSUPP(95), ETIMEDOUT(110), ENOTSUPP(524);
 
-    private static final Map<Integer, String> NAMES = Map.ofEntries(
-            Map.entry(EPERM, "EPERM"), Map.entry(ENOENT, "ENOENT"), Map.entry(3, "ESRCH"),
-            Map.entry(EINTR, "EINTR"), Map.entry(5, "EIO"), Map.entry(6, "ENXIO"), Map.entry(E2BIG, "E2BIG"),
-            Map.entry(8, "ENOEXEC"), Map.entry(EBADF, "EBADF"), Map.entry(EAGAIN, "EAGAIN"),
-            Map.entry(ENOMEM, "ENOMEM"), Map.entry(EACCES, "EACCES"), Map.entry(EFAULT, "EFAULT"),
-            Map.entry(EBUSY, "EBUSY"), Map.entry(EEXIST, "EEXIST"), Map.entry(18, "EXDEV"),
-            Map.entry(ENODEV, "ENODEV"), Map.entry(20, "ENOTDIR"), Map.entry(21, "EISDIR"),
-            Map.entry(EINVAL, "EINVAL"), Map.entry(23, "ENFILE"), Map.entry(24, "EMFILE"),
-            Map.entry(ENOSPC, "ENOSPC"), Map.entry(ERANGE, "ERANGE"), Map.entry(ENOSYS, "ENOSYS"),
-            Map.entry(39, "ENOTEMPTY"), Map.entry(40, "ELOOP"), Map.entry(67, "ENOLINK"),
-            Map.entry(71, "EPROTO"), Map.entry(75, "EOVERFLOW"), Map.entry(EOPNOTSUPP, "EOPNOTSUPP"),
-            Map.entry(110, "ETIMEDOUT"), Map.entry(ENOTSUPP, "ENOTSUPP"));
+    private static final Map<Integer, Errno> BY_NUMBER =
+            Arrays.stream(values()).collect(Collectors.toUnmodifiableMap(Errno::number, e -> e));
 
     /** {@code int libbpf_strerror(int err, char *buf, size_t size);} knows libbpf's own codes too. */
     private static final MethodHandle LIBBPF_STRERROR =
             Native.libbpf("libbpf_strerror", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
 
-    private Errno() {}
+    private final int number;
+
+    Errno(int number) {
+        this.number = number;
+    }
+
+    /** The positive number, as in errno. */
+    public int number() {
+        return number;
+    }
+
+    /** The one with this number; null for one without a name here. */
+    public static Errno of(int errno) {
+        return BY_NUMBER.get(errno);
+    }
 
     /** The symbolic name, e.g. {@code ENOENT}, or {@code errno N} for one without a name here. */
     public static String name(int errno) {
-        return NAMES.getOrDefault(errno, "errno " + errno);
+        Errno e = of(errno);
+        return e == null ? "errno " + errno : e.name();
     }
 
     /** The C library's (or libbpf's) sentence for it. */

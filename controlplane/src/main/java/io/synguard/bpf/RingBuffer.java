@@ -68,7 +68,7 @@ public final class RingBuffer implements AutoCloseable {
             sinkFailure = null;
             throw failure;
         }
-        if (rc == -Errno.EINTR) { // a signal, not a failure
+        if (rc == -Errno.EINTR.number()) { // a signal, not a failure
             return 0;
         }
         return BpfException.check(rc, "ring_buffer__poll(" + name + ")", null);

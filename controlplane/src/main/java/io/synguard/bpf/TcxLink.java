@@ -40,7 +40,7 @@ public final class TcxLink implements AutoCloseable {
             MemorySegment opts = Structs.opts(arena, Structs.LINK_CREATE_OPTS);
             int rc = Native.call(() -> (int) LINK_CREATE.invokeExact(program.fd(), ifindex, BPF_TCX_INGRESS, opts));
             return new TcxLink(BpfException.check(rc, "bpf_link_create(tcx ingress, ifindex " + ifindex + ")",
-                    rc == -Errno.EINVAL ? "tcx needs kernel 6.6 or later" : null));
+                    rc == -Errno.EINVAL.number() ? "tcx needs kernel 6.6 or later" : null));
         }
     }
 

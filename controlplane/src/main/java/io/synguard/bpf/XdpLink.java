@@ -77,7 +77,7 @@ public final class XdpLink implements AutoCloseable {
             MemorySegment info = Fd.info(fd, arena, Structs.LINK_INFO, "link");
             int type = Structs.u32(info, Structs.LINK_INFO, "type");
             if (type != BPF_LINK_TYPE_XDP) {
-                throw new BpfException("bpf_obj_get_info_by_fd", Errno.EINVAL,
+                throw new BpfException("bpf_obj_get_info_by_fd", Errno.EINVAL.number(),
                         "link of type " + type + " is not an XDP link");
             }
             return new Info(Structs.u32(info, Structs.LINK_INFO, "id"), Structs.u32(info, Structs.LINK_INFO, "prog_id"),
@@ -94,12 +94,12 @@ public final class XdpLink implements AutoCloseable {
     }
 
     private static String attachHint(int errno, XdpMode mode) {
-        return switch (errno) {
-            case Errno.EOPNOTSUPP, Errno.ENOTSUPP -> mode == XdpMode.NATIVE
+        return switch (Errno.of(errno)) {
+            case EOPNOTSUPP, ENOTSUPP -> mode == XdpMode.NATIVE
                     ? "the driver has no native XDP; use generic mode" : null;
-            case Errno.EBUSY, Errno.EEXIST -> "another XDP program is attached there";
-            case Errno.EINVAL -> "the interface refuses this program (MTU above what XDP handles, or an offload)";
-            default -> null;
+            case EBUSY, EEXIST -> "another XDP program is attached there";
+            case EINVAL -> "the interface refuses this program (MTU above what XDP handles, or an offload)";
+            case null, default -> null;
         };
     }
 

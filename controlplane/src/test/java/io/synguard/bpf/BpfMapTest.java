@@ -37,7 +37,7 @@ class BpfMapTest {
     @Test
     void errorsNameTheCallAndCarryErrno() {
         BpfException e = assertThrows(BpfException.class, () -> BpfMap.openPinned(Path.of("/sys/fs/bpf/no-such-synguard-pin")));
-        assertEquals(Errno.ENOENT, e.errno());
+        assertEquals(Errno.ENOENT.number(), e.errno());
         assertTrue(e.getMessage().startsWith("bpf_obj_get(/sys/fs/bpf/no-such-synguard-pin) failed: ENOENT ("),
                 e.getMessage());
         assertEquals("bpf_obj_get(/sys/fs/bpf/no-such-synguard-pin)", e.call());
@@ -50,7 +50,7 @@ class BpfMapTest {
         MemorySegment value = config.allocateValue(arena);
         assertTrue(config.lookup(key, value));
         BpfException e = assertThrows(BpfException.class, () -> config.update(key, value, BpfMap.NOEXIST));
-        assertEquals(Errno.EEXIST, e.errno());
+        assertEquals(Errno.EEXIST.number(), e.errno());
         assertTrue(e.getMessage().contains("bpf_map_update_elem(sg_config)"), e.getMessage());
     }
 
@@ -118,7 +118,7 @@ class BpfMapTest {
         keys.setAtIndex(JAVA_INT, 1, 1 << 20); // past the array's end
         MemorySegment values = arena.allocate(JAVA_LONG, 2);
         BpfException e = assertThrows(BpfException.class, () -> t16.updateBatch(keys, values, 2, BpfMap.ANY));
-        assertEquals(Errno.E2BIG, e.errno());
+        assertEquals(Errno.E2BIG.number(), e.errno());
         assertTrue(e.getMessage().contains("1 of 2 updated"), e.getMessage());
     }
 
@@ -203,7 +203,7 @@ class BpfMapTest {
             Path pin = fs.root().resolve("twice");
             dataplane.map("sg_cpu").pin(pin);
             BpfException e = assertThrows(BpfException.class, () -> dataplane.map("sg_cpu").pin(pin));
-            assertEquals(Errno.EEXIST, e.errno());
+            assertEquals(Errno.EEXIST.number(), e.errno());
         }
     }
 }

@@ -37,7 +37,7 @@ class BpfProgramTest {
     void aFrameShorterThanEthernetIsRefusedWithEinval() {
         BpfException e = assertThrows(BpfException.class,
                 () -> dataplane.program().testRun(TestRun.once(new byte[10])));
-        assertEquals(Errno.EINVAL, e.errno());
+        assertEquals(Errno.EINVAL.number(), e.errno());
         assertTrue(e.getMessage().contains("10-byte frame"), e.getMessage());
     }
 
@@ -46,7 +46,7 @@ class BpfProgramTest {
         BpfException e = assertThrows(BpfException.class,
                 () -> dataplane.program().testRun(TestRun.once(new byte[128 * 1024])));
         // more than MAX_SKB_FRAGS pages: 6.x kernels say ENOMEM, older ones EINVAL or E2BIG
-        assertTrue(e.errno() == Errno.ENOMEM || e.errno() == Errno.EINVAL || e.errno() == Errno.E2BIG, e.getMessage());
+        assertTrue(e.errno() == Errno.ENOMEM.number() || e.errno() == Errno.EINVAL.number() || e.errno() == Errno.E2BIG.number(), e.getMessage());
         assertTrue(e.getMessage().contains("131072-byte frame"), e.getMessage());
     }
 

@@ -100,7 +100,7 @@ class XdpLinkTest {
             int ifindex = Interfaces.index("br0");
             BpfException e = assertThrows(BpfException.class,
                     () -> XdpLink.attach(dataplane.program(), ifindex, XdpMode.NATIVE));
-            assertEquals(Errno.EOPNOTSUPP, e.errno());
+            assertEquals(Errno.EOPNOTSUPP.number(), e.errno());
             assertTrue(e.getMessage().contains("generic"), e.getMessage());
             try (XdpLink link = XdpLink.attach(dataplane.program(), ifindex, XdpMode.AUTO)) {
                 assertEquals(XdpStatus.Attached.GENERIC, XdpStatus.query(ifindex).attached());
@@ -114,7 +114,7 @@ class XdpLinkTest {
         attachedInNamespace("sg0", XdpMode.AUTO, (first, ifindex) -> {
             BpfException e = assertThrows(BpfException.class,
                     () -> XdpLink.attach(dataplane.program(), ifindex, XdpMode.AUTO));
-            assertEquals(Errno.EBUSY, e.errno());
+            assertEquals(Errno.EBUSY.number(), e.errno());
             assertTrue(e.getMessage().contains("another XDP program"), e.getMessage());
         });
     }
@@ -122,7 +122,7 @@ class XdpLinkTest {
     @Test
     void namesResolveInTheThreadsNamespaceOnly() {
         BpfException e = assertThrows(BpfException.class, () -> Interfaces.index("sg0"));
-        assertEquals(Errno.ENODEV, e.errno());
+        assertEquals(Errno.ENODEV.number(), e.errno());
         assertTrue(NetNamespace.inside(ns, () -> Interfaces.index("sg0")) > 0);
     }
 
@@ -130,7 +130,7 @@ class XdpLinkTest {
     void aMissingNamespaceIsAClearError() {
         BpfException e = assertThrows(BpfException.class,
                 () -> NetNamespace.run(Path.of("/run/netns/no-such-synguard-ns"), () -> {}));
-        assertEquals(Errno.ENOENT, e.errno());
+        assertEquals(Errno.ENOENT.number(), e.errno());
     }
 
     /** Attaches the program at iface in the test's namespace, runs check, then detaches. */
