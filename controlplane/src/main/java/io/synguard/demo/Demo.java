@@ -160,27 +160,27 @@ public final class Demo {
         long start = nanoTime.getAsLong();
         long at = 0;
         for (Phase phase : phases) {
-            if (phase.attack == null) {
-                say("-- " + phase.name + ": " + phase.length.toSeconds() + " s without a flood");
+            if (phase.attack() == null) {
+                say("-- " + phase.name() + ": " + phase.length().toSeconds() + " s without a flood");
             } else {
-                say(String.format(Locale.ROOT, "-- %s: %s, %s SYN/s for %d s", phase.name, phase.attack.description,
-                        Lines.number(phase.attack.rate), phase.length.toSeconds()));
+                say(String.format(Locale.ROOT, "-- %s: %s, %s SYN/s for %d s", phase.name(), phase.attack().description,
+                        Lines.number(phase.attack().rate), phase.length().toSeconds()));
             }
             if (at == 0) {
                 watch.header();
             }
             board.enter(phase);
-            if (phase.attack != null) {
-                attackers.start(phase.attack, Network.SERVER, Network.PORT, phase.length);
+            if (phase.attack() != null) {
+                attackers.start(phase.attack(), Network.SERVER, Network.PORT, phase.length());
             }
-            for (long s = 1; s <= phase.length.toSeconds(); s++) {
+            for (long s = 1; s <= phase.length().toSeconds(); s++) {
                 sleepUntil(start + TimeUnit.SECONDS.toNanos(at + s));
                 watch.look(phase, at + s, s);
             }
-            if (phase.attack != null) {
-                sent.put(phase.attack, attackers.await());
+            if (phase.attack() != null) {
+                sent.put(phase.attack(), attackers.await());
             }
-            at += phase.length.toSeconds();
+            at += phase.length().toSeconds();
         }
     }
 
@@ -226,7 +226,7 @@ public final class Demo {
     }
 
     private static long total(List<Phase> phases) {
-        return phases.stream().mapToLong(p -> p.length.toSeconds()).sum();
+        return phases.stream().mapToLong(p -> p.length().toSeconds()).sum();
     }
 
     private static void requireRoot() {

@@ -11,7 +11,7 @@ final class Lines {
 
     static String second(Second s) {
         Second.Reading r = s.reading();
-        return String.format(Locale.ROOT, "%5ds  %-14s %10s %10s %10s  %-15s %6d  %s", s.at(), s.phase().name,
+        return String.format(Locale.ROOT, "%5ds  %-14s %10s %10s %10s  %-15s %6d  %s", s.at(), s.phase().name(),
                 number(r.packetsPps()), number(r.synPps()), number(r.droppedPps()), attack(r), r.autoBlocks(),
                 visits(s.visits()));
     }

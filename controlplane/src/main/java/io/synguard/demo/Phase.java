@@ -6,23 +6,13 @@ import java.util.List;
 
 /**
  * One stretch of the demo: its name, how long it lasts, and the flood sent meanwhile (null: none).
- * Identity matters: the scoreboard counts visits by phase.
+ * The names of a timeline differ, so its phases are distinct keys: the scoreboard counts visits by phase.
  */
-final class Phase {
+record Phase(String name, Duration length, Attack attack) {
     /** The shortest demo: its floods last four seconds or more, the quiet stretches two. */
     static final Duration MINIMUM = Duration.ofSeconds(15);
 
     private static final int[] WEIGHTS = {2, 4, 3, 4, 3};
-
-    final String name;
-    final Duration length;
-    final Attack attack;
-
-    Phase(String name, Duration length, Attack attack) {
-        this.name = name;
-        this.length = length;
-        this.attack = attack;
-    }
 
     /**
      * The demo's phases for a total duration: quiet, a botnet flood, quiet, a spoofed flood, quiet,

@@ -34,8 +34,8 @@ final class Summary {
         Summary s = new Summary();
         List<Second.Block> blocks = seconds.stream().flatMap(x -> x.newBlocks().stream()).toList();
         for (Phase p : phases) {
-            if (p.attack != null) {
-                s.flood(p, seconds, blocks, standing, sent.get(p.attack));
+            if (p.attack() != null) {
+                s.flood(p, seconds, blocks, standing, sent.get(p.attack()));
             }
         }
         s.clients(phases, board);
@@ -45,12 +45,12 @@ final class Summary {
 
     private void flood(Phase phase, List<Second> seconds, List<Second.Block> blocks, List<Second.Block> standing,
                        FloodGenerator.Report report) {
-        Attack a = phase.attack;
+        Attack a = phase.attack();
         List<Second> during = seconds.stream().filter(x -> x.phase() == phase).toList();
-        long asked = a.rate * phase.length.toSeconds();
+        long asked = a.rate * phase.length().toSeconds();
         long out = report == null ? 0 : report.sent();
         lines.add(String.format(Locale.ROOT, "%s: %s, %s SYN/s for %d s: %s SYNs sent%s", a.title, a.description,
-                Lines.number(a.rate), phase.length.toSeconds(), Lines.number(out), out < asked * 9 / 10
+                Lines.number(a.rate), phase.length().toSeconds(), Lines.number(out), out < asked * 9 / 10
                         ? " of " + Lines.number(asked) + " (the generator fell behind: a busy host)" : ""));
         OptionalLong detected = during.stream()
                 .filter(x -> x.reading().flooded() && (a != Attack.SPOOFED || x.reading().randomSources()))
@@ -125,7 +125,7 @@ final class Summary {
             if (x.phase() == flood) {
                 floodEnd = x.at();
             } else if (floodEnd >= 0) {
-                if (x.phase().attack != null) {
+                if (x.phase().attack() != null) {
                     break;
                 }
                 if (!x.reading().attack()) {
@@ -143,10 +143,10 @@ final class Summary {
         List<Tally> floods = new ArrayList<>();
         for (Phase p : phases) {
             Tally t = board.tally(p);
-            if (p.attack != null) {
+            if (p.attack() != null) {
                 floods.add(t);
             }
-            lines.add(String.format(Locale.ROOT, "  %-14s %13s %7.1f %% %6.1f ms %6.1f ms", p.name,
+            lines.add(String.format(Locale.ROOT, "  %-14s %13s %7.1f %% %6.1f ms %6.1f ms", p.name(),
                     t.served() + "/" + t.tried(), t.servedPercent(), t.millis(0.5), t.millis(0.99)));
         }
         Tally during = Tally.of(floods);

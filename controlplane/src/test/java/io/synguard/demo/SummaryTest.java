@@ -46,18 +46,18 @@ class SummaryTest {
         long at = 0;
         long cookies = cookiesBefore;
         for (Phase p : phases) {
-            for (long s = 1; s <= p.length.toSeconds(); s++) {
-                Second.Reading r = p.attack == Attack.BOTNET ? botnet : p.attack == Attack.SPOOFED ? spoofed
-                        : p.name.equals("before") ? QUIET : TAIL;
-                cookies += p.attack == Attack.SPOOFED ? cookiesPerSecond : 0;
+            for (long s = 1; s <= p.length().toSeconds(); s++) {
+                Second.Reading r = p.attack() == Attack.BOTNET ? botnet : p.attack() == Attack.SPOOFED ? spoofed
+                        : p.name().equals("before") ? QUIET : TAIL;
+                cookies += p.attack() == Attack.SPOOFED ? cookiesPerSecond : 0;
                 r = new Second.Reading(r.packetsPps(), r.synPps(), r.droppedPps(), r.attack(), r.randomSources(),
                         r.thresholdPps(), r.autoBlocks(), r.cookies(), cookies);
-                List<Second.Block> fresh = p.attack == Attack.BOTNET && s == 2 ? botnetBlocks : List.of();
+                List<Second.Block> fresh = p.attack() == Attack.BOTNET && s == 2 ? botnetBlocks : List.of();
                 seconds.add(new Second(p, at + s, s, r, fresh, new Tally()));
             }
-            at += p.length.toSeconds();
+            at += p.length().toSeconds();
             for (int v = 0; v < 50; v++) {
-                board.add(p, p.attack == null || v < servedDuringFloods / 2, 1_000_000);
+                board.add(p, p.attack() == null || v < servedDuringFloods / 2, 1_000_000);
             }
         }
         botnetBlocks.stream().filter(b -> b.prefix().length() == 24).forEach(standing::add);
