@@ -28,8 +28,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.AbstractExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -59,7 +57,7 @@ final class Exchange implements AutoCloseable {
     Exchange(Router router, Tokens tokens, String token) {
         this.token = token;
         Audit audit = new Audit(InstantSource.fixed(FakeService.NOW));
-        this.pipeline = new ApiInitializer(new Access(router, tokens), audit, new Direct(), null,
+        this.pipeline = new ApiInitializer(new Access(router, tokens), audit, Workers.direct(), null,
                 ApiServer.Config.MAX_CONNECTIONS, ApiServer.Config.IDLE_TIMEOUT);
         this.channel = connect();
     }
@@ -198,42 +196,6 @@ final class Exchange implements AutoCloseable {
         assertFalse(channel.finish(), "messages left in the pipeline");
         for (ByteBuf b : sent) {
             assertEquals(0, b.refCnt(), "a buffer sent in was not released");
-        }
-    }
-
-    /** Runs each task at once, on the caller's thread. */
-    private static final class Direct extends AbstractExecutorService {
-        private volatile boolean shutdown;
-
-        @Override
-        public void execute(Runnable task) {
-            task.run();
-        }
-
-        @Override
-        public void shutdown() {
-            shutdown = true;
-        }
-
-        @Override
-        public List<Runnable> shutdownNow() {
-            shutdown = true;
-            return List.of();
-        }
-
-        @Override
-        public boolean isShutdown() {
-            return shutdown;
-        }
-
-        @Override
-        public boolean isTerminated() {
-            return shutdown;
-        }
-
-        @Override
-        public boolean awaitTermination(long timeout, TimeUnit unit) {
-            return true;
         }
     }
 }

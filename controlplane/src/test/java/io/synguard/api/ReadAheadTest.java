@@ -10,10 +10,6 @@ import io.netty.handler.codec.http.HttpVersion;
 
 import java.nio.file.Path;
 import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.AbstractExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,7 +32,7 @@ class ReadAheadTest {
         service = new FakeService(dir);
         Audit audit = new Audit(InstantSource.fixed(FakeService.NOW));
         channel = new EmbeddedChannel(new ApiHandler(new Access(service.router(), new Tokens("t")), audit,
-                new Held()));
+                Workers.held()));
     }
 
     @AfterEach
@@ -65,38 +61,5 @@ class ReadAheadTest {
                 Unpooled.wrappedBuffer(new byte[bodyBytes]));
         r.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer t");
         return r;
-    }
-
-    /** Workers that never get to run: the first request stays under way. */
-    private static final class Held extends AbstractExecutorService {
-        private final List<Runnable> tasks = new ArrayList<>();
-
-        @Override
-        public void execute(Runnable task) {
-            tasks.add(task);
-        }
-
-        @Override
-        public void shutdown() {}
-
-        @Override
-        public List<Runnable> shutdownNow() {
-            return tasks;
-        }
-
-        @Override
-        public boolean isShutdown() {
-            return false;
-        }
-
-        @Override
-        public boolean isTerminated() {
-            return false;
-        }
-
-        @Override
-        public boolean awaitTermination(long timeout, TimeUnit unit) {
-            return true;
-        }
     }
 }
