@@ -1,4 +1,4 @@
-package io.synguard.api;
+package io.synguard.net;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -13,7 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** One client connection speaking HTTP/1.1 by hand, for requests an HTTP client will not make. */
+/**
+ * One client connection speaking HTTP/1.1 by hand: for requests an HTTP client will not make (the API
+ * tests), and for a connection opened inside another network namespace (the benchmarks).
+ */
 public final class RawHttp implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
@@ -55,12 +58,12 @@ public final class RawHttp implements AutoCloseable {
     }
 
     /** The next response, with no body to read if bodiless (the answer to a HEAD). */
-    Response read(boolean bodiless) throws IOException {
+    public Response read(boolean bodiless) throws IOException {
         return parse(line(), bodiless);
     }
 
     /** The next response, or null if the server ends the connection cleanly first. */
-    Response next() throws IOException {
+    public Response next() throws IOException {
         int first = in.read();
         if (first < 0) {
             return null;
@@ -87,7 +90,7 @@ public final class RawHttp implements AutoCloseable {
     }
 
     /** Whether the server ends the connection (rather than send more) within the read timeout. */
-    boolean closedByServer() throws IOException {
+    public boolean closedByServer() throws IOException {
         try {
             return in.read() < 0;
         } catch (SocketTimeoutException e) {

@@ -1,5 +1,6 @@
 package io.synguard.api;
 
+import io.synguard.net.RawHttp;
 import io.synguard.config.Settings;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.synguard.api;
 
+import io.synguard.net.RawHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.synguard.json.Json;
 

@@ -1,5 +1,6 @@
 package io.synguard.api;
 
+import io.synguard.net.RawHttp;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;

@@ -1,6 +1,6 @@
 package io.synguard.e2e;
 
-import io.synguard.api.RawHttp;
+import io.synguard.net.RawHttp;
 import io.synguard.api.TestCa;
 import io.synguard.bpf.NetNamespace;
 import io.synguard.testing.BpfTest;
