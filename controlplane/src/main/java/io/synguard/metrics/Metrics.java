@@ -29,12 +29,17 @@ public final class Metrics {
     private final Counter spared;
     private final Counter expired;
     private final Counter cookieSwitches;
+    /** Scrapes taken; what a {@link PerScrape} read belongs to the one under way. */
+    private long scrapes;
 
     /**
-     * @param status the status now
-     * @param lists  a list's sizes by origin now
+     * @param statusNow the status now
+     * @param listsNow  a list's sizes by origin now
      */
-    public Metrics(Supplier<Status> status, Function<RuleKind, Map<Origin, Long>> lists) {
+    public Metrics(Supplier<Status> statusNow, Function<RuleKind, Map<Origin, Long>> listsNow) {
+        Supplier<Status> status = new PerScrape<>(statusNow);
+        Supplier<Map<Origin, Long>> blocks = new PerScrape<>(() -> listsNow.apply(RuleKind.BLOCK));
+        Supplier<Map<Origin, Long>> allows = new PerScrape<>(() -> listsNow.apply(RuleKind.ALLOW));
         attacks = Counter.builder().name("synguard_attacks").help("Attacks detected").register(registry);
         autoBlocks = Counter.builder().name("synguard_auto_blocks").help("Blocks placed by detection")
                 .register(registry);
@@ -75,15 +80,16 @@ public final class Metrics {
                 s -> s.attack().randomSources() ? 1 : 0);
         gauge(status, "uptime_seconds", "Seconds since the daemon started", s -> s.uptime().toSeconds());
         GaugeWithCallback.builder().name("synguard_blocks").help("Blocklist entries, by origin").labelNames("origin")
-                .callback(cb -> lists.apply(RuleKind.BLOCK).forEach((o, n) -> cb.call(n, o.text())))
+                .callback(cb -> blocks.get().forEach((o, n) -> cb.call(n, o.text())))
                 .register(registry);
         GaugeWithCallback.builder().name("synguard_allows").help("Allowlist entries, by origin").labelNames("origin")
-                .callback(cb -> lists.apply(RuleKind.ALLOW).forEach((o, n) -> cb.call(n, o.text())))
+                .callback(cb -> allows.get().forEach((o, n) -> cb.call(n, o.text())))
                 .register(registry);
     }
 
     /** Adds the fleet's figures, read from its status when taken. */
-    public void fleet(Supplier<FleetStatus> fleet) {
+    public void fleet(Supplier<FleetStatus> fleetNow) {
+        Supplier<FleetStatus> fleet = new PerScrape<>(fleetNow);
         fleetGauge(fleet, "connected", "1 while etcd answers and the watch runs", f -> f.connected() ? 1 : 0);
         fleetGauge(fleet, "members", "Members whose heartbeat etcd holds", f -> f.members().size());
         fleetGauge(fleet, "revision", "The etcd revision this member has seen up to", FleetStatus::revision);
@@ -123,8 +129,9 @@ public final class Metrics {
         expired.inc(n);
     }
 
-    /** Every metric's value now. */
-    public MetricSnapshots snapshot() {
+    /** Every metric's value now, from one reading of each source (the status is not cheap to make). */
+    public synchronized MetricSnapshots snapshot() {
+        scrapes++;
         return registry.scrape();
     }
 
@@ -136,5 +143,25 @@ public final class Metrics {
     private void gauge(Supplier<Status> status, String name, String help, ToDoubleFunction<Status> value) {
         GaugeWithCallback.builder().name("synguard_" + name).help(help)
                 .callback(cb -> cb.call(value.applyAsDouble(status.get()))).register(registry);
+    }
+
+    /** A source read once a scrape: the first metric of a scrape that asks reads it, the others share it. */
+    private final class PerScrape<T> implements Supplier<T> {
+        private final Supplier<T> source;
+        private long scrape = -1;
+        private T value;
+
+        PerScrape(Supplier<T> source) {
+            this.source = source;
+        }
+
+        @Override
+        public T get() {
+            if (scrape != scrapes) {
+                value = source.get();
+                scrape = scrapes;
+            }
+            return value;
+        }
     }
 }
