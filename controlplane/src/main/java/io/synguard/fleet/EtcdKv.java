@@ -18,6 +18,7 @@ import io.etcd.jetcd.watch.WatchResponse;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -40,16 +41,19 @@ final class EtcdKv implements Kv {
     private static final long BUCKET_S = 10;
 
     private final Client client;
+    private final InstantSource clock;
     /** Leases by the end of their ten seconds, in epoch seconds. */
     private final Map<Long, Long> leases = new ConcurrentHashMap<>();
 
-    private EtcdKv(Client client) {
+    private EtcdKv(Client client, InstantSource clock) {
         this.client = client;
+        this.clock = clock;
     }
 
     /** A client of the etcd members at endpoints (http://host:port); connects on first use. */
-    static EtcdKv connect(List<String> endpoints) {
-        return new EtcdKv(Client.builder().endpoints(endpoints.toArray(String[]::new)).retryMaxDelay(1000).build());
+    static EtcdKv connect(List<String> endpoints, InstantSource clock) {
+        return new EtcdKv(Client.builder().endpoints(endpoints.toArray(String[]::new)).retryMaxDelay(1000).build(),
+                clock);
     }
 
     @Override
@@ -168,7 +172,7 @@ final class EtcdKv implements Kv {
         if (ttl == null) {
             return PutOption.DEFAULT;
         }
-        long nowS = System.currentTimeMillis() / 1000;
+        long nowS = clock.instant().getEpochSecond();
         long bucket = ((nowS + Math.max(1, ttl.toSeconds())) / BUCKET_S + 1) * BUCKET_S;
         long lease = leases.computeIfAbsent(bucket, b -> await(client.getLeaseClient().grant(b - nowS)).getID());
         leases.keySet().removeIf(b -> b <= nowS);

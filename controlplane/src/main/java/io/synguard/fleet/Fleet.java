@@ -90,7 +90,7 @@ public final class Fleet implements Policy.Listener, AutoCloseable {
 
     /** Joins the fleet through etcd at endpoints; the queue lives in stateDir. Returns at once. */
     public static Fleet start(Options options, List<String> endpoints, Policy policy, InstantSource clock, Path stateDir) {
-        Fleet fleet = join(options, EtcdKv.connect(endpoints), policy, clock, stateDir.resolve("fleet-queue.jsonl"));
+        Fleet fleet = join(options, EtcdKv.connect(endpoints, clock), policy, clock, stateDir.resolve("fleet-queue.jsonl"));
         fleet.worker = Thread.ofPlatform().name("synguard-fleet").daemon().start(fleet::run);
         LOG.info("member {} of the fleet at {} under {}; {} changes queued from before", options.host(), endpoints,
                 options.root(), fleet.pending.size());
