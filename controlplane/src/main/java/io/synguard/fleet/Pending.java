@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,27 +17,36 @@ import java.util.Set;
 
 /**
  * This member's changes not yet published, the last of each key, in the order they were made;
- * kept in a file of the state directory (JSON lines, rewritten whole, forced, then renamed) so a
- * restart publishes what it had queued. Thread-safe.
+ * kept in a file of the state directory (JSON lines) so a restart publishes what it had queued.
+ * Queued changes are appended and forced, a batch at a time, so queueing costs what it adds however
+ * long the queue (etcd may be away for hours); the file is written anew only when changes settle,
+ * which the fleet's worker does. The last of a key's lines wins on reading, and a last line cut
+ * short by a crash was never forced, so never acknowledged: it is passed over. Thread-safe.
  */
 final class Pending {
     private final Path file;
+    private final String root;
     private final Map<String, FleetRecord> queued = new LinkedHashMap<>();
 
-    private Pending(Path file) {
+    private Pending(Path file, String root) {
         this.file = file;
+        this.root = root;
     }
 
     /** The queue the file holds; empty if there is none. */
     static Pending open(Path file, String root) {
-        Pending p = new Pending(file);
+        Pending p = new Pending(file, root);
         try {
             if (Files.exists(file)) {
-                for (String line : Files.readAllLines(file)) {
-                    if (!line.isBlank()) {
-                        FleetRecord r = FleetRecord.parse(line.getBytes(StandardCharsets.UTF_8));
-                        p.queued.put(r.key(root), r);
+                List<String> lines = Files.readAllLines(file);
+                boolean whole = true;
+                for (int i = 0; i < lines.size(); i++) {
+                    if (!lines.get(i).isBlank()) {
+                        whole = p.readLine(lines.get(i), i == lines.size() - 1);
                     }
+                }
+                if (!whole) {
+                    p.rewrite(); // so that the next append starts a line of its own
                 }
             }
         } catch (IOException e) {
@@ -45,13 +55,30 @@ final class Pending {
         return p;
     }
 
-    /** Queues changes, each replacing what its key had queued, and saves the queue. */
+    /** Queues the record of a line of the file; false for a last line cut short. */
+    private boolean readLine(String line, boolean last) {
+        FleetRecord r;
+        try {
+            r = FleetRecord.parse(line.getBytes(StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            if (last) {
+                return false; // cut short by a crash while it was being appended
+            }
+            throw new IllegalStateException("the fleet's queue " + file + " holds a line that is no record: " + line, e);
+        }
+        put(r.key(root), r);
+        return true;
+    }
+
+    /** Queues changes, each replacing what its key had queued, and appends them to the file. */
     synchronized void add(Map<String, FleetRecord> changes) {
-        changes.forEach((key, r) -> {
-            queued.remove(key);
-            queued.put(key, r);
-        });
-        save();
+        changes.forEach(this::put);
+        write(changes.values(), StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    }
+
+    private void put(String key, FleetRecord r) {
+        queued.remove(key);
+        queued.put(key, r);
     }
 
     /** The queue now, oldest first. */
@@ -59,13 +86,24 @@ final class Pending {
         return queued.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue())).toList();
     }
 
-    /** Takes the changes that are settled out, unless a newer one of their key was queued since, and saves. */
+    /** Takes the changes that are settled out, unless a newer one of their key was queued since; rewrites the file. */
     synchronized void settled(Map<String, FleetRecord> settled) {
         if (settled.isEmpty()) {
             return;
         }
         settled.forEach((key, r) -> queued.remove(key, r));
-        save();
+        rewrite();
+    }
+
+    private void rewrite() {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        write(tmp, queued.values(), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING);
+        try {
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save the fleet's queue " + file, e);
+        }
     }
 
     synchronized Set<String> keys() {
@@ -76,26 +114,23 @@ final class Pending {
         return queued.size();
     }
 
-    private void save() {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    private void write(Collection<FleetRecord> records, StandardOpenOption... how) {
+        write(file, records, how);
+    }
+
+    private static void write(Path to, Collection<FleetRecord> records, StandardOpenOption... how) {
         StringBuilder text = new StringBuilder();
-        for (FleetRecord r : queued.values()) {
+        for (FleetRecord r : records) {
             text.append(new String(r.json(), StandardCharsets.UTF_8)).append('\n');
         }
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ch = FileChannel.open(to, how)) {
             ByteBuffer bytes = ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8));
             while (bytes.hasRemaining()) {
                 ch.write(bytes);
             }
             ch.force(true);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot save the fleet's queue " + tmp, e);
-        }
-        try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot save the fleet's queue " + file, e);
+            throw new UncheckedIOException("cannot save the fleet's queue " + to, e);
         }
     }
 }
