@@ -32,11 +32,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,43 +93,54 @@ public final class Daemon implements Service, AutoCloseable {
 
     private Daemon(Options options, InstantSource clock) throws InterruptedException {
         this.options = options;
-        prepareStateDir(options.stateDir());
-        Tokens tokens = new Tokens(TokenFile.loadOrCreate(options.tokenFile()),
-                options.readTokenFile() == null ? null : TokenFile.loadOrCreate(options.readTokenFile()));
-        ensureBpffs(options.pinDirectory());
-        this.dataplane = Dataplane.load(Dataplane.Options.defaults().withMaxRules(options.maxRules())
-                .withPinDirectory(options.pinDirectory()));
-        this.scheduler = Executors.newScheduledThreadPool(1, Thread.ofPlatform().name("synguard-loop").daemon().factory());
-        this.journal = Journal.open(options.stateDir().resolve("journal"), Json.mapper());
-        this.policy = new Policy(new KernelRules(dataplane), journal, clock, scheduler);
-        Policy.Restored restored = policy.restore(Settings.DEFAULTS);
-        LOG.info("restored {} blocks and {} allows ({} reinstated in the kernel, {} adopted from it, {} lapsed)",
-                restored.blocks(), restored.allows(), restored.reinstated(), restored.adopted(), restored.lapsed());
-        this.settings = startingSettings(restored.settings(), options);
-        policy.saveSettings(settings);
-        apply(settings);
+        try {
+            prepareStateDir(options.stateDir());
+            Tokens tokens = new Tokens(TokenFile.loadOrCreate(options.tokenFile()),
+                    options.readTokenFile() == null ? null : TokenFile.loadOrCreate(options.readTokenFile()));
+            ensureBpffs(options.pinDirectory());
+            this.dataplane = Dataplane.load(Dataplane.Options.defaults().withMaxRules(options.maxRules())
+                    .withPinDirectory(options.pinDirectory()));
+            this.scheduler = Executors.newScheduledThreadPool(1, Thread.ofPlatform().name("synguard-loop").daemon().factory());
+            this.journal = Journal.open(options.stateDir().resolve("journal"), Json.mapper());
+            this.policy = new Policy(new KernelRules(dataplane), journal, clock, scheduler);
+            Policy.Restored restored = policy.restore(Settings.DEFAULTS);
+            LOG.info("restored {} blocks and {} allows ({} reinstated in the kernel, {} adopted from it, {} lapsed)",
+                    restored.blocks(), restored.allows(), restored.reinstated(), restored.adopted(), restored.lapsed());
+            this.settings = startingSettings(restored.settings(), options);
+            policy.saveSettings(settings);
+            apply(settings);
 
-        this.metrics = new Metrics(this::status, policy::countByOrigin);
-        this.cookies = Cookies.start(dataplane, options.iface(), options.pinDirectory(),
-                new Sysctls(Path.of("/proc/sys"), options.stateDir().resolve("sysctls.json")), metrics, clock);
-        this.attachment = Attachment.attach(dataplane, options.iface(), options.attach(), options.pinDirectory());
-        this.lists = new OperatorLists(policy);
-        this.monitor = new Monitor(dataplane, policy, metrics, clock, () -> settings, options.iface(), attachment::mode,
-                new StateFile(options.stateDir().resolve("baseline.json")));
-        this.fleet = options.fleetEtcd().isEmpty() ? null
-                : Fleet.start(options.fleet(), options.fleetEtcd(), policy, clock, options.stateDir());
-        if (fleet != null) {
-            metrics.fleet(fleet::status);
+            this.metrics = new Metrics(this::status, policy::countByOrigin);
+            this.cookies = Cookies.start(dataplane, options.iface(), options.pinDirectory(),
+                    new Sysctls(Path.of("/proc/sys"), options.stateDir().resolve("sysctls.json")), metrics, clock);
+            this.attachment = Attachment.attach(dataplane, options.iface(), options.attach(), options.pinDirectory());
+            this.lists = new OperatorLists(policy);
+            this.monitor = new Monitor(dataplane, policy, metrics, clock, () -> settings, options.iface(), attachment::mode,
+                    new StateFile(options.stateDir().resolve("baseline.json")));
+            this.fleet = options.fleetEtcd().isEmpty() ? null
+                    : Fleet.start(options.fleet(), options.fleetEtcd(), policy, clock, options.stateDir());
+            if (fleet != null) {
+                metrics.fleet(fleet::status);
+            }
+            this.events = dataplane.openEvents();
+            this.eventsThread = Thread.ofPlatform().name("synguard-events").daemon().start(this::pollEvents);
+            schedule();
+            scheduler.scheduleWithFixedDelay(this::sweep, EXPIRY_SWEEP_MS, EXPIRY_SWEEP_MS, TimeUnit.MILLISECONDS);
+            scheduler.scheduleWithFixedDelay(this::rotateCookieSecret, 1, 1, TimeUnit.SECONDS);
+            cookies.update(settings.cookies(), false);
+            this.api = ApiServer.start(options.api(), this, tokens, new Audit(clock), metrics);
+            LOG.info("synguard is protecting {} ({} mode, {}); API on {}://{}:{}", options.iface(), attachment.mode(),
+                    settings.mode().text(), options.api().scheme(), api.address().getHostString(), api.address().getPort());
+    
+        } catch (RuntimeException | InterruptedException e) {
+            LOG.error("synguard did not start; stopping what it had made");
+            try {
+                close();
+            } catch (RuntimeException stopping) {
+                e.addSuppressed(stopping);
+            }
+            throw e;
         }
-        this.events = dataplane.openEvents();
-        this.eventsThread = Thread.ofPlatform().name("synguard-events").daemon().start(this::pollEvents);
-        schedule();
-        scheduler.scheduleWithFixedDelay(this::sweep, EXPIRY_SWEEP_MS, EXPIRY_SWEEP_MS, TimeUnit.MILLISECONDS);
-        scheduler.scheduleWithFixedDelay(this::rotateCookieSecret, 1, 1, TimeUnit.SECONDS);
-        cookies.update(settings.cookies(), false);
-        this.api = ApiServer.start(options.api(), this, tokens, new Audit(clock), metrics);
-        LOG.info("synguard is protecting {} ({} mode, {}); API on {}://{}:{}", options.iface(), attachment.mode(),
-                settings.mode().text(), options.api().scheme(), api.address().getHostString(), api.address().getPort());
     }
 
     /** Starts synguard; throws with a reason if anything is in the way, leaving nothing half-made. */
@@ -208,12 +221,7 @@ public final class Daemon implements Service, AutoCloseable {
     public void close() {
         running = false;
         RuntimeException first = null;
-        for (Runnable step : List.<Runnable>of(api::close, this::leaveFleet, scheduler::shutdownNow, this::stopEvents,
-                () -> cookies.close(options.detachOnExit()), () -> {
-                    if (options.detachOnExit()) {
-                        attachment.detach();
-                    }
-                }, attachment::close, journal::close, dataplane::close)) {
+        for (Runnable step : stopSteps()) {
             try {
                 step.run();
             } catch (RuntimeException e) {
@@ -224,16 +232,40 @@ public final class Daemon implements Service, AutoCloseable {
                 }
             }
         }
-        LOG.info(options.detachOnExit() ? "stopped; synguard is detached from {}"
-                : "stopped; the XDP program keeps enforcing on {}", options.iface());
+        if (attachment == null) {
+            LOG.info("stopped; nothing was attached to {}", options.iface());
+        } else {
+            LOG.info(options.detachOnExit() ? "stopped; synguard is detached from {}"
+                    : "stopped; the XDP program keeps enforcing on {}", options.iface());
+        }
         if (first != null) {
             throw first;
         }
     }
 
-    private void leaveFleet() {
-        if (fleet != null) {
-            fleet.close();
+    /**
+     * Stopping, step by step, in the reverse of the order start made things; what a start that failed
+     * did not get to make is null and has no step.
+     */
+    private List<Runnable> stopSteps() {
+        List<Runnable> steps = new ArrayList<>();
+        ifMade(steps, api, ApiServer::close);
+        ifMade(steps, fleet, Fleet::close);
+        ifMade(steps, scheduler, ScheduledExecutorService::shutdownNow);
+        ifMade(steps, eventsThread, t -> stopEvents());
+        ifMade(steps, cookies, c -> c.close(options.detachOnExit()));
+        if (options.detachOnExit()) {
+            ifMade(steps, attachment, Attachment::detach);
+        }
+        ifMade(steps, attachment, Attachment::close);
+        ifMade(steps, journal, Journal::close);
+        ifMade(steps, dataplane, Dataplane::close);
+        return steps;
+    }
+
+    private static <T> void ifMade(List<Runnable> steps, T made, Consumer<T> step) {
+        if (made != null) {
+            steps.add(() -> step.accept(made));
         }
     }
 

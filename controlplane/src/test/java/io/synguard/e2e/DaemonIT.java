@@ -1,11 +1,16 @@
 package io.synguard.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.synguard.bpf.NetNamespace;
 import io.synguard.testing.BpfTest;
 import io.synguard.testing.DaemonProcess;
 import io.synguard.testing.HttpInNamespace.Reply;
 import io.synguard.testing.Tcp;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
@@ -140,6 +145,32 @@ class DaemonIT extends OnProtectedHost {
         assertEquals("generic", status().get("attach_mode").asText());
         assertTrue(auto.output().contains("attached to sgbr0 in generic mode (the driver has no native XDP)"),
                 auto.output());
+    }
+
+    @Test
+    void aStartThatFailsLateStopsWhatItMadeAndDetachesWhenAskedTo() throws Exception {
+        // the API's address taken: the last step of a start fails, after the attach
+        try (ServerSocket taken = NetNamespace.inside(host.srv, () -> bound(new InetSocketAddress("127.0.0.1", 9780)))) {
+            assertTrue(taken.isBound());
+            DaemonProcess failed = host.launch(ProtectedHost.IFACE, "--detach-on-exit");
+            assertNotEquals(0, failed.awaitExit(Duration.ofSeconds(60)));
+            assertTrue(failed.output().contains("synguard did not start; stopping what it had made"), failed.output());
+            assertTrue(failed.output().contains("stopped; synguard is detached from " + ProtectedHost.IFACE),
+                    failed.output());
+            assertEquals("", host.xdpPrograms(), "nothing left attached");
+        }
+        host.startDaemon();
+        assertTrue(host.connects(LEGIT, SERVER), "a start after it works as ever");
+    }
+
+    private static ServerSocket bound(InetSocketAddress address) {
+        try {
+            ServerSocket s = new ServerSocket();
+            s.bind(address);
+            return s;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test
