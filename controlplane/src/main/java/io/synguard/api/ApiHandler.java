@@ -103,7 +103,8 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (item instanceof Refusal r) {
-                Request request = new Request(r.method(), r.path(), List.of(), Map.of(), new byte[0], peer(ctx), null);
+                Request request = new Request(r.method(), r.path(), List.of(), Map.of(), new byte[0], peer(ctx),
+                        r.reason() instanceof ApiException e ? e.tokenId() : null);
                 write(ctx, refused(request, r.reason()), r.close());
             } else {
                 busy = true;

@@ -49,7 +49,7 @@ public final class Tokens {
             throw new ApiException(401, "unauthorized", "wrong token");
         }
         if (write) {
-            throw new ApiException(403, "read_only", "this token may only read (GET); writes need the main token");
+            throw ApiException.of(readId, 403, "read_only", "this token may only read (GET); writes need the main token");
         }
         return readId;
     }

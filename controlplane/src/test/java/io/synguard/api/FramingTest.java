@@ -197,6 +197,7 @@ class FramingTest {
         api.call("DELETE", "/v1/blocks/198.18.1.0%2F24", null, READ_TOKEN).assertError(403);
         assertNothingChanged();
         assertEquals(403, lastAudit().get("status").asInt());
+        assertEquals(Tokens.idOf(READ_TOKEN), lastAudit().get("token_id").asText(), "the audit names who was refused");
     }
 
     @Test
