@@ -36,7 +36,7 @@ class LayeringTest {
             Set.of("daemon", "demo"),
             Set.of("api"),
             Set.of("metrics"),
-            Set.of("fleet"),
+            Set.of("fleet", "flowspec"),
             Set.of("detect", "policy"),
             Set.of("config", "state"),
             Set.of("dataplane", "flood", "host"),

@@ -61,6 +61,7 @@ final class Endpoints {
                 .add("PATCH", "/v1/config", false, this::configure)
                 .add("GET", "/v1/top", false, this::top)
                 .add("GET", "/v1/fleet", false, r -> Response.json(200, Views.Fleet.of(service.fleet())))
+                .add("GET", "/v1/flowspec", false, r -> Response.json(200, Views.FlowSpec.of(service.flowspec())))
                 .add("GET", "/metrics", metricsPublic, r -> Response.prometheus(200, metrics.snapshot()))
                 .add("GET", "/v1/openapi.json", false, r -> new Response(200, Response.JSON, OPENAPI));
     }

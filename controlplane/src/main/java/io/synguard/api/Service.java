@@ -5,6 +5,7 @@ import io.synguard.config.Settings;
 import io.synguard.detect.SourceRates;
 import io.synguard.detect.Status;
 import io.synguard.fleet.FleetStatus;
+import io.synguard.flowspec.FlowSpecStatus;
 
 import java.util.List;
 
@@ -29,5 +30,10 @@ public interface Service {
     /** How this host's fleet stands; {@link FleetStatus#NONE} when it is in none. */
     default FleetStatus fleet() {
         return FleetStatus.NONE;
+    }
+
+    /** What is announced upstream as FlowSpec; {@link FlowSpecStatus#NONE} when nothing is. */
+    default FlowSpecStatus flowspec() {
+        return FlowSpecStatus.NONE;
     }
 }

@@ -6,6 +6,8 @@ import io.synguard.dataplane.Abi.Counter;
 import io.synguard.dataplane.Counters;
 import io.synguard.detect.SourceRates;
 import io.synguard.fleet.FleetStatus;
+import io.synguard.flowspec.FlowRule;
+import io.synguard.flowspec.FlowSpecStatus;
 import io.synguard.net.Prefix;
 import io.synguard.policy.Entry;
 import io.synguard.policy.Origin;
@@ -112,6 +114,25 @@ public final class Views {
     }
 
     public record Member(String host, String lastHeartbeat) {}
+
+    /** {@code GET /v1/flowspec}. */
+    public record FlowSpec(String speaker, String target, boolean connected, String action, int max,
+                           List<Announced> announced, int eligible, int localOnly, int excluded, String lastReconcile,
+                           long added, long withdrawn, int failures, String lastError, String retryAt) {
+        static FlowSpec of(FlowSpecStatus f) {
+            return new FlowSpec(f.speaker(), f.target(), f.connected(), f.action(), f.max(),
+                    f.announced().stream().map(Announced::of).toList(), f.eligible(), f.localOnly(), f.excluded(),
+                    time(f.lastReconcile()), f.added(), f.withdrawn(), f.failures(), f.lastError(), time(f.retryAt()));
+        }
+    }
+
+    /** One FlowSpec rule: TCP with SYN and not ACK from source to destination (null: any). */
+    public record Announced(String source, String destination, String protocol, String tcpFlags, String action) {
+        static Announced of(FlowRule r) {
+            return new Announced(r.source().toString(), r.destination() == null ? null : r.destination().toString(),
+                    "tcp", "syn&!ack", r.action().text());
+        }
+    }
 
     /** A body of {@code POST /v1/blocks} or {@code /v1/allows}. */
     public record RulePost(String prefix, Long ttlS, String reason) {}

@@ -88,6 +88,9 @@ final class RunCommand implements Callable<Integer> {
             description = "Origins of other hosts' entries applied here (default: ${DEFAULT-VALUE}).")
     List<String> fleetAccept;
 
+    @Mixin
+    FlowSpecOptions flowspec;
+
     @Override
     public Integer call() throws InterruptedException {
         if (!logFormat.equals("text") && !logFormat.equals("json")) {
@@ -100,7 +103,7 @@ final class RunCommand implements Callable<Integer> {
         Daemon.Options options = new Daemon.Options(iface, xdpMode(attach), mode == null ? null : mode(mode),
                 served, daemon.stateDir, daemon.token(), api.readTokenFile, config, detachOnExit,
                 pinDir != null ? pinDir : Dataplane.pinDirectory(iface), maxRules,
-                fleetEtcd, fleetEtcd.isEmpty() ? null : fleetOptions());
+                fleetEtcd, fleetEtcd.isEmpty() ? null : fleetOptions(), flowspec.options());
         Daemon running = Daemon.start(options, InstantSource.system());
         Hangup.onSignal(running::reloadTls);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -18,6 +18,8 @@ import io.synguard.detect.SourceRates;
 import io.synguard.detect.Status;
 import io.synguard.fleet.Fleet;
 import io.synguard.fleet.FleetStatus;
+import io.synguard.flowspec.Announcer;
+import io.synguard.flowspec.FlowSpecStatus;
 import io.synguard.json.Json;
 import io.synguard.metrics.Metrics;
 import io.synguard.policy.KernelRules;
@@ -66,6 +68,7 @@ public final class Daemon implements Service, AutoCloseable {
     private final Thread eventsThread;
     private final RateLimitEvents events;
     private final Fleet fleet;
+    private final Announcer announcer;
     private volatile Settings settings;
     private volatile boolean running = true;
     private ScheduledFuture<?> ticking;
@@ -86,10 +89,12 @@ public final class Daemon implements Service, AutoCloseable {
      * @param maxRules      rules the data plane's index takes, on first start
      * @param fleetEtcd     the etcd endpoints of the fleet this host joins; empty for none
      * @param fleet         how it takes part; null for no fleet
+     * @param flowspec      how blocks are announced upstream through gobgpd; null for not at all
      */
     public record Options(String iface, XdpMode attach, Settings.Mode mode, ApiServer.Config api, Path stateDir,
                           Path tokenFile, Path readTokenFile, Path configFile, boolean detachOnExit,
-                          Path pinDirectory, int maxRules, List<String> fleetEtcd, Fleet.Options fleet) {}
+                          Path pinDirectory, int maxRules, List<String> fleetEtcd, Fleet.Options fleet,
+                          Announcer.Options flowspec) {}
 
     private Daemon(Options options, InstantSource clock) throws InterruptedException {
         this.options = options;
@@ -121,6 +126,10 @@ public final class Daemon implements Service, AutoCloseable {
                     : Fleet.start(options.fleet(), options.fleetEtcd(), policy, clock, options.stateDir());
             if (fleet != null) {
                 metrics.fleet(fleet::status);
+            }
+            this.announcer = options.flowspec() == null ? null : Announcer.start(options.flowspec(), policy, clock);
+            if (announcer != null) {
+                metrics.flowspec(announcer::status);
             }
             this.events = dataplane.openEvents();
             this.eventsThread = Thread.ofPlatform().name("synguard-events").daemon().start(this::pollEvents);
@@ -215,6 +224,11 @@ public final class Daemon implements Service, AutoCloseable {
         return fleet == null ? FleetStatus.NONE : fleet.status();
     }
 
+    @Override
+    public FlowSpecStatus flowspec() {
+        return announcer == null ? FlowSpecStatus.NONE : announcer.status();
+    }
+
     // ---- lifecycle -----------------------------------------------------------------------------
 
     @Override
@@ -251,6 +265,7 @@ public final class Daemon implements Service, AutoCloseable {
         List<Runnable> steps = new ArrayList<>();
         ifMade(steps, api, ApiServer::close);
         ifMade(steps, fleet, Fleet::close);
+        ifMade(steps, announcer, Announcer::close);
         ifMade(steps, scheduler, ScheduledExecutorService::shutdownNow);
         ifMade(steps, eventsThread, t -> stopEvents());
         ifMade(steps, cookies, c -> c.close(options.detachOnExit()));

@@ -9,6 +9,7 @@ import io.synguard.dataplane.Abi;
 import io.synguard.dataplane.RuleKind;
 import io.synguard.detect.Status;
 import io.synguard.fleet.FleetStatus;
+import io.synguard.flowspec.FlowSpecStatus;
 import io.synguard.policy.Origin;
 
 import java.util.Map;
@@ -90,25 +91,36 @@ public final class Metrics {
     /** Adds the fleet's figures, read from its status when taken. */
     public void fleet(Supplier<FleetStatus> fleetNow) {
         Supplier<FleetStatus> fleet = new PerScrape<>(fleetNow);
-        fleetGauge(fleet, "connected", "1 while etcd answers and the watch runs", f -> f.connected() ? 1 : 0);
-        fleetGauge(fleet, "members", "Members whose heartbeat etcd holds", f -> f.members().size());
-        fleetGauge(fleet, "revision", "The etcd revision this member has seen up to", FleetStatus::revision);
-        fleetGauge(fleet, "pending", "This host's changes queued, not yet published", FleetStatus::pending);
-        fleetGauge(fleet, "last_sync_timestamp_seconds", "When the whole store was last listed",
+        gauge(fleet, "fleet_connected", "1 while etcd answers and the watch runs", f -> f.connected() ? 1 : 0);
+        gauge(fleet, "fleet_members", "Members whose heartbeat etcd holds", f -> f.members().size());
+        gauge(fleet, "fleet_revision", "The etcd revision this member has seen up to", FleetStatus::revision);
+        gauge(fleet, "fleet_pending", "This host's changes queued, not yet published", FleetStatus::pending);
+        gauge(fleet, "fleet_last_sync_timestamp_seconds", "When the whole store was last listed",
                 f -> f.lastSync() == null ? 0 : f.lastSync().getEpochSecond());
-        fleetCounter(fleet, "published", "Changes this host published", FleetStatus::published);
-        fleetCounter(fleet, "applied", "Other members' changes applied here", FleetStatus::applied);
-        fleetCounter(fleet, "relists", "Listings of the whole store after the first", FleetStatus::relists);
+        counter(fleet, "fleet_published", "Changes this host published", FleetStatus::published);
+        counter(fleet, "fleet_applied", "Other members' changes applied here", FleetStatus::applied);
+        counter(fleet, "fleet_relists", "Listings of the whole store after the first", FleetStatus::relists);
     }
 
-    private void fleetGauge(Supplier<FleetStatus> fleet, String name, String help, ToDoubleFunction<FleetStatus> value) {
-        GaugeWithCallback.builder().name("synguard_fleet_" + name).help(help)
-                .callback(cb -> cb.call(value.applyAsDouble(fleet.get()))).register(registry);
+    /** Adds the FlowSpec announcer's figures, read from its status when taken. */
+    public void flowspec(Supplier<FlowSpecStatus> flowspecNow) {
+        Supplier<FlowSpecStatus> f = new PerScrape<>(flowspecNow);
+        gauge(f, "flowspec_connected", "1 while gobgpd answered the last round", s -> s.connected() ? 1 : 0);
+        gauge(f, "flowspec_announced", "FlowSpec rules in gobgpd's table", s -> s.announced().size());
+        gauge(f, "flowspec_local_only", "Blocks left out by --flowspec-max, enforced here only",
+                FlowSpecStatus::localOnly);
+        gauge(f, "flowspec_excluded", "Blocks never announced: they overlap an allowed or protected prefix",
+                FlowSpecStatus::excluded);
+        gauge(f, "flowspec_failures", "Rounds failed in a row (gobgpd away)", FlowSpecStatus::failures);
+        gauge(f, "flowspec_last_reconcile_timestamp_seconds", "When gobgpd's table last matched what is wanted",
+                s -> s.lastReconcile() == null ? 0 : s.lastReconcile().getEpochSecond());
+        counter(f, "flowspec_added", "FlowSpec paths added", FlowSpecStatus::added);
+        counter(f, "flowspec_withdrawn", "FlowSpec paths withdrawn", FlowSpecStatus::withdrawn);
     }
 
-    private void fleetCounter(Supplier<FleetStatus> fleet, String name, String help, ToDoubleFunction<FleetStatus> value) {
-        CounterWithCallback.builder().name("synguard_fleet_" + name).help(help)
-                .callback(cb -> cb.call(value.applyAsDouble(fleet.get()))).register(registry);
+    private <T> void counter(Supplier<T> source, String name, String help, ToDoubleFunction<T> value) {
+        CounterWithCallback.builder().name("synguard_" + name).help(help)
+                .callback(cb -> cb.call(value.applyAsDouble(source.get()))).register(registry);
     }
 
     public void attackStarted() {
@@ -140,9 +152,10 @@ public final class Metrics {
                 .callback(cb -> cb.call(status.get().totals().get(counter))).register(registry);
     }
 
-    private void gauge(Supplier<Status> status, String name, String help, ToDoubleFunction<Status> value) {
+    /** A gauge synguard_NAME read from source when taken. */
+    private <T> void gauge(Supplier<T> source, String name, String help, ToDoubleFunction<T> value) {
         GaugeWithCallback.builder().name("synguard_" + name).help(help)
-                .callback(cb -> cb.call(value.applyAsDouble(status.get()))).register(registry);
+                .callback(cb -> cb.call(value.applyAsDouble(source.get()))).register(registry);
     }
 
     /** A source read once a scrape: the first metric of a scrape that asks reads it, the others share it. */

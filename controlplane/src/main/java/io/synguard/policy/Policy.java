@@ -49,6 +49,8 @@ public final class Policy {
     private int lapsedUncounted;
     private Settings settings = Settings.DEFAULTS;
     private Listener listener = Listener.NONE;
+    /** Bumped by every change to the lists, whoever made it, expiries included. */
+    private volatile long changes;
 
     /**
      * @param background where journal snapshots are written, away from the caller
@@ -130,6 +132,7 @@ public final class Policy {
         Entry after = entry(kind, prefix, ttl, reason, origin, now);
         store.put(kind, prefix, origin == Origin.AUTO, after.expires());
         entries.put(after);
+        changes++;
         journal.append(JournalCodec.put(after));
         compactIfDue();
         listener.put(List.of(after));
@@ -192,6 +195,7 @@ public final class Policy {
 
     private void record(List<Entry> batch) {
         batch.forEach(entries::put);
+        changes++;
         journal.append(batch.stream().map(JournalCodec::put).toList());
         if (!batch.isEmpty() && batch.getFirst().origin() != Origin.FLEET) {
             listener.put(List.copyOf(batch));
@@ -210,6 +214,7 @@ public final class Policy {
         if (before == null && !enforced) {
             return Optional.empty();
         }
+        changes++;
         journal.append(JournalCodec.remove(kind, prefix));
         compactIfDue();
         listener.removed(kind, prefix, before, now);
@@ -257,6 +262,7 @@ public final class Policy {
         }
         entries.remove(kind, prefix);
         store.remove(kind, prefix);
+        changes++;
         journal.append(JournalCodec.remove(kind, prefix));
         compactIfDue();
         return true;
@@ -286,6 +292,11 @@ public final class Policy {
     }
 
     // ---- questions -----------------------------------------------------------------------------
+
+    /** A number that changes whenever a list does (any origin, expiries too): what to list again on. */
+    public long changes() {
+        return changes;
+    }
 
     /** Every entry of a list with its hits, IPv4 first, in address order. */
     public List<Listed> list(RuleKind kind) {
@@ -383,6 +394,7 @@ public final class Policy {
     /** An entry's time came: it leaves the data plane. */
     private void lapsed(Entry e) {
         store.remove(e.kind(), e.prefix());
+        changes++;
         lapsedUncounted++;
         LOG.info("{} {} expired", e.kind() == RuleKind.BLOCK ? "block" : "allow", e.prefix());
     }

@@ -1,0 +1,70 @@
+package io.synguard.flowspec;
+
+import io.synguard.dataplane.RuleKind;
+import io.synguard.net.Family;
+import io.synguard.net.Prefix;
+import io.synguard.policy.Entry;
+import io.synguard.policy.Origin;
+import io.synguard.policy.Policy;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Which blocks go upstream: never an allowed or protected one; the widest, then the busiest, up to the cap. */
+class SelectionTest {
+    private static final Map<Family, Prefix> DESTINATIONS = Map.of(Family.V4, Prefix.parse("198.19.0.0/16"));
+
+    @Test
+    void widestThenBusiestFirstUpToTheCap() {
+        List<Policy.Listed> blocks = List.of(block("198.18.1.7/32", 900), block("198.18.2.0/24", 5),
+                block("198.18.3.0/24", 50), block("198.18.4.0/16", 0), block("198.18.9.9/32", 10));
+        Selection s = Selection.of(blocks, List.of(), DESTINATIONS, Action.DISCARD, 3);
+        assertEquals(List.of("198.18.0.0/16", "198.18.3.0/24", "198.18.2.0/24"), sources(s));
+        assertEquals(5, s.eligible());
+        assertEquals(2, s.localOnly());
+        assertEquals(0, s.excluded());
+        assertEquals(Prefix.parse("198.19.0.0/16"), s.rules().getFirst().destination());
+    }
+
+    @Test
+    void aV6PrefixRanksByItsSixtyFours() {
+        assertEquals(Selection.width(Prefix.parse("10.0.0.0/16")), Selection.width(Prefix.parse("2001:2::/48")));
+        assertEquals(0, Selection.width(Prefix.parse("2001:2::1/128")));
+        Selection s = Selection.of(List.of(block("2001:2::/48", 0), block("198.18.7.0/24", 0)), List.of(), Map.of(),
+                Action.DISCARD, 1);
+        assertEquals(List.of("2001:2::/48"), sources(s));
+        assertEquals(null, s.rules().getFirst().destination());
+    }
+
+    @Test
+    void neverAnAllowedOrProtectedPrefixEitherWayRound() {
+        List<Policy.Listed> blocks = List.of(block("198.18.1.0/24", 0), block("198.18.2.9/32", 0),
+                block("198.19.4.0/24", 0), block("198.0.0.0/8", 0), block("198.18.3.0/24", 0));
+        Selection s = Selection.of(blocks, List.of(Prefix.parse("198.18.1.5/32"), Prefix.parse("198.18.2.0/24")),
+                DESTINATIONS, Action.DISCARD, 100);
+        // 198.18.1.0/24 holds an allowed address, 198.18.2.9 is inside an allowed /24, 198.19.4.0/24 is
+        // protected, 198.0.0.0/8 holds the protected prefix
+        assertEquals(List.of("198.18.3.0/24"), sources(s));
+        assertEquals(4, s.excluded());
+    }
+
+    @Test
+    void theActionIsEveryRules() {
+        Selection s = Selection.of(List.of(block("198.18.1.0/24", 0)), List.of(), DESTINATIONS, new Action(1000), 1);
+        assertEquals(new Action(1000), s.rules().getFirst().action());
+    }
+
+    static Policy.Listed block(String prefix, long hits) {
+        return new Policy.Listed(new Entry(RuleKind.BLOCK, Prefix.parse(prefix), Origin.OPERATOR, null,
+                Instant.EPOCH, null), hits);
+    }
+
+    private static List<String> sources(Selection s) {
+        return s.rules().stream().map(r -> r.source().toString()).toList();
+    }
+}
