@@ -59,6 +59,9 @@ final class PathCodec {
                 .setRate(r.action().bytesPerSecond()).build();
         return Gobgp.Path.newBuilder().setFamily(family(r.source().family())).setNlri(Any.pack(nlri.build()))
                 .addPattrs(Any.pack(Attribute.OriginAttribute.newBuilder().setOrigin(ORIGIN_IGP).build()))
+                // FlowSpec forwards nothing, but gobgpd wants a next hop: none, as its CLI gives
+                .addPattrs(Any.pack(Attribute.NextHopAttribute.newBuilder()
+                        .setNextHop(r.source().family() == Family.V4 ? "0.0.0.0" : "::").build()))
                 .addPattrs(Any.pack(Attribute.ExtendedCommunitiesAttribute.newBuilder()
                         .addCommunities(Any.pack(rate)).build()))
                 .addPattrs(Any.pack(Attribute.CommunitiesAttribute.newBuilder().addCommunities(community).build()))
