@@ -3,10 +3,15 @@ package io.synguard.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.synguard.config.Settings;
 import io.synguard.dataplane.RuleKind;
+import io.synguard.flowspec.Action;
+import io.synguard.flowspec.FlowRule;
+import io.synguard.flowspec.FlowSpecStatus;
+import io.synguard.metrics.Metrics;
 import io.synguard.net.Prefix;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
@@ -62,7 +67,7 @@ class EndpointsTest {
     @CsvSource({
             "GET, /v1/status", "GET, /v1/blocks", "POST, /v1/blocks", "DELETE, /v1/blocks/198.18.1.0%2F24",
             "GET, /v1/allows", "POST, /v1/allows", "DELETE, /v1/allows/198.18.1.0%2F24", "GET, /v1/config",
-            "PATCH, /v1/config", "GET, /v1/top", "GET, /metrics", "GET, /v1/openapi.json",
+            "PATCH, /v1/config", "GET, /v1/top", "GET, /metrics", "GET, /v1/openapi.json", "GET, /v1/flowspec",
     })
     void everyPathButHealthzNeedsTheTokenAndChangesNothingWithout(String method, String path) {
         String body = method.equals("PATCH") ? "{\"mode\":\"monitor\"}" : method.equals("POST") ? BLOCK_BODY : null;
@@ -129,6 +134,43 @@ class EndpointsTest {
         assertTrue(f.get("last_sync").isNull());
         assertEquals(201, api.post("/v1/blocks", BLOCK_BODY).status());
         assertFalse(api.getJson("/v1/blocks").get(0).has("host"));
+    }
+
+    @Test
+    void flowspecSaysNoneWhenNothingIsAnnounced() {
+        JsonNode f = api.getJson("/v1/flowspec");
+        assertEquals("none", f.get("speaker").asText());
+        assertFalse(f.get("connected").asBoolean());
+        assertEquals(0, f.get("announced").size());
+    }
+
+    @Test
+    void flowspecListsWhatIsAnnouncedAndMetricsCountIt() {
+        service.flowspec = new FlowSpecStatus("gobgp", "127.0.0.1:50051", false, "discard", 100,
+                List.of(new FlowRule(Prefix.parse("198.18.1.0/24"), Prefix.parse("198.19.0.0/16"), Action.DISCARD),
+                        new FlowRule(Prefix.parse("2001:2::/48"), null, new Action(1000))),
+                3, 1, 2, FakeService.NOW, 5, 3, 2, "AddPath: UNAVAILABLE", FakeService.NOW.plusSeconds(1));
+        JsonNode f = api.getJson("/v1/flowspec");
+        assertEquals("{\"source\":\"198.18.1.0/24\",\"destination\":\"198.19.0.0/16\",\"protocol\":\"tcp\","
+                + "\"tcp_flags\":\"syn&!ack\",\"action\":\"discard\"}", f.get("announced").get(0).toString());
+        assertTrue(f.get("announced").get(1).get("destination").isNull());
+        assertEquals("rate-limit:1000", f.get("announced").get(1).get("action").asText());
+        assertEquals("AddPath: UNAVAILABLE", f.get("last_error").asText());
+        assertEquals("2026-11-24T12:00:01Z", f.get("retry_at").asText());
+        assertEquals(1, f.get("local_only").asInt());
+        assertEquals(2, f.get("excluded").asInt());
+
+        Metrics metrics = service.metrics();
+        metrics.flowspec(service::flowspec);
+        try (Exchange withFlowSpec = new Exchange(new Endpoints(service, metrics,
+                new Audit(InstantSource.fixed(FakeService.NOW))).router(false), TOKEN)) {
+            String text = withFlowSpec.get("/metrics").body();
+            for (String line : List.of("synguard_flowspec_connected 0.0", "synguard_flowspec_announced 2.0",
+                    "synguard_flowspec_local_only 1.0", "synguard_flowspec_excluded 2.0", "synguard_flowspec_failures 2.0",
+                    "synguard_flowspec_added_total 5.0", "synguard_flowspec_withdrawn_total 3.0")) {
+                assertTrue(text.contains(line + "\n"), line + " in\n" + text);
+            }
+        }
     }
 
     // ---- blocks and allows ----------------------------------------------------------------------------

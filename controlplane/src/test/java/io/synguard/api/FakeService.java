@@ -9,6 +9,7 @@ import io.synguard.dataplane.RuleKind;
 import io.synguard.dataplane.RuleSpec;
 import io.synguard.detect.SourceRates;
 import io.synguard.detect.Status;
+import io.synguard.flowspec.FlowSpecStatus;
 import io.synguard.json.Json;
 import io.synguard.metrics.Metrics;
 import io.synguard.net.Prefix;
@@ -56,6 +57,7 @@ final class FakeService implements Service, AutoCloseable {
     final List<Integer> topLimits = Collections.synchronizedList(new ArrayList<>());
     volatile boolean attached = true;
     volatile List<SourceRates.SourceRate> top = List.of();
+    volatile FlowSpecStatus flowspec = FlowSpecStatus.NONE;
 
     private final Journal journal;
     private final Policy policy;
@@ -98,6 +100,11 @@ final class FakeService implements Service, AutoCloseable {
     @Override
     public Status status() {
         return STATUS;
+    }
+
+    @Override
+    public FlowSpecStatus flowspec() {
+        return flowspec;
     }
 
     @Override
