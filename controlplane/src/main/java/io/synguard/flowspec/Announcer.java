@@ -10,8 +10,10 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,9 +60,8 @@ public final class Announcer implements AutoCloseable {
     private final InstantSource clock;
     private final AtomicLong added = new AtomicLong();
     private final AtomicLong withdrawn = new AtomicLong();
-    private volatile boolean running = true;
     private volatile FlowSpecStatus status;
-    private Thread worker;
+    private ScheduledExecutorService worker;
     private long changesSeen = -1;
     private Instant due = Instant.MIN;
     private int failures;
@@ -79,7 +80,9 @@ public final class Announcer implements AutoCloseable {
         Announcer a = new Announcer(options,
                 new GobgpSpeaker(options.target(), new PathCodec(options.community()), Duration.ofSeconds(5)), policy,
                 clock);
-        a.worker = Thread.ofPlatform().name("synguard-flowspec").daemon().start(a::run);
+        a.worker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("synguard-flowspec").daemon()
+                .factory());
+        a.worker.scheduleWithFixedDelay(a::step, 0, POLL.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("announcing blocks as FlowSpec ({}, at most {}) through gobgpd at {}", options.action().text(),
                 options.max(), options.target());
         return a;
@@ -87,13 +90,6 @@ public final class Announcer implements AutoCloseable {
 
     public FlowSpecStatus status() {
         return status;
-    }
-
-    private void run() {
-        while (running) {
-            step();
-            LockSupport.parkNanos(POLL.toNanos());
-        }
     }
 
     /** One round if one is due: the lists changed, the resync or the retry came. */
@@ -157,11 +153,11 @@ public final class Announcer implements AutoCloseable {
     /** Stops announcing changes; what gobgpd holds stays (a restart takes it over without a flap). */
     @Override
     public void close() {
-        running = false;
         if (worker != null) {
-            LockSupport.unpark(worker);
+            worker.shutdown();
             try {
-                worker.join(5000);
+                // a round under way ends within gobgpd's deadline
+                worker.awaitTermination(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
