@@ -12,18 +12,22 @@ ARG BUILD_IMAGE=maven:3.9-eclipse-temurin-25
 ARG RUNTIME_IMAGE=eclipse-temurin:25-jre
 
 FROM ${BUILD_IMAGE} AS build
+# golang-github-osrg-gobgp-dev: gobgpd's .proto files, from which gobgp-api generates its stubs (this
+# distribution's gobgp; its v3 API carries FlowSpec as Debian's gobgpd 3.10 does)
 RUN apt-get update \
 	&& apt-get install -y --no-install-recommends clang llvm libbpf-dev linux-libc-dev dpkg-dev \
+		golang-github-osrg-gobgp-dev \
 	&& rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-# the reactor reads every module's pom, benchmarks' too, though only these two are built
+# the reactor reads every module's pom, benchmarks' too, though only these three are built
 COPY pom.xml ./
 COPY benchmarks/pom.xml benchmarks/
 COPY dataplane-bpf dataplane-bpf
+COPY gobgp-api gobgp-api
 COPY controlplane controlplane
 # the tests load BPF programs, which a build container may not: './synguard test' runs them
 RUN --mount=type=cache,target=/root/.m2 \
-	mvn -B -q -pl dataplane-bpf,controlplane -DskipTests package \
+	mvn -B -q -pl dataplane-bpf,gobgp-api,controlplane -DskipTests package \
 	&& cp controlplane/target/synguard.jar /synguard.jar
 
 FROM ${RUNTIME_IMAGE}
