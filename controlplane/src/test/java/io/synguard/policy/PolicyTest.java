@@ -46,6 +46,34 @@ class PolicyTest {
         policy.restore(Settings.DEFAULTS);
     }
 
+    @Test
+    void theChangeCountMovesWithEveryChangeToTheListsAndOnlyThen() {
+        long c = policy.changes();
+        policy.put(BLOCK, p("198.18.1.0/24"), HOUR, null, Origin.OPERATOR);
+        assertTrue(policy.changes() > c, "put");
+        c = policy.changes();
+        policy.putAll(BLOCK, List.of(new Policy.Request(p("198.18.2.0/24"), HOUR, null)), Origin.AUTO);
+        assertTrue(policy.changes() > c, "putAll");
+        c = policy.changes();
+        policy.adoptAll(List.of(new Entry(BLOCK, p("198.18.3.0/24"), Origin.FLEET, null, time.instant(), null,
+                "edge-2")));
+        assertTrue(policy.changes() > c, "adoptAll");
+        c = policy.changes();
+        policy.retract(BLOCK, p("198.18.3.0/24"), time.instant());
+        assertTrue(policy.changes() > c, "retract");
+        c = policy.changes();
+        policy.remove(BLOCK, p("198.18.2.0/24"));
+        assertTrue(policy.changes() > c, "remove");
+        c = policy.changes();
+        sweepAfter(HOUR.plusSeconds(1));
+        assertTrue(policy.changes() > c, "expiry");
+        c = policy.changes();
+        policy.remove(BLOCK, p("198.18.9.0/24"));
+        policy.saveSettings(Settings.DEFAULTS);
+        policy.list(BLOCK);
+        assertEquals(c, policy.changes(), "nothing changed");
+    }
+
     /** A policy on the journal in dir, as a (re)started daemon makes one; snapshots are written at once. */
     private Policy newPolicy(RuleStore store) {
         return policies.open(store, dir);
