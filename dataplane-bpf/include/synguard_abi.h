@@ -31,6 +31,10 @@ enum sg_abi_const {
 					 * the next one */
 	SG_COOKIE_ACK_BURST = 16,	/* valid-cookie ACKs a source may show
 					 * per CPU per rate window */
+	SG_VICTIM_SLOTS = 256,		/* victim table: slots per CPU, a power
+					 * of 2 */
+	SG_VICTIM_VOTES_MAX = 1024,	/* victim table: a holder's lead, at
+					 * most (see struct sg_victim) */
 };
 
 /* The maps themselves are declared in src/maps.h and pinned under
@@ -260,6 +264,28 @@ struct sg_cookie_keys {
 	__u64 key[4];		/* slot i: key[2 i], key[2 i + 1] */
 };
 _Static_assert(sizeof(struct sg_cookie_keys) == 40, "sg_cookie_keys layout");
+
+/* ---- victims: SYNs by local address and port ---------------------------
+ *
+ * sg_victims, per CPU: SG_VICTIM_SLOTS slots, a destination's slot a hash of
+ * it (src/victims.h). One destination holds a slot at a time, by a running
+ * majority vote: a SYN to the holder adds a vote (up to SG_VICTIM_VOTES_MAX),
+ * one to another destination takes a vote away and counts in others, and one
+ * that finds no vote left takes the slot. Every SYN counts once, in syns or
+ * in others. User space sums the CPUs and reads rates from the differences:
+ * the same holder with the same takes counted on; any other restarted.
+ */
+struct sg_victim {
+	__u32 addr[4];		/* local address; IPv4 as ::ffff:a.b.c.d */
+	__u16 port;		/* local port, network order */
+	__u16 votes;		/* the holder's lead; 0: the next SYN takes
+				 * the slot */
+	__u32 takes;		/* times the slot changed hands (wraps) */
+	__u64 syns;		/* SYNs to the holder since it took the slot */
+	__u64 others;		/* SYNs to other destinations that found the
+				 * slot held */
+};
+_Static_assert(sizeof(struct sg_victim) == 40, "sg_victim layout");
 
 /* ---- events: ring buffer to user space ---------------------------------- */
 

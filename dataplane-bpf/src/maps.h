@@ -83,6 +83,13 @@ struct {
 	__uint(max_entries, 256 * 1024);
 } sg_events SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SG_VICTIM_SLOTS);
+	__type(key, __u32);
+	__type(value, struct sg_victim);
+} sg_victims SEC(".maps");
+
 /* The cookie secret: never mmap-able, never pinned readable by others. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -44,6 +44,8 @@ struct cursor {
 
 struct packet {
 	__u32 saddr[4];		/* network order; IPv4 in saddr[0] */
+	__u32 daddr[4];		/* the same of the destination */
+	__be16 dport;		/* TCP destination port, once TCP parsed */
 	__u8 family;		/* enum sg_family, once an IP header parsed */
 	__u8 first_fragment;	/* more fragments follow this one */
 	void *l3_end;		/* end of the IP datagram as its header says */
@@ -112,6 +114,7 @@ static __always_inline int parse_ipv4(struct cursor *c, struct packet *pkt)
 
 	pkt->family = SG_FAMILY_V4;
 	pkt->saddr[0] = ip->saddr;
+	pkt->daddr[0] = ip->daddr;
 	pkt->l3_end = (void *)ip + tot_len;
 
 	frag = bpf_ntohs(ip->frag_off);
@@ -138,6 +141,7 @@ static __always_inline int parse_ipv6(struct cursor *c, struct packet *pkt)
 
 	pkt->family = SG_FAMILY_V6;
 	__builtin_memcpy(pkt->saddr, &ip6->saddr, sizeof(pkt->saddr));
+	__builtin_memcpy(pkt->daddr, &ip6->daddr, sizeof(pkt->daddr));
 	next = ip6->nexthdr;
 	c->pos = ip6 + 1;
 
@@ -209,6 +213,7 @@ static __always_inline int parse_tcp(struct cursor *c, struct packet *pkt)
 	if (!pkt->first_fragment && (void *)tcp + hlen > pkt->l3_end)
 		return PARSE_MALFORMED;
 
+	pkt->dport = tcp->dest;
 	flags = ((__u8 *)tcp)[13];
 	if ((flags & (TCP_FLAG_SYN_BIT | TCP_FLAG_ACK_BIT)) == TCP_FLAG_SYN_BIT)
 		return PARSE_SYN;

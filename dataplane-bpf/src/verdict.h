@@ -12,6 +12,7 @@
 #include "ratelimit.h"
 #include "rules.h"
 #include "synack.h"
+#include "victims.h"
 
 /* XDP_DROP, or XDP_PASS in monitor mode; counted as a drop either way. */
 static __always_inline int enforce(struct sg_counters *cnt,
@@ -56,6 +57,7 @@ static __always_inline int syn(struct xdp_md *ctx, const struct packet *pkt,
 		cnt->c[SG_CNT_SYN_PASSED]++;
 		return XDP_PASS;
 	}
+	count_victim(pkt, cfg->rl_seed);
 
 	rule = rules_match(pkt);
 	if (rule) {

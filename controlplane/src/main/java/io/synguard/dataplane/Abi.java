@@ -26,6 +26,8 @@ public final class Abi {
     public static final int META_AUTO = 0x1;
     public static final int COOKIE_COUNT_SHIFT = 36;
     public static final int COOKIE_ACK_BURST = 16;
+    public static final int VICTIM_SLOTS = 256;
+    public static final int VICTIM_VOTES_MAX = 1024;
 
     public static final int COOKIES_OFF = 0;
     public static final int COOKIES_OWN = 1;
@@ -113,6 +115,15 @@ public final class Abi {
             JAVA_INT.withName("kind"),
             JAVA_INT.withName("cpu")).withName("sg_event");
 
+    /** A slot of the victim table: the destination holding it and its counts. */
+    public static final StructLayout VICTIM = MemoryLayout.structLayout(
+            MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("addr"),
+            JAVA_SHORT.withName("port"),
+            JAVA_SHORT.withName("votes"),
+            JAVA_INT.withName("takes"),
+            JAVA_LONG.withName("syns"),
+            JAVA_LONG.withName("others")).withName("sg_victim");
+
     /** The cookie secret: two SipHash keys and the slot new cookies use. */
     public static final StructLayout COOKIE_KEYS = MemoryLayout.structLayout(
             JAVA_INT.withName("current"),
@@ -121,7 +132,7 @@ public final class Abi {
 
     /** Every mirrored struct, for the checks. */
     public static final StructLayout[] STRUCTS = {CONFIG, COUNTERS, RULE, LPM_V4_KEY, LPM_V6_KEY, RULE_META,
-            RATE_ENTRY, RATE_SET, EVENT, COOKIE_KEYS};
+            RATE_ENTRY, RATE_SET, EVENT, COOKIE_KEYS, VICTIM};
 
     private Abi() {}
 

@@ -56,6 +56,7 @@ final class AbiCheck {
         m.put(Dataplane.RATE, new long[]{4, Abi.RATE_SET.byteSize()});
         m.put(Dataplane.EVENTS, new long[]{0, 0});
         m.put(Dataplane.COOKIE_KEYS, new long[]{4, Abi.COOKIE_KEYS.byteSize()});
+        m.put(Dataplane.VICTIMS, new long[]{4, Abi.VICTIM.byteSize()});
         return m;
     }
 

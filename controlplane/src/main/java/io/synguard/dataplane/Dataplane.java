@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * synguard's XDP program loaded with its maps, and typed views of them: the blocklist, the
- * allowlist, counters, config, the rate table and its events. With a pin directory every map lives
+ * allowlist, counters, config, the rate table and its events, the victim table. With a pin directory every map lives
  * on under {@code /sys/fs/bpf/...} and a later load re-uses them, so blocks and counters survive a
  * restart; without one, everything dies with this object (tests, benchmarks). Attaching is
  * someone else's business: see {@link io.synguard.bpf.XdpLink}.
@@ -44,9 +44,10 @@ public final class Dataplane implements AutoCloseable {
     static final String EVENTS = "sg_events";
     static final String COOKIE_KEYS = "sg_cookie_keys";
     static final String COOKIE_ACKS = "sg_cookie_acks";
+    static final String VICTIMS = "sg_victims";
     /** Every map, each pinned under its name but the cookie secret. */
     static final List<String> MAPS = List.of(CONFIG, COUNTERS, RULES, T16, BLOCK_V4, BLOCK_V6, ALLOW_V4, ALLOW_V6,
-            RATE, SKETCH, CPU, EVENTS, COOKIE_KEYS, COOKIE_ACKS);
+            RATE, SKETCH, CPU, EVENTS, COOKIE_KEYS, COOKIE_ACKS, VICTIMS);
 
     private final BpfObject object;
     private final MappedRegion configRegion;
@@ -57,6 +58,7 @@ public final class Dataplane implements AutoCloseable {
     private final RuleList allowlist;
     private final Counters counters;
     private final RateTable rateTable;
+    private final VictimTable victimTable;
     private final CookieKeys cookieKeys;
     private final int ruleCapacity;
 
@@ -82,6 +84,7 @@ public final class Dataplane implements AutoCloseable {
         this.allowlist = new RuleList(RuleKind.ALLOW, object.map(ALLOW_V4), object.map(ALLOW_V6), index, serials);
         this.counters = new Counters(object.map(COUNTERS));
         this.rateTable = new RateTable(object.map(RATE));
+        this.victimTable = new VictimTable(object.map(VICTIMS));
         this.cookieKeys = new CookieKeys(object.map(COOKIE_KEYS));
         cookieKeys.reset(random); // a secret is never taken over from an earlier run: not even this one knows it
         this.ruleCapacity = index.capacity();
@@ -208,6 +211,11 @@ public final class Dataplane implements AutoCloseable {
 
     public RateTable rateTable() {
         return rateTable;
+    }
+
+    /** SYNs by destination: which of the host's addresses and ports they go to. */
+    public VictimTable victimTable() {
+        return victimTable;
     }
 
     /** The SYN cookie secret. */

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * victims.h - which of the host's (address, port) the initial SYNs go to,
+ * so that an operator sees what is flooded, not only by whom.
+ *
+ * Counted per CPU in a small direct-mapped table (sg_victims, 256 slots of
+ * 40 bytes: 10 KiB, cached like the sketch) rather than a hash map: one
+ * array lookup per SYN, no insert, nothing a flood can fill. A destination's
+ * slot is a hash of it, seeded per load so that no one picks a collision in
+ * advance. Two destinations that share a slot compete by a running majority
+ * vote (Boyer-Moore's): a SYN to the holder adds a vote, a SYN to another
+ * takes one away and counts in the slot's others, and a SYN that finds no
+ * vote left takes the slot over. So a destination that gets most of its
+ * slot's SYNs holds it, whatever the order they come in; votes are capped at
+ * SG_VICTIM_VOTES_MAX so that one busy yesterday yields to today's flood
+ * within that many SYNs.
+ *
+ * Every SYN counts once, in its holder's syns or in others: what the
+ * control plane cannot attribute it reports as such, never to the wrong
+ * destination. A flood to random ports spreads over every slot; a
+ * destination holds its slot while it gets more than the flood's share of
+ * it (1/256), and the rest of the flood shows as unattributed.
+ */
+#ifndef SG_VICTIMS_H
+#define SG_VICTIMS_H
+
+#include "maps.h"
+#include "parse.h"
+
+static __always_inline int same_victim(const struct sg_victim *v,
+				       const __u32 *key, __be16 port)
+{
+	return v->port == port && v->addr[3] == key[3] &&
+	       v->addr[2] == key[2] && v->addr[1] == key[1] &&
+	       v->addr[0] == key[0];
+}
+
+/* Counts pkt's SYN against its destination; seed makes the slots'
+ * hash. */
+static __always_inline void count_victim(const struct packet *pkt, __u32 seed)
+{
+	__u32 key[4], slot, h;
+	struct sg_victim *v;
+
+	if (pkt->family == SG_FAMILY_V4) {
+		key[0] = 0;
+		key[1] = 0;
+		key[2] = bpf_htonl(0xffff);
+		key[3] = pkt->daddr[0];
+	} else {
+		__builtin_memcpy(key, pkt->daddr, sizeof(key));
+	}
+	h = sg_hash_step(seed ^ 0x85ebca6bu, key[3]);
+	h = sg_hash_step(h, key[2] ^ key[1] ^ key[0]);
+	slot = sg_hash_final(sg_hash_step(h, pkt->dport)) &
+	       (SG_VICTIM_SLOTS - 1);
+	v = bpf_map_lookup_elem(&sg_victims, &slot);
+	if (!v)
+		return;
+	if (same_victim(v, key, pkt->dport)) {
+		v->syns++;
+		if (v->votes < SG_VICTIM_VOTES_MAX)
+			v->votes++;
+	} else if (v->votes) {
+		v->votes--;
+		v->others++;
+	} else {
+		__builtin_memcpy(v->addr, key, sizeof(v->addr));
+		v->port = pkt->dport;
+		v->votes = 1;
+		v->takes++;
+		v->syns = 1;
+	}
+}
+
+#endif /* SG_VICTIMS_H */
