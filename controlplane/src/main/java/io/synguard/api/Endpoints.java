@@ -157,7 +157,13 @@ final class Endpoints {
         if (limit < 1 || limit > MAX_TOP) {
             throw ApiException.badRequest("limit must be 1.." + MAX_TOP + ", was " + limit);
         }
-        return Response.json(200, service.top(limit).stream().map(Views.Top::of).toList());
+        String by = r.query("by", "source");
+        return switch (by) {
+            case "source" -> Response.json(200, service.top(limit).stream().map(Views.Top::of).toList());
+            case "destination" -> Response.json(200,
+                    service.topDestinations(limit).stream().map(Views.Destination::of).toList());
+            default -> throw ApiException.badRequest("by must be source or destination, was '" + by + "'");
+        };
     }
 
     private static Policy.Request validate(Views.RulePost post) {

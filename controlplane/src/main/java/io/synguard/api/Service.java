@@ -2,6 +2,7 @@ package io.synguard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.synguard.config.Settings;
+import io.synguard.detect.DestinationRates;
 import io.synguard.detect.SourceRates;
 import io.synguard.detect.Status;
 import io.synguard.fleet.FleetStatus;
@@ -18,6 +19,9 @@ public interface Service {
 
     /** The top SYN sources of the last interval, most SYNs first. */
     List<SourceRates.SourceRate> top(int limit);
+
+    /** The top destinations (local address and port) of the last interval's SYNs, most SYNs first. */
+    List<DestinationRates.DestinationRate> topDestinations(int limit);
 
     /** The lists, as an operator changes them. */
     OperatorLists lists();

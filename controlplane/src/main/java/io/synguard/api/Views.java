@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.synguard.dataplane.Abi.Counter;
 import io.synguard.dataplane.Counters;
+import io.synguard.detect.DestinationRates;
 import io.synguard.detect.SourceRates;
 import io.synguard.fleet.FleetStatus;
 import io.synguard.flowspec.FlowRule;
@@ -49,10 +50,18 @@ public final class Views {
         }
     }
 
+    /** One destination of {@code GET /v1/top?by=destination}, and an attack's victim. */
+    public record Destination(String address, int port, long synPps) {
+        static Destination of(DestinationRates.DestinationRate d) {
+            return d == null ? null : new Destination(Prefix.host(d.address()).addressText(), d.port(),
+                    Math.round(d.synPps()));
+        }
+    }
+
     /**
      * {@code GET /v1/status}: the shape of API.md, which it extends by {@code attack.kind},
      * {@code attack.baseline_pps}, {@code attack.peak_syn_pps}, {@code attack.offenders},
-     * {@code attack.learning}, {@code attack.learning_until} and {@code lists}.
+     * {@code attack.learning}, {@code attack.learning_until}, {@code attack.victim} and {@code lists}.
      */
     public record Status(@JsonProperty("interface") String iface, String attachMode, String mode, long uptimeS, Attack attack, Totals totals,
                          Rates rates, Lists lists, Cookies cookies) {
@@ -71,13 +80,15 @@ public final class Views {
      * @param learning      whether the baseline is being learnt: only a rate over the hard threshold
      *                      is an attack meanwhile
      * @param learningUntil when learning ends; null once the baseline is learnt
+     * @param victim        the destination the attack's SYNs go to most; null without an attack
      */
     public record Attack(boolean active, String since, long synPps, long thresholdPps, String kind, long baselinePps,
-                         long peakSynPps, long offenders, boolean learning, String learningUntil) {
+                         long peakSynPps, long offenders, boolean learning, String learningUntil, Destination victim) {
         static Attack of(io.synguard.detect.Status.Attack a) {
             return new Attack(a.active(), time(a.since()), a.synPps(), a.thresholdPps(),
                     !a.active() ? null : a.randomSources() ? "random_sources" : "sources", a.baselinePps(),
-                    a.peakSynPps(), a.offenders(), a.learningUntil() != null, time(a.learningUntil()));
+                    a.peakSynPps(), a.offenders(), a.learningUntil() != null, time(a.learningUntil()),
+                    Destination.of(a.victim()));
         }
     }
 

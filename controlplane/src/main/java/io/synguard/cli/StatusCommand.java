@@ -25,6 +25,11 @@ final class StatusCommand extends ViewCommand {
                     a.get("since").asText(), a.get("syn_pps").asLong(), a.get("peak_syn_pps").asLong(),
                     a.get("threshold_pps").asLong(), a.get("offenders").asLong(),
                     "random_sources".equals(a.get("kind").asText()) ? " (random sources: blocking cannot help)" : "");
+            JsonNode v = a.path("victim");
+            if (v.isObject()) {
+                out.printf("victim     %s port %d: %d SYN/s%n", v.get("address").asText(), v.get("port").asInt(),
+                        v.get("syn_pps").asLong());
+            }
         } else {
             out.printf("attack     none (threshold %d SYN/s, baseline %d SYN/s)%n", a.get("threshold_pps").asLong(),
                     a.get("baseline_pps").asLong());

@@ -14,6 +14,7 @@ import io.synguard.dataplane.Attachment;
 import io.synguard.dataplane.Dataplane;
 import io.synguard.dataplane.DataplaneConfig;
 import io.synguard.dataplane.RateLimitEvents;
+import io.synguard.detect.DestinationRates;
 import io.synguard.detect.SourceRates;
 import io.synguard.detect.Status;
 import io.synguard.fleet.Fleet;
@@ -190,6 +191,11 @@ public final class Daemon implements Service, AutoCloseable {
     @Override
     public List<SourceRates.SourceRate> top(int limit) {
         return monitor.top(limit);
+    }
+
+    @Override
+    public List<DestinationRates.DestinationRate> topDestinations(int limit) {
+        return monitor.topDestinations(limit);
     }
 
     @Override

@@ -6,7 +6,9 @@ import io.synguard.dataplane.Dataplane;
 import io.synguard.dataplane.RuleKind;
 import io.synguard.detect.Baseline;
 import io.synguard.detect.Behaviour;
+import io.synguard.detect.DestinationRates;
 import io.synguard.detect.Detector;
+import io.synguard.detect.MainVictim;
 import io.synguard.detect.Mitigator;
 import io.synguard.detect.Sample;
 import io.synguard.detect.SourceRates;
@@ -64,18 +66,22 @@ final class Monitor {
     private boolean learningSaid;
     private boolean flashCrowd;
     private final SourceRates sourceRates = new SourceRates();
+    private final DestinationRates destinationRates = new DestinationRates();
     private final Mitigator mitigator = new Mitigator();
     private final Queue<InetAddress> reported = new ConcurrentLinkedQueue<>();
     /** Hosts detection blocked, by the prefix they would widen to. */
     private final Map<Prefix, Set<Prefix>> autoHosts = new HashMap<>();
     private volatile List<SourceRates.SourceRate> lastSources = List.of();
-    private volatile Judged judged = new Judged(null, Mitigator.Plan.NONE, false);
+    private volatile Judged judged = new Judged(null, Mitigator.Plan.NONE, false, null,
+            DestinationRates.Destinations.NONE);
     private boolean randomSourcesSaid;
     /** Whether the attack comes from random sources, as its last interval with a flood judged: a calm tail keeps it. */
     private boolean randomSources;
+    private final MainVictim victim = new MainVictim();
 
-    /** What a tick judged, and whether the attack comes from random sources. */
-    private record Judged(Detector.Step step, Mitigator.Plan plan, boolean randomSources) {}
+    /** What a tick judged: whether the attack comes from random sources, its victim, where SYNs went. */
+    private record Judged(Detector.Step step, Mitigator.Plan plan, boolean randomSources,
+                          DestinationRates.DestinationRate victim, DestinationRates.Destinations destinations) {}
 
     /**
      * @param iface      the interface protected, for the status
@@ -144,11 +150,17 @@ final class Monitor {
         return s.subList(0, Math.min(limit, s.size()));
     }
 
+    List<DestinationRates.DestinationRate> topDestinations(int limit) {
+        List<DestinationRates.DestinationRate> d = judged.destinations().rates();
+        return d.subList(0, Math.min(limit, d.size()));
+    }
+
     void tick() {
         Instant now = clock.instant();
         Counters.Snapshot counters = dataplane.counters().read();
         List<SourceRates.SourceRate> sources = sourceRates.update(now, dataplane.rateTable().read());
         lastSources = sources;
+        DestinationRates.Destinations destinations = destinationRates.update(now, dataplane.victimTable().read());
         List<InetAddress> fresh = new ArrayList<>();
         for (InetAddress a; (a = reported.poll()) != null; ) {
             fresh.add(a);
@@ -176,8 +188,11 @@ final class Monitor {
         if (step.started()) {
             metrics.attackStarted();
             randomSourcesSaid = false;
-            LOG.warn("attack: {} SYN/s, over the threshold of {} SYN/s (baseline {} SYN/s)",
-                    Math.round(step.rates().synPps()), Math.round(step.threshold()), Math.round(step.baseline()));
+            DestinationRates.DestinationRate busiest = destinations.busiest();
+            LOG.warn("attack: {} SYN/s, over the threshold of {} SYN/s (baseline {} SYN/s){}",
+                    Math.round(step.rates().synPps()), Math.round(step.threshold()), Math.round(step.baseline()),
+                    busiest == null ? "" : ", most to " + Prefix.host(busiest.address()).addressText() + " port "
+                            + busiest.port());
         }
         Settings s = settings.get();
         Mitigator.Plan plan = mitigator.plan(step, sources, fresh, s.detection(), policy::blocked, policy::allowed,
@@ -197,7 +212,7 @@ final class Monitor {
         if (!step.calm()) {
             randomSources = plan.randomSources();
         }
-        judged = new Judged(step, plan, randomSources);
+        judged = new Judged(step, plan, randomSources, victim.update(step, destinations), destinations);
     }
 
     private void apply(Mitigator.Plan plan, Settings s, Detector.Step step) {
@@ -258,7 +273,7 @@ final class Monitor {
                 step == null ? s.detection().minThresholdPps() : Math.round(step.threshold()),
                 active && j.randomSources(), step == null ? 0 : Math.round(step.baseline()),
                 active ? Math.round(step.peakSynPps()) : 0, j.plan().offenders(),
-                step == null ? null : step.learningUntil());
+                step == null ? null : step.learningUntil(), active ? j.victim() : null);
         Status.Rates rates = step == null ? new Status.Rates(0, 0, 0) : new Status.Rates(
                 Math.round(step.rates().packetsPps()), Math.round(step.rates().synPps()),
                 Math.round(step.rates().droppedPps()));
@@ -266,6 +281,6 @@ final class Monitor {
         return new Status(iface, attachMode.get(), s.mode(), Duration.between(started, clock.instant()), attack,
                 dataplane.counters().read(), rates,
                 new Status.Lists(blocks.get(Origin.OPERATOR), blocks.get(Origin.AUTO), policy.size(RuleKind.ALLOW)),
-                cookies);
+                cookies, j.destinations());
     }
 }

@@ -14,9 +14,11 @@ import java.time.Instant;
  * @param attachMode how the program is attached (native, generic)
  * @param totals     the data plane's counters since the program was loaded
  * @param cookies    the cookie step: its setting, whether it is on, how the kernel takes its handshakes
+ * @param destinations where the SYNs of the last interval went
  */
 public record Status(String iface, String attachMode, Settings.Mode mode, Duration uptime, Attack attack,
-                     Counters.Snapshot totals, Rates rates, Lists lists, Cookies cookies) {
+                     Counters.Snapshot totals, Rates rates, Lists lists, Cookies cookies,
+                     DestinationRates.Destinations destinations) {
 
     /**
      * @param since         when the attack began; null without one
@@ -26,9 +28,12 @@ public record Status(String iface, String attachMode, Settings.Mode mode, Durati
      * @param peakSynPps    the attack's highest SYN rate; 0 without one
      * @param offenders     sources over their rate in the last interval
      * @param learningUntil when the baseline's learning ends, while it lasts; null once it is learnt
+     * @param victim        the destination the attack's SYNs went to most, as its last interval with a
+     *                      flood found; null without an attack
      */
     public record Attack(boolean active, Instant since, long synPps, long thresholdPps, boolean randomSources,
-                         long baselinePps, long peakSynPps, long offenders, Instant learningUntil) {}
+                         long baselinePps, long peakSynPps, long offenders, Instant learningUntil,
+                         DestinationRates.DestinationRate victim) {}
 
     /** Frames, SYNs and dropped SYNs a second, over the last interval. */
     public record Rates(long packetsPps, long synPps, long droppedPps) {}

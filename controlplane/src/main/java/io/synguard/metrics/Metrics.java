@@ -23,6 +23,8 @@ import java.util.function.ToDoubleFunction;
  * API's {@code /metrics}) is not this class's business.
  */
 public final class Metrics {
+    /** Ports {@code synguard_destination_port_syn_per_second} shows at most: its labels stay few. */
+    public static final int BUSIEST_PORTS = 10;
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Counter attacks;
     private final Counter autoBlocks;
@@ -80,6 +82,15 @@ public final class Metrics {
         gauge(status, "attack_random_sources", "1 while the attack comes from sources too scattered to block",
                 s -> s.attack().randomSources() ? 1 : 0);
         gauge(status, "uptime_seconds", "Seconds since the daemon started", s -> s.uptime().toSeconds());
+        GaugeWithCallback.builder().name("synguard_destination_port_syn_per_second")
+                .help("SYNs a second to a local port, last interval: the " + BUSIEST_PORTS + " busiest ports")
+                .labelNames("port")
+                .callback(cb -> status.get().destinations().busiestPorts(BUSIEST_PORTS)
+                        .forEach(p -> cb.call(Math.round(p.synPps()), Integer.toString(p.port()))))
+                .register(registry);
+        gauge(status, "destination_unattributed_syn_per_second",
+                "SYNs a second whose destination shared its victim table slot with a busier one",
+                s -> Math.round(s.destinations().unattributedPps()));
         GaugeWithCallback.builder().name("synguard_blocks").help("Blocklist entries, by origin").labelNames("origin")
                 .callback(cb -> blocks.get().forEach((o, n) -> cb.call(n, o.text())))
                 .register(registry);

@@ -10,14 +10,10 @@ import io.synguard.metrics.Metrics;
 import io.synguard.net.Prefix;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,27 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * bad input its 4xx with nothing changed (no change reached the data plane's lists, the policy or
  * the settings).
  */
-class EndpointsTest {
-    private static final String TOKEN = "test-token-0123456789abcdef";
+class EndpointsTest extends OnFakeService {
     private static final String BLOCK_BODY = "{\"prefix\":\"198.18.1.0/24\",\"ttl_s\":3600,\"reason\":\"abuse ticket 42\"}";
-
-    @TempDir
-    Path dir;
-
-    private FakeService service;
-    private Exchange api;
-
-    @BeforeEach
-    void start() {
-        service = new FakeService(dir);
-        api = new Exchange(service.router(), TOKEN);
-    }
-
-    @AfterEach
-    void stop() {
-        api.close();
-        service.close();
-    }
 
     private void assertNothingChanged() {
         assertEquals(List.of(), service.store.changes, "changes reached the data plane");

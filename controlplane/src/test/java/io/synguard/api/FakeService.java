@@ -7,6 +7,7 @@ import io.synguard.dataplane.CounterValues;
 import io.synguard.dataplane.Rule;
 import io.synguard.dataplane.RuleKind;
 import io.synguard.dataplane.RuleSpec;
+import io.synguard.detect.DestinationRates;
 import io.synguard.detect.SourceRates;
 import io.synguard.detect.Status;
 import io.synguard.flowspec.FlowSpecStatus;
@@ -39,7 +40,7 @@ final class FakeService implements Service, AutoCloseable {
     static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
 
     static final Status STATUS = new Status("eth0", "native", Settings.Mode.ENFORCE, Duration.ofSeconds(12),
-            new Status.Attack(false, null, 7, 5000, false, 3, 0, 0, null),
+            new Status.Attack(false, null, 7, 5000, false, 3, 0, 0, null, null),
             CounterValues.of(Map.ofEntries(Map.entry(Counter.PACKETS, 1001L), Map.entry(Counter.TCP, 1002L),
                     Map.entry(Counter.SYN, 1003L), Map.entry(Counter.SYN_PASSED, 1004L),
                     Map.entry(Counter.DROPPED_BLOCKLIST, 1005L), Map.entry(Counter.DROPPED_RATELIMIT, 1006L),
@@ -48,7 +49,7 @@ final class FakeService implements Service, AutoCloseable {
                     Map.entry(Counter.COOKIES_REJECTED, 1011L))),
             new Status.Rates(11, 12, 13),
             new Status.Lists(0, 0, 0),
-            new Status.Cookies(Settings.Cookies.AUTO, true, NOW, "kfunc"));
+            new Status.Cookies(Settings.Cookies.AUTO, true, NOW, "kfunc"), DestinationRates.Destinations.NONE);
 
     final RecordingStore store = new RecordingStore();
     /** Patches that were applied, in order; a refused patch is not here. */
@@ -58,6 +59,10 @@ final class FakeService implements Service, AutoCloseable {
     volatile boolean attached = true;
     volatile List<SourceRates.SourceRate> top = List.of();
     volatile FlowSpecStatus flowspec = FlowSpecStatus.NONE;
+    volatile List<DestinationRates.DestinationRate> destinations = List.of();
+    /** The limits topDestinations was asked for. */
+    final List<Integer> destinationLimits = Collections.synchronizedList(new ArrayList<>());
+    volatile Status status = STATUS;
 
     private final Journal journal;
     private final Policy policy;
@@ -99,7 +104,7 @@ final class FakeService implements Service, AutoCloseable {
 
     @Override
     public Status status() {
-        return STATUS;
+        return status;
     }
 
     @Override
@@ -111,6 +116,12 @@ final class FakeService implements Service, AutoCloseable {
     public List<SourceRates.SourceRate> top(int limit) {
         topLimits.add(limit);
         return top.stream().limit(limit).toList();
+    }
+
+    @Override
+    public List<DestinationRates.DestinationRate> topDestinations(int limit) {
+        destinationLimits.add(limit);
+        return destinations.stream().limit(limit).toList();
     }
 
     @Override

@@ -221,14 +221,18 @@ class DaemonIT extends OnProtectedHost {
             sleep(1000);
             DaemonProcess daemon = host.startDaemon("--config", host.stateDir().resolve("busy.json").toString());
             boolean learnt = false;
+            boolean served = false;
             long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (System.nanoTime() < until) {
                 JsonNode attack = status().get("attack");
                 assertFalse(attack.get("active").asBoolean(), "the clients' own rate is no attack: " + attack);
                 learnt |= !attack.get("learning").asBoolean() && attack.get("baseline_pps").asLong() > 20;
+                JsonNode busiest = host.api.get("/v1/top?by=destination&limit=1").json().path(0);
+                served |= SERVER.equals(busiest.path("address").asText()) && busiest.path("port").asInt() == PORT;
                 sleep(250);
             }
             assertTrue(learnt, "the clients' rate was learnt: " + status());
+            assertTrue(served, "the server's address and port were the busiest destination");
             int before = clients.served().get();
 
             long sent = Tcp.synFlood(host.net, ATTACKER, SERVER, PORT, 2_000_000, Duration.ofSeconds(6));
@@ -238,6 +242,8 @@ class DaemonIT extends OnProtectedHost {
             JsonNode blocks = host.api.get("/v1/blocks").json();
             assertTrue(hasBlock(blocks, ATTACKER + "/32", "auto"), "the flood on top was caught: " + blocks
                     + "\n" + daemon.output());
+            assertTrue(daemon.output().contains("most to " + SERVER + " port " + PORT), "the attack named its victim:\n"
+                    + daemon.output());
             assertFalse(hasBlock(blocks, LEGIT + "/32", "auto"), "the busy client was not blocked: " + blocks);
             assertTrue(clients.served().get() >= clients.tried().get() * 0.95,
                     "legit served " + clients.served() + " of " + clients.tried());
