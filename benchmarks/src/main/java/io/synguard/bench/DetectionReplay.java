@@ -3,7 +3,7 @@ package io.synguard.bench;
 import io.synguard.config.Settings;
 import io.synguard.dataplane.Abi.Counter;
 import io.synguard.dataplane.Counters;
-import io.synguard.dataplane.RateTable;
+import io.synguard.dataplane.AddressCounts;
 import io.synguard.detect.Behaviour;
 import io.synguard.detect.Detector;
 import io.synguard.detect.Mitigator;
@@ -14,7 +14,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -203,9 +202,13 @@ final class DetectionReplay {
         }
     }
 
-    private List<RateTable.Source> read() {
-        List<RateTable.Source> read = new ArrayList<>(tracked.size());
-        tracked.forEach((a, c) -> read.add(new RateTable.Source(address(a), c[0], c[1], 1)));
+    /** The rate table as a read finds it: every tracked source on one CPU. */
+    private AddressCounts read() {
+        AddressCounts read = new AddressCounts(tracked.size());
+        tracked.forEach((a, c) -> {
+            byte[] b = address(a).getAddress();
+            read.add(AddressCounts.high(b), AddressCounts.low(b), c[0], c[1], 1);
+        });
         return read;
     }
 

@@ -4,6 +4,7 @@ import io.synguard.bpf.BpfMap;
 import io.synguard.bpf.Cpus;
 import io.synguard.config.Settings;
 import io.synguard.dataplane.Abi;
+import io.synguard.dataplane.AddressCounts;
 import io.synguard.dataplane.Counters;
 import io.synguard.dataplane.Dataplane;
 import io.synguard.dataplane.RateTable;
@@ -87,8 +88,8 @@ public class DetectorBench extends SingleShotBench {
     private Journal journal;
     private Policy policy;
     private Counters.Snapshot quiet;
-    private List<RateTable.Source> before;
-    private List<RateTable.Source> after;
+    private AddressCounts before;
+    private AddressCounts after;
     private Counters.Snapshot attack;
     private Arena arena;
     private MemorySegment rawKeys;
@@ -113,7 +114,12 @@ public class DetectorBench extends SingleShotBench {
         if (after.size() != SOURCES) {
             throw new IllegalStateException("the rate table tracks " + after.size() + " sources, not " + SOURCES);
         }
-        before = after.stream().map(s -> new RateTable.Source(s.address(), SYNS_BEFORE, DROPS_BEFORE, 1)).toList();
+        before = new AddressCounts(after.size());
+        for (int slot = 0; slot < after.capacity(); slot++) {
+            if (after.holds(slot)) {
+                before.add(after.highAt(slot), after.lowAt(slot), SYNS_BEFORE, DROPS_BEFORE, 1);
+            }
+        }
         journalDir = Files.createTempDirectory("synguard-bench-journal-");
         journal = Journal.open(journalDir, Json.mapper());
         policy = new Policy(new KernelRules(dataplane), journal, InstantSource.system(), Runnable::run);
@@ -163,7 +169,7 @@ public class DetectorBench extends SingleShotBench {
     }
 
     @Benchmark
-    public List<RateTable.Source> rateTableRead() {
+    public AddressCounts rateTableRead() {
         return dataplane.rateTable().read();
     }
 

@@ -15,11 +15,12 @@ public record Behaviour(int offenders, double explainedPps) {
 
     /** The behaviour of these per-source rates, with reported sources newly over their rate. */
     public static Behaviour of(List<SourceRates.SourceRate> sources, int reported) {
+        SourceRates.Rates rates = SourceRates.Rates.of(sources);
         int offenders = reported;
         double explained = 0;
-        for (SourceRates.SourceRate s : sources) {
-            explained += s.synPps();
-            if (s.droppedPps() > 0) {
+        for (int i = 0; i < rates.size(); i++) {
+            explained += rates.synPps(i);
+            if (rates.droppedPps(i) > 0) {
                 offenders++;
             }
         }

@@ -1,14 +1,13 @@
 package io.synguard.detect;
 
 import io.synguard.config.Settings;
+import io.synguard.dataplane.AddressCounts;
 import io.synguard.net.Prefix;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.ToIntFunction;
 
@@ -46,12 +45,12 @@ public final class Mitigator {
         }
         // what blocks already drop is explained too: those sources were dealt with one by one; and a
         // calm interval, the flood gone, has no flood to judge (its few SYNs are the clients')
-        double explained = sources.stream().mapToDouble(SourceRates.SourceRate::synPps).sum()
-                + step.rates().blockedPps();
+        SourceRates.Rates rates = SourceRates.Rates.of(sources);
+        double explained = rates.synPpsSum() + step.rates().blockedPps();
         boolean randomSources = !step.calm() && explained < EXPLAINED_SHARE * step.rates().synPps();
 
-        List<InetAddress> offenders = offenders(sources, reported);
-        if (!settings.autoBlock() || offenders.isEmpty()) {
+        Offenders offenders = offenders(rates, reported);
+        if (!settings.autoBlock() || offenders.size() == 0) {
             return new Plan(List.of(), List.of(), randomSources, offenders.size(), 0);
         }
 
@@ -70,7 +69,7 @@ public final class Mitigator {
                 continue;
             }
             for (int m = groups.first(g); m >= 0 && blocks.size() < MAX_PER_INTERVAL; m = groups.next(m)) {
-                Prefix host = Prefix.host(offenders.get(m));
+                Prefix host = Prefix.host(offenders.address(m));
                 if (allowed.test(host)) {
                     spared++;
                 } else if (!blocked.test(host)) {
@@ -81,24 +80,45 @@ public final class Mitigator {
         return new Plan(blocks, widened, randomSources, offenders.size(), spared);
     }
 
-    /** The sources over their rate, in the order given, then those reported that were not among them. */
-    private static List<InetAddress> offenders(List<SourceRates.SourceRate> sources, Collection<InetAddress> reported) {
-        Set<InetAddress> more = new HashSet<>(reported);
-        List<InetAddress> offenders = new ArrayList<>();
-        for (SourceRates.SourceRate s : sources) {
-            if (s.droppedPps() > 0) {
-                offenders.add(s.address());
+    /**
+     * The sources over their rate, in the order given, then those reported that were not among them.
+     * The reported are counted by address as they are found, so each joins once, and only when no
+     * source was it.
+     */
+    private static Offenders offenders(SourceRates.Rates sources, Collection<InetAddress> reported) {
+        AddressCounts found = new AddressCounts(reported.size());
+        for (InetAddress a : reported) {
+            byte[] b = a.getAddress();
+            found.add(AddressCounts.high(b), AddressCounts.low(b), 0, 0, 1);
+        }
+        int unfound = found.size();
+        Offenders offenders = new Offenders(sources.size() + unfound);
+        for (int i = 0; i < sources.size(); i++) {
+            if (sources.droppedPps(i) > 0) {
+                offenders.add(sources.high(i), sources.low(i));
             }
-            if (!more.isEmpty()) {
-                more.remove(s.address());
+            if (unfound > 0 && found(found, sources.high(i), sources.low(i))) {
+                unfound--;
             }
         }
         for (InetAddress a : reported) {
-            if (more.remove(a)) {
-                offenders.add(a);
+            byte[] b = a.getAddress();
+            if (unfound > 0 && found(found, AddressCounts.high(b), AddressCounts.low(b))) {
+                unfound--;
+                offenders.add(AddressCounts.high(b), AddressCounts.low(b));
             }
         }
         return offenders;
+    }
+
+    /** Whether an address among the reported is found here for the first time; it is found from now on. */
+    private static boolean found(AddressCounts reported, long hi, long lo) {
+        int slot = reported.find(hi, lo);
+        if (slot < 0 || reported.syns(slot) > 0) {
+            return false;
+        }
+        reported.add(hi, lo, 1, 0, 0);
+        return true;
     }
 
     /**

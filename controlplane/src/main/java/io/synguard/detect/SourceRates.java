@@ -1,49 +1,80 @@
 package io.synguard.detect;
 
 import io.synguard.dataplane.AddressCounts;
-import io.synguard.dataplane.RateTable;
 
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.AbstractList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.RandomAccess;
 
 /**
  * Per-source SYN and drop rates from successive reads of the rate table, whose counts run from a
  * source's admission: the difference between two reads over the time between them. A source that
- * came back after eviction, its counts restarted, counts from zero.
+ * came back after eviction, its counts restarted, counts from zero. A tick of 2^20 sources makes no
+ * object per source: reads and rates are columns of primitives, a source's objects made only for
+ * those asked for one by one (the top of the list, the sources blocked).
  */
 public final class SourceRates {
-    /** The previous read's counts, by address: no map entry and no object kept a source. */
+    /** The previous read, kept as it came: no map entry and no object kept a source. */
     private AddressCounts previous = new AddressCounts(0);
     private Instant previousAt;
 
     /** Takes a read of the table made at at; the rates since the previous read, highest SYN rate first. */
-    public List<SourceRate> update(Instant at, List<RateTable.Source> read) {
-        AddressCounts now = new AddressCounts(read.size());
-        List<SourceRate> rates = new ArrayList<>();
+    public Rates update(Instant at, AddressCounts read) {
         double seconds = previousAt == null ? 0 : Math.max(1e-3, Duration.between(previousAt, at).toNanos() / 1e9);
-        for (RateTable.Source s : read) {
-            byte[] address = s.address().getAddress();
-            long hi = AddressCounts.high(address);
-            long lo = AddressCounts.low(address);
-            now.add(hi, lo, s.syns(), s.drops(), s.cpus());
-            if (previousAt == null) {
+        boolean first = previousAt == null;
+        previousAt = at;
+        AddressCounts before = previous;
+        previous = read;
+        if (first) {
+            return Rates.NONE;
+        }
+        int[] slots = new int[read.size()];
+        long[] syns = new long[read.size()];
+        long[] drops = new long[read.size()];
+        long[] keys = new long[read.size()];
+        // a sort key: the SYNs (capped where they would not fit: 2^37 and more for 2^26 sources), then
+        // the position, so that the highest come first and ties in the order read
+        int positionBits = 32 - Integer.numberOfLeadingZeros(Math.max(1, read.size()));
+        long maxSyns = (1L << (63 - positionBits)) - 1;
+        int n = 0;
+        for (int slot = 0; slot < read.capacity(); slot++) {
+            if (!read.holds(slot)) {
                 continue;
             }
-            int before = previous.find(hi, lo);
-            long syns = before < 0 || previous.syns(before) > s.syns() ? s.syns() : s.syns() - previous.syns(before);
-            long drops = before < 0 || previous.drops(before) > s.drops() ? s.drops() : s.drops() - previous.drops(before);
-            if (syns > 0 || drops > 0) {
-                rates.add(new SourceRate(s.address(), syns / seconds, drops / seconds));
+            long s = read.syns(slot);
+            long d = read.drops(slot);
+            int b = before.find(read.highAt(slot), read.lowAt(slot));
+            if (b >= 0 && before.syns(b) <= s) {
+                s -= before.syns(b);
+            }
+            if (b >= 0 && before.drops(b) <= d) {
+                d -= before.drops(b);
+            }
+            if (s > 0 || d > 0) {
+                slots[n] = slot;
+                syns[n] = s;
+                drops[n] = d;
+                keys[n] = (maxSyns - Math.min(s, maxSyns)) << positionBits | n;
+                n++;
             }
         }
-        rates.sort(Comparator.comparingDouble(SourceRate::synPps).reversed());
-        previous = now;
-        previousAt = at;
-        return rates;
+        Arrays.sort(keys, 0, n);
+        long[] high = new long[n];
+        long[] low = new long[n];
+        double[] synPps = new double[n];
+        double[] droppedPps = new double[n];
+        for (int i = 0; i < n; i++) {
+            int p = (int) (keys[i] & ((1L << positionBits) - 1));
+            high[i] = read.highAt(slots[p]);
+            low[i] = read.lowAt(slots[p]);
+            synPps[i] = syns[p] / seconds;
+            droppedPps[i] = drops[p] / seconds;
+        }
+        return new Rates(high, low, synPps, droppedPps);
     }
 
     /**
@@ -52,4 +83,77 @@ public final class SourceRates {
      * @param droppedPps of which the rate limiter dropped
      */
     public record SourceRate(InetAddress address, double synPps, double droppedPps) {}
+
+    /**
+     * One interval's per-source rates as columns, highest SYN rate first; as a list, each element made
+     * when asked for. Addresses are kept as {@link AddressCounts} keys them.
+     */
+    public static final class Rates extends AbstractList<SourceRate> implements RandomAccess {
+        static final Rates NONE = new Rates(new long[0], new long[0], new double[0], new double[0]);
+
+        private final long[] high;
+        private final long[] low;
+        private final double[] synPps;
+        private final double[] droppedPps;
+
+        private Rates(long[] high, long[] low, double[] synPps, double[] droppedPps) {
+            this.high = high;
+            this.low = low;
+            this.synPps = synPps;
+            this.droppedPps = droppedPps;
+        }
+
+        /** These rates as columns: the list itself when it is one already. */
+        static Rates of(List<SourceRate> rates) {
+            if (rates instanceof Rates r) {
+                return r;
+            }
+            int n = rates.size();
+            Rates r = new Rates(new long[n], new long[n], new double[n], new double[n]);
+            for (int i = 0; i < n; i++) {
+                SourceRate s = rates.get(i);
+                byte[] a = s.address().getAddress();
+                r.high[i] = AddressCounts.high(a);
+                r.low[i] = AddressCounts.low(a);
+                r.synPps[i] = s.synPps();
+                r.droppedPps[i] = s.droppedPps();
+            }
+            return r;
+        }
+
+        @Override
+        public SourceRate get(int i) {
+            return new SourceRate(address(i), synPps[i], droppedPps[i]);
+        }
+
+        @Override
+        public int size() {
+            return synPps.length;
+        }
+
+        InetAddress address(int i) {
+            return AddressCounts.address(high[i], low[i]);
+        }
+
+        long high(int i) {
+            return high[i];
+        }
+
+        long low(int i) {
+            return low[i];
+        }
+
+        double synPps(int i) {
+            return synPps[i];
+        }
+
+        double droppedPps(int i) {
+            return droppedPps[i];
+        }
+
+        /** The SYN rates summed, as a stream of them would sum them. */
+        double synPpsSum() {
+            return Arrays.stream(synPps).sum();
+        }
+    }
 }

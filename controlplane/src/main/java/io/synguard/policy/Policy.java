@@ -339,6 +339,9 @@ public final class Policy {
      * plane's index finds the longest allow; should that one have lapsed, the next shorter is asked for.
      */
     public synchronized boolean allowed(Prefix prefix) {
+        if (entries.size(RuleKind.ALLOW) == 0) {
+            return false; // no index to ask: a flood's tick asks this of every block it plans
+        }
         Instant now = clock.instant();
         Optional<Prefix> allow = store.longestContaining(RuleKind.ALLOW, prefix);
         while (allow.isPresent()) {

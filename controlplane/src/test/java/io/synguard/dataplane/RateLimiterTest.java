@@ -72,7 +72,7 @@ class RateLimiterTest {
         // should the flood have crossed into a new window, the first SYN there passes unseen; the
         // second finds the entry again
         assertEquals(XDP_DROP, program.testRun(TestRun.repeated(offender, 2)).retval(), "still limited after the flood");
-        RateTable.Source tracked = dp.rateTable().read().stream()
+        RateTable.Source tracked = dp.rateTable().read().sources().stream()
                 .filter(s -> s.address().equals(InetAddress.ofLiteral(OFFENDER))).findFirst().orElseThrow();
         assertTrue(tracked.drops() >= 9, "drops: " + tracked);
         assertEquals(1, tracked.cpus());
@@ -103,7 +103,7 @@ class RateLimiterTest {
         dp.program().testRun(TestRun.repeated(syn, 6));
         Cpus.pinCurrentThread(1);
         dp.program().testRun(TestRun.repeated(syn, 6));
-        RateTable.Source s = dp.rateTable().read().getFirst();
+        RateTable.Source s = dp.rateTable().read().sources().getFirst();
         assertEquals(2, s.cpus());
         assertEquals(12, s.syns());
         assertEquals(4, s.drops(), "each CPU passed its burst of 4 and dropped 2");

@@ -374,7 +374,7 @@ class VerdictTableTest {
         }
         InetAddress source = InetAddress.ofLiteral("198.18.12.1");
         assertEquals(1, events.stream().filter(e -> e.source().equals(source)).count(), "events: " + events);
-        RateTable.Source tracked = dp.rateTable().read().stream().filter(s -> s.address().equals(source))
+        RateTable.Source tracked = dp.rateTable().read().sources().stream().filter(s -> s.address().equals(source))
                 .findFirst().orElseThrow();
         assertEquals(1, tracked.drops(), "rate table: " + tracked);
     }

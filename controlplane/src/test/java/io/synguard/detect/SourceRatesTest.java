@@ -1,5 +1,6 @@
 package io.synguard.detect;
 
+import io.synguard.dataplane.AddressCounts;
 import io.synguard.dataplane.RateTable;
 
 import java.net.InetAddress;
@@ -18,25 +19,35 @@ class SourceRatesTest {
         return new RateTable.Source(InetAddress.ofLiteral(address), syns, drops, 1);
     }
 
+    /** A read of the rate table that tracks these sources. */
+    private static AddressCounts counts(RateTable.Source... sources) {
+        AddressCounts c = new AddressCounts(sources.length);
+        for (RateTable.Source s : sources) {
+            byte[] a = s.address().getAddress();
+            c.add(AddressCounts.high(a), AddressCounts.low(a), s.syns(), s.drops(), s.cpus());
+        }
+        return c;
+    }
+
     @Test
     void theFirstReadGivesNoRates() {
-        assertEquals(List.of(), rates.update(T0, List.of(source("198.18.1.7", 500, 100))));
+        assertEquals(List.of(), rates.update(T0, counts(source("198.18.1.7", 500, 100))));
     }
 
     @Test
     void ratesAreTheDifferenceOverTheTimeBetweenReads() {
-        rates.update(T0, List.of(source("198.18.1.7", 500, 100)));
+        rates.update(T0, counts(source("198.18.1.7", 500, 100)));
         List<SourceRates.SourceRate> r = rates.update(T0.plusMillis(500),
-                List.of(source("198.18.1.7", 1500, 600)));
+                counts(source("198.18.1.7", 1500, 600)));
 
         assertEquals(List.of(new SourceRates.SourceRate(InetAddress.ofLiteral("198.18.1.7"), 2000, 1000)), r);
     }
 
     @Test
     void aNewSourceOrOneWhoseCountsRestartedCountsFromZero() {
-        rates.update(T0, List.of(source("198.18.1.7", 5000, 4000)));
+        rates.update(T0, counts(source("198.18.1.7", 5000, 4000)));
         List<SourceRates.SourceRate> r = rates.update(T0.plusSeconds(1),
-                List.of(source("198.18.1.7", 30, 0), source("198.18.1.8", 20, 5)));
+                counts(source("198.18.1.7", 30, 0), source("198.18.1.8", 20, 5)));
 
         assertEquals(List.of(new SourceRates.SourceRate(InetAddress.ofLiteral("198.18.1.7"), 30, 0),
                 new SourceRates.SourceRate(InetAddress.ofLiteral("198.18.1.8"), 20, 5)), r);
@@ -44,9 +55,9 @@ class SourceRatesTest {
 
     @Test
     void quietSourcesAreLeftOutAndTheRestComeHighestFirst() {
-        rates.update(T0, List.of(source("198.18.1.1", 10, 0), source("198.18.1.2", 10, 0), source("198.18.1.3", 10, 0)));
+        rates.update(T0, counts(source("198.18.1.1", 10, 0), source("198.18.1.2", 10, 0), source("198.18.1.3", 10, 0)));
         List<SourceRates.SourceRate> r = rates.update(T0.plusSeconds(1),
-                List.of(source("198.18.1.1", 20, 0), source("198.18.1.2", 10, 0), source("198.18.1.3", 910, 0)));
+                counts(source("198.18.1.1", 20, 0), source("198.18.1.2", 10, 0), source("198.18.1.3", 910, 0)));
 
         assertEquals(List.of(InetAddress.ofLiteral("198.18.1.3"), InetAddress.ofLiteral("198.18.1.1")),
                 r.stream().map(SourceRates.SourceRate::address).toList());
