@@ -31,8 +31,8 @@ enum sg_abi_const {
 					 * the next one */
 	SG_COOKIE_ACK_BURST = 16,	/* valid-cookie ACKs a source may show
 					 * per CPU per rate window */
-	SG_VICTIM_SLOTS = 256,		/* victim table: slots per CPU, a power
-					 * of 2 */
+	SG_VICTIM_SLOT_BITS = 8,	/* victim table: 2^8 slots per CPU */
+	SG_VICTIM_SLOTS = 256,
 	SG_VICTIM_VOTES_MAX = 1024,	/* victim table: a holder's lead, at
 					 * most (see struct sg_victim) */
 };
@@ -286,6 +286,7 @@ struct sg_victim {
 				 * slot held */
 };
 _Static_assert(sizeof(struct sg_victim) == 40, "sg_victim layout");
+_Static_assert(SG_VICTIM_SLOTS == 1 << SG_VICTIM_SLOT_BITS, "victim slots");
 
 /* ---- events: ring buffer to user space ---------------------------------- */
 

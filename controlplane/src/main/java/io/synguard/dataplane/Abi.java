@@ -26,6 +26,7 @@ public final class Abi {
     public static final int META_AUTO = 0x1;
     public static final int COOKIE_COUNT_SHIFT = 36;
     public static final int COOKIE_ACK_BURST = 16;
+    public static final int VICTIM_SLOT_BITS = 8;
     public static final int VICTIM_SLOTS = 256;
     public static final int VICTIM_VOTES_MAX = 1024;
 
