@@ -117,7 +117,7 @@ public class DetectorBench extends SingleShotBench {
         before = new AddressCounts(after.size());
         for (int slot = 0; slot < after.capacity(); slot++) {
             if (after.holds(slot)) {
-                before.add(after.highAt(slot), after.lowAt(slot), SYNS_BEFORE, DROPS_BEFORE, 1);
+                before.add(after.homeAt(slot), after.highAt(slot), after.lowAt(slot), SYNS_BEFORE, DROPS_BEFORE, 1);
             }
         }
         journalDir = Files.createTempDirectory("synguard-bench-journal-");

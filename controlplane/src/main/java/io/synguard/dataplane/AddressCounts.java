@@ -9,17 +9,21 @@ import java.util.List;
 /**
  * SYN and drop counts (and the CPUs that saw them) by source address, the address kept as its two
  * big-endian halves (IPv4 as ::ffff:a.b.c.d) in an open-addressed table that doubles when half full:
- * a million sources without a million map entries. A slot's five fields lie side by side in one
- * array of longs, so that a lookup costs one cache miss, not one per field. Not thread-safe.
+ * a million sources without a million map entries. A slot's fields lie side by side in one array of
+ * longs, so that a lookup costs one cache miss, not one per field. An address's place is its home, a
+ * 32-bit number that orders the table: a hash of the address, or one the caller gives, always the
+ * same for the same address. The rate table's read gives its set's index, so that a million sources
+ * read set after set go in one after another, not each to a random place. Not thread-safe.
  */
 public final class AddressCounts {
-    /** Longs a slot takes: CPUs (0 marks a free slot), high half, low half, SYNs, drops. */
-    private static final int STRIDE = 5;
+    /** Longs a slot takes: CPUs (0 marks a free slot), high half, low half, SYNs, drops, home. */
+    private static final int STRIDE = 6;
     private static final int CPUS = 0;
     private static final int HIGH = 1;
     private static final int LOW = 2;
     private static final int SYNS = 3;
     private static final int DROPS = 4;
+    private static final int HOME = 5;
 
     private long[] table;
     private int slots;
@@ -38,13 +42,23 @@ public final class AddressCounts {
 
     /** Adds counts of an address seen by cpus CPUs. */
     public void add(long hi, long lo, long syn, long drop, int cpu) {
+        add(hash(hi, lo), hi, lo, syn, drop, cpu);
+    }
+
+    /**
+     * Adds counts of an address seen by cpus CPUs, at its home; an address has always the same.
+     * Addresses given in the order of their homes belong in a table sized for them all: put in while
+     * it grows, they would crowd its first slots.
+     */
+    public void add(int home, long hi, long lo, long syn, long drop, int cpu) {
         if (size * 2 >= slots) {
             grow();
         }
-        int at = slot(hi, lo) * STRIDE;
+        int at = slot(home, hi, lo) * STRIDE;
         if (table[at + CPUS] == 0) {
             table[at + HIGH] = hi;
             table[at + LOW] = lo;
+            table[at + HOME] = home;
             size++;
         }
         table[at + SYNS] += syn;
@@ -54,7 +68,12 @@ public final class AddressCounts {
 
     /** The slot holding an address, or -1. */
     public int find(long hi, long lo) {
-        int i = slot(hi, lo);
+        return find(hash(hi, lo), hi, lo);
+    }
+
+    /** The slot holding an address added at home, or -1. */
+    public int find(int home, long hi, long lo) {
+        int i = slot(home, hi, lo);
         return table[i * STRIDE + CPUS] == 0 ? -1 : i;
     }
 
@@ -89,10 +108,19 @@ public final class AddressCounts {
         return table[slot * STRIDE + LOW];
     }
 
-    /** Where an address is or would go. */
-    private int slot(long hi, long lo) {
+    /** The home of the address in slot. */
+    public int homeAt(int slot) {
+        return (int) table[slot * STRIDE + HOME];
+    }
+
+    private static int hash(long hi, long lo) {
+        return (int) ((hi * 0x9e3779b97f4a7c15L + lo) * 0xc2b2ae3d27d4eb4fL >>> 32);
+    }
+
+    /** Where an address is or would go: from its home's place in the table, scaled, onwards. */
+    private int slot(int home, long hi, long lo) {
         int mask = slots - 1;
-        int i = (int) ((hi * 0x9e3779b97f4a7c15L + lo) * 0xc2b2ae3d27d4eb4fL >>> 33) & mask;
+        int i = (int) ((Integer.toUnsignedLong(home) * slots) >>> 32);
         while (table[i * STRIDE + CPUS] != 0 && (table[i * STRIDE + HIGH] != hi || table[i * STRIDE + LOW] != lo)) {
             i = (i + 1) & mask;
         }
@@ -104,7 +132,8 @@ public final class AddressCounts {
         allocate(slots * 2);
         for (int at = 0; at < old.length; at += STRIDE) {
             if (old[at + CPUS] != 0) {
-                add(old[at + HIGH], old[at + LOW], old[at + SYNS], old[at + DROPS], (int) old[at + CPUS]);
+                add((int) old[at + HOME], old[at + HIGH], old[at + LOW], old[at + SYNS], old[at + DROPS],
+                        (int) old[at + CPUS]);
             }
         }
     }

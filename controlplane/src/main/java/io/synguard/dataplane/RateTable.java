@@ -9,7 +9,9 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 /**
@@ -41,35 +43,73 @@ public final class RateTable {
 
     /**
      * Every tracked source with its SYN and drop counts since admission, summed over CPUs in
-     * {@link AddressCounts} sized for the previous read: columns of primitives, no object per source,
-     * so that a read of 2^20 sources makes no garbage to speak of.
+     * {@link AddressCounts}: columns of primitives, no object per source, so that a read of 2^20
+     * sources makes no garbage to speak of. A source's home there is its set, the same on every CPU
+     * and at every read: the entries, copied out set after set, then go into a table sized for them
+     * all one after another, each near the one before, not each to a random place. (Put in while the
+     * table grows, they would crowd its first slots: the table must be sized first.)
      */
     public AddressCounts read() {
-        AddressCounts sums = new AddressCounts(lastRead);
+        Entries entries = new Entries(lastRead);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment keys = arena.allocate(4L * BATCH_SETS, 8);
             MemorySegment values = arena.allocate(map.valueBufferSize() * BATCH_SETS, 8);
             int cpus = Cpus.possible();
             long size = map.valueBufferSize();
             long slot = map.valueSlot();
+            int setBits = Integer.numberOfTrailingZeros(map.info().maxEntries());
             map.lookupAll(keys, values, BATCH_SETS, count -> {
                 for (int i = 0; i < count; i++) {
+                    int home = (int) ((Integer.toUnsignedLong(keys.get(JAVA_INT, 4L * i)) << 32) >>> setBits);
                     for (int cpu = 0; cpu < cpus; cpu++) {
                         long set = i * size + cpu * slot;
                         for (int way = 0; way < Abi.RATE_WAYS; way++) {
                             long entry = set + way * ENTRY;
                             if ((long) TAT.get(values, entry) != 0) {
-                                sums.add(values.get(HALF, entry + ADDR), values.get(HALF, entry + ADDR + 8),
+                                entries.add(home, values.get(HALF, entry + ADDR), values.get(HALF, entry + ADDR + 8),
                                         Integer.toUnsignedLong((int) SYNS.get(values, entry)),
-                                        Integer.toUnsignedLong((int) DROPS.get(values, entry)), 1);
+                                        Integer.toUnsignedLong((int) DROPS.get(values, entry)));
                             }
                         }
                     }
                 }
             });
         }
+        AddressCounts sums = entries.summed();
         lastRead = sums.size();
         return sums;
+    }
+
+    /** The entries a read found, in the order found, each CPU's apart: home, address, SYNs, drops. */
+    private static final class Entries {
+        private static final int STRIDE = 5;
+        private long[] e;
+        private int n;
+
+        Entries(int expected) {
+            e = new long[Math.max(16, expected) * STRIDE];
+        }
+
+        void add(int home, long hi, long lo, long syns, long drops) {
+            if ((n + 1) * STRIDE > e.length) {
+                e = Arrays.copyOf(e, e.length * 2);
+            }
+            int at = n++ * STRIDE;
+            e[at] = home;
+            e[at + 1] = hi;
+            e[at + 2] = lo;
+            e[at + 3] = syns;
+            e[at + 4] = drops;
+        }
+
+        /** The entries summed per source over the CPUs, in a table sized for them all. */
+        AddressCounts summed() {
+            AddressCounts sums = new AddressCounts(n);
+            for (int at = 0; at < n * STRIDE; at += STRIDE) {
+                sums.add((int) e[at], e[at + 1], e[at + 2], e[at + 3], e[at + 4], 1);
+            }
+            return sums;
+        }
     }
 
     /**

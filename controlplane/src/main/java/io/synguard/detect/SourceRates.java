@@ -47,7 +47,7 @@ public final class SourceRates {
             }
             long s = read.syns(slot);
             long d = read.drops(slot);
-            int b = before.find(read.highAt(slot), read.lowAt(slot));
+            int b = before.find(read.homeAt(slot), read.highAt(slot), read.lowAt(slot));
             if (b >= 0 && before.syns(b) <= s) {
                 s -= before.syns(b);
             }

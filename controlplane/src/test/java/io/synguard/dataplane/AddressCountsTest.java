@@ -46,4 +46,29 @@ class AddressCountsTest {
         assertEquals(AddressCounts.low(mapped), AddressCounts.low(v4));
         assertEquals(InetAddress.ofLiteral("198.18.0.7"), AddressCounts.address(AddressCounts.high(v4), AddressCounts.low(v4)));
     }
+
+    @Test
+    void addressesGivenAHomeAreFoundThereAndLieInTheOrderOfTheirHomes() {
+        AddressCounts c = new AddressCounts(0);
+        int n = 3_000; // past several doublings
+        for (int i = 0; i < n; i++) {
+            int home = (int) (((long) i << 32) / n); // ascending over the 32 bits, as the rate table's sets are
+            c.add(home, 0, 0xffff_0000_0000L | i, 1, 0, 1);
+            c.add(home, 0, 0xffff_0000_0000L | i, 2, 1, 1); // the same source on another CPU
+        }
+        assertEquals(n, c.size());
+        long last = -1;
+        for (int slot = 0; slot < c.capacity(); slot++) {
+            if (c.holds(slot)) {
+                assertEquals(3, c.syns(slot));
+                assertEquals(Integer.toUnsignedLong(c.homeAt(slot)), Integer.toUnsignedLong(
+                        (int) (((c.lowAt(slot) & 0xffff_ffffL) << 32) / n)));
+                assertEquals(last + 1, c.lowAt(slot) & 0xffff_ffffL, "in the order of their homes");
+                last = c.lowAt(slot) & 0xffff_ffffL;
+            }
+        }
+        int slot = c.find((int) ((7L << 32) / n), 0, 0xffff_0000_0007L);
+        assertEquals(3, c.syns(slot));
+        assertEquals(1, c.drops(slot));
+    }
 }
