@@ -18,7 +18,8 @@
 /* Constants both sides share; enums rather than macros so that they reach
  * the object's BTF, where the mirror test reads them. */
 enum sg_abi_const {
-	SG_ABI_VERSION = 2,		/* 2: cookie fields, counters, keys */
+	SG_ABI_VERSION = 3,		/* 2: cookie fields, counters, keys;
+					 * 3: hits per CPU in sg_rule_hits */
 	SG_WINDOW_SHIFT = 30,		/* rate limiter windows: 2^30 ns */
 	SG_RULE_MAX_PROBE = 64,		/* rule table: slots from home, at most */
 	SG_RATE_WAYS = 4,		/* rate table: entries per set */
@@ -131,6 +132,11 @@ struct sg_counters {
  *  - sg_config.v6_lens: which IPv6 lengths occur.
  * Both tables are mmap-able. The control plane writes an entry's fields
  * first and its serial last, so a reader never sees half an entry.
+ *
+ * sg_rule_hits (mmap-able, __u64 each) counts the SYNs each rule matched,
+ * per CPU: CPU c's count for slot s is element c * (rules_mask + 1) + s.
+ * Every CPU writes only its own stripe, so a rule matched on many CPUs at
+ * once costs no line moving between them; user space sums the stripes.
  */
 
 enum sg_rule_serial {
@@ -151,8 +157,7 @@ enum sg_rule_kind {
 struct sg_rule {
 	__u32 addr[4];		/* network order, IPv4 in addr[0]; bits past
 				 * plen are zero */
-	__u64 hits;		/* SYNs matched; the data plane adds
-				 * atomically */
+	__u64 _pad0;		/* hits live in sg_rule_hits, per CPU */
 	__u32 serial;		/* SG_RULE_EMPTY, SG_RULE_TOMBSTONE, or the
 				 * rule's serial; written last */
 	__u8 family;		/* enum sg_family */

@@ -43,6 +43,15 @@ struct {
 	__type(value, __u64);
 } sg_t16 SEC(".maps");
 
+/* A stripe of sg_rules' size per possible CPU (see the ABI header). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1 << 12);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, __u64);
+} sg_rule_hits SEC(".maps");
+
 #define SG_TRIE(name, keytype)					\
 	struct {						\
 		__uint(type, BPF_MAP_TYPE_LPM_TRIE);		\

@@ -185,13 +185,26 @@ static __always_inline int match_v6(const __u32 *addr)
 	return -1;
 }
 
-/* The rule that decides for pkt's source, or NULL: inlined where every SYN
- * goes, so no call stands in the way. */
-static __always_inline struct sg_rule *rules_match(const struct packet *pkt)
+/* The slot of the rule that decides for pkt's source, or -1: inlined where
+ * every SYN goes, so no call stands in the way. */
+static __always_inline int rules_match(const struct packet *pkt)
 {
 	if (pkt->family == SG_FAMILY_V4)
-		return rule_at(match_v4(pkt->saddr));
-	return rule_at(match_v6(pkt->saddr));
+		return match_v4(pkt->saddr);
+	return match_v6(pkt->saddr);
+}
+
+/* Counts a SYN for the rule in slot on this CPU's own stripe: an atomic add
+ * on the rule itself would move its line between every CPU that matches it,
+ * and a locked add stalls the CPU until the rule's cache miss is served,
+ * where a plain one lets the next packet's miss overlap it. */
+static __always_inline void rule_hit(int slot, const struct sg_config *cfg)
+{
+	__u32 key = bpf_get_smp_processor_id() * (cfg->rules_mask + 1) + slot;
+	__u64 *hits = bpf_map_lookup_elem(&sg_rule_hits, &key);
+
+	if (hits)
+		(*hits)++;
 }
 
 /* As rules_match, as a global function for the rare paths, which the

@@ -47,7 +47,7 @@ static __always_inline int syn(struct xdp_md *ctx, const struct packet *pkt,
 	struct sg_rule *rule;
 	struct sg_config *cfg;
 	__u32 zero = 0;
-	int action;
+	int action, slot;
 
 	cnt->c[SG_CNT_TCP]++;
 	cnt->c[SG_CNT_SYN]++;
@@ -57,9 +57,10 @@ static __always_inline int syn(struct xdp_md *ctx, const struct packet *pkt,
 		return XDP_PASS;
 	}
 
-	rule = rules_match(pkt);
+	slot = rules_match(pkt);
+	rule = rule_at(slot);
 	if (rule) {
-		__sync_fetch_and_add(&rule->hits, 1);
+		rule_hit(slot, cfg);
 		if (rule->kind == SG_KIND_ALLOW) {
 			cnt->c[SG_CNT_PASSED_ALLOWLIST]++;
 			cnt->c[SG_CNT_SYN_PASSED]++;

@@ -16,7 +16,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * compiled object, and {@link Dataplane} checks the layouts again before it loads anything.
  */
 public final class Abi {
-    public static final int ABI_VERSION = 2;
+    public static final int ABI_VERSION = 3;
     public static final int WINDOW_SHIFT = 30;
     public static final int RULE_MAX_PROBE = 64;
     public static final int RATE_WAYS = 4;
@@ -78,7 +78,7 @@ public final class Abi {
 
     public static final StructLayout RULE = MemoryLayout.structLayout(
             MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("addr"),
-            JAVA_LONG.withName("hits"),
+            JAVA_LONG.withName("_pad0"),
             JAVA_INT.withName("serial"),
             JAVA_BYTE.withName("family"),
             JAVA_BYTE.withName("plen"),
