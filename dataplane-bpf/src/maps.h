@@ -73,6 +73,15 @@ struct {
 	__type(value, struct sg_rate_set);
 } sg_rate SEC(".maps");
 
+/* Admitted sources' GCRA times for all CPUs together (ratelimit.h); as
+ * many sets as sg_rate. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1 << 10);
+	__type(key, __u32);
+	__type(value, struct sg_rate_set);
+} sg_rate_shared SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, SKETCH_LINES);

@@ -55,6 +55,7 @@ final class AbiCheck {
         m.put(Dataplane.BLOCK_V6, new long[]{Abi.LPM_V6_KEY.byteSize(), Abi.RULE_META.byteSize()});
         m.put(Dataplane.ALLOW_V6, new long[]{Abi.LPM_V6_KEY.byteSize(), Abi.RULE_META.byteSize()});
         m.put(Dataplane.RATE, new long[]{4, Abi.RATE_SET.byteSize()});
+        m.put(Dataplane.RATE_SHARED, new long[]{4, Abi.RATE_SET.byteSize()});
         m.put(Dataplane.EVENTS, new long[]{0, 0});
         m.put(Dataplane.COOKIE_KEYS, new long[]{4, Abi.COOKIE_KEYS.byteSize()});
         return m;

@@ -41,6 +41,7 @@ public final class Dataplane implements AutoCloseable {
     static final String ALLOW_V4 = "sg_allow_v4";
     static final String ALLOW_V6 = "sg_allow_v6";
     static final String RATE = "sg_rate";
+    static final String RATE_SHARED = "sg_rate_shared";
     static final String SKETCH = "sg_sketch";
     static final String CPU = "sg_cpu";
     static final String EVENTS = "sg_events";
@@ -48,7 +49,7 @@ public final class Dataplane implements AutoCloseable {
     static final String COOKIE_ACKS = "sg_cookie_acks";
     /** Every map, each pinned under its name but the cookie secret. */
     static final List<String> MAPS = List.of(CONFIG, COUNTERS, RULES, RULE_HITS, T16, BLOCK_V4, BLOCK_V6, ALLOW_V4, ALLOW_V6,
-            RATE, SKETCH, CPU, EVENTS, COOKIE_KEYS, COOKIE_ACKS);
+            RATE, RATE_SHARED, SKETCH, CPU, EVENTS, COOKIE_KEYS, COOKIE_ACKS);
 
     private final BpfObject object;
     private final MappedRegion configRegion;
@@ -163,6 +164,7 @@ public final class Dataplane implements AutoCloseable {
             object.mapSpec(trie).setMaxEntries(slots / 2);
         }
         object.mapSpec(RATE).setMaxEntries(options.rateSets());
+        object.mapSpec(RATE_SHARED).setMaxEntries(options.rateSets());
         Path dir = options.pinDirectory();
         if (dir == null) {
             return false;
