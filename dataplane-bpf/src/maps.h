@@ -43,13 +43,14 @@ struct {
 	__type(value, __u64);
 } sg_t16 SEC(".maps");
 
-/* A stripe of sg_rules' size per possible CPU (see the ABI header). */
+/* A stripe of a byte per sg_rules slot per possible CPU (see the ABI
+ * header). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1 << 12);
+	__uint(max_entries, 1 << 6);
 	__uint(map_flags, BPF_F_MMAPABLE);
 	__type(key, __u32);
-	__type(value, __u64);
+	__type(value, struct sg_rule_hit_line);
 } sg_rule_hits SEC(".maps");
 
 #define SG_TRIE(name, keytype)					\

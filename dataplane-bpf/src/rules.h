@@ -194,17 +194,30 @@ static __always_inline int rules_match(const struct packet *pkt)
 	return match_v6(pkt->saddr);
 }
 
-/* Counts a SYN for the rule in slot on this CPU's own stripe: an atomic add
- * on the rule itself would move its line between every CPU that matches it,
- * and a locked add stalls the CPU until the rule's cache miss is served,
- * where a plain one lets the next packet's miss overlap it. */
-static __always_inline void rule_hit(int slot, const struct sg_config *cfg)
+/* Counts a SYN for rule r in slot on this CPU's own stripe of byte
+ * counters, and in the rule once in 256 (see the ABI header). An atomic add
+ * on the rule at every SYN moved its line between every CPU that matched
+ * it, and a locked add stalls the CPU until the rule's cache miss is
+ * served, where a plain one lets the next packet's miss overlap it; a byte
+ * rather than a __u64 keeps the stripe in cache when sources rotate. */
+static __always_inline void rule_hit(struct sg_rule *r, int slot,
+				     const struct sg_config *cfg)
 {
-	__u32 key = bpf_get_smp_processor_id() * (cfg->rules_mask + 1) + slot;
-	__u64 *hits = bpf_map_lookup_elem(&sg_rule_hits, &key);
+	__u32 lines = cfg->rules_mask / SG_HIT_LINE + 1;
+	__u32 key = bpf_get_smp_processor_id() * lines +
+		    (__u32)slot / SG_HIT_LINE;
+	struct sg_rule_hit_line *line = bpf_map_lookup_elem(&sg_rule_hits, &key);
+	__u8 *count;
 
-	if (hits)
-		(*hits)++;
+	if (!line)
+		return;
+	count = &line->count[slot & (SG_HIT_LINE - 1)];
+	if (*count < 255) {
+		(*count)++;
+		return;
+	}
+	*count = 0;
+	__sync_fetch_and_add(&r->hits, 256);
 }
 
 /* As rules_match, as a global function for the rare paths, which the

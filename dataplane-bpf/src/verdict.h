@@ -60,7 +60,7 @@ static __always_inline int syn(struct xdp_md *ctx, const struct packet *pkt,
 	slot = rules_match(pkt);
 	rule = rule_at(slot);
 	if (rule) {
-		rule_hit(slot, cfg);
+		rule_hit(rule, slot, cfg);
 		if (rule->kind == SG_KIND_ALLOW) {
 			cnt->c[SG_CNT_PASSED_ALLOWLIST]++;
 			cnt->c[SG_CNT_SYN_PASSED]++;

@@ -48,7 +48,7 @@ final class AbiCheck {
         m.put(Dataplane.CONFIG, new long[]{4, Abi.CONFIG.byteSize()});
         m.put(Dataplane.COUNTERS, new long[]{4, Abi.COUNTERS.byteSize()});
         m.put(Dataplane.RULES, new long[]{4, Abi.RULE.byteSize()});
-        m.put(Dataplane.RULE_HITS, new long[]{4, 8});
+        m.put(Dataplane.RULE_HITS, new long[]{4, Abi.RULE_HIT_LINE.byteSize()});
         m.put(Dataplane.T16, new long[]{4, 8});
         m.put(Dataplane.BLOCK_V4, new long[]{Abi.LPM_V4_KEY.byteSize(), Abi.RULE_META.byteSize()});
         m.put(Dataplane.ALLOW_V4, new long[]{Abi.LPM_V4_KEY.byteSize(), Abi.RULE_META.byteSize()});

@@ -154,12 +154,7 @@ public final class Dataplane implements AutoCloseable {
     private static boolean configure(BpfObject object, Options options, List<AutoCloseable> opened) {
         int slots = Integer.highestOneBit(Math.max(2, options.maxRules()) * 2 - 1) * 2;
         object.mapSpec(RULES).setMaxEntries(slots);
-        long counters = (long) slots * Cpus.possible();
-        if (counters > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("hit counters for " + slots + " rule slots on " + Cpus.possible()
-                    + " CPUs exceed a map's size: lower --max-rules");
-        }
-        object.mapSpec(RULE_HITS).setMaxEntries((int) counters);
+        object.mapSpec(RULE_HITS).setMaxEntries(RuleHits.lines(slots) * Cpus.possible());
         for (String trie : List.of(BLOCK_V4, BLOCK_V6, ALLOW_V4, ALLOW_V6)) {
             object.mapSpec(trie).setMaxEntries(slots / 2);
         }
@@ -267,8 +262,8 @@ public final class Dataplane implements AutoCloseable {
      * How to load.
      *
      * @param maxRules     allow and block rules together the index takes at least: its table has
-     *                     twice that, rounded up to a power of two, slots of 32 bytes, and 8
-     *                     bytes of hit counter per slot per possible CPU
+     *                     twice that, rounded up to a power of two, slots of 32 bytes, and a
+     *                     byte of hit counter per slot per possible CPU
      * @param rateSets     rate table sets per CPU (a power of two), 4 sources each
      * @param pinDirectory where to pin the maps and find earlier pins; null for no pinning
      * @param fragsAware   whether the program declares it copes with multi-buffer frames

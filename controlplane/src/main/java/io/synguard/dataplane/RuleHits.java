@@ -3,37 +3,42 @@ package io.synguard.dataplane;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 /**
- * The rule table's hit counters ({@code sg_rule_hits}, mmap-ed): one stripe of the table's size per
- * possible CPU, CPU c's count for slot s at c * slots + s, which the data plane adds to without an
- * atomic. A rule's hits are the sum of its slot across the stripes.
+ * The CPUs' share of the rule table's hits ({@code sg_rule_hits}, mmap-ed; the ABI header explains
+ * it): a stripe per possible CPU of one byte per slot, {@link Abi#HIT_LINE} slots to an element,
+ * which each CPU adds to without an atomic, moving 256 into the slot's own count whenever a byte
+ * would pass 255. A reader may see a byte's 256 in both places, or in neither, for an instant.
  */
 final class RuleHits {
-    private static final long COUNTER = JAVA_LONG.byteSize();
-    private static final VarHandle COUNT = JAVA_LONG.varHandle();
+    private static final VarHandle COUNT = JAVA_BYTE.varHandle();
 
     private final MemorySegment counters;
-    private final int slots;
+    private final long stripe;
     private final int stripes;
 
     RuleHits(MemorySegment counters, int slots) {
-        long stripes = counters.byteSize() / COUNTER / slots;
-        if (stripes < 1 || stripes * slots * COUNTER != counters.byteSize()) {
-            throw new IllegalArgumentException("sg_rule_hits of " + counters.byteSize() + " bytes holds no whole stripes of "
-                    + slots + " slots");
+        this.stripe = (long) lines(slots) * Abi.HIT_LINE;
+        long stripes = counters.byteSize() / stripe;
+        if (stripes < 1 || stripes * stripe != counters.byteSize()) {
+            throw new IllegalArgumentException("sg_rule_hits of " + counters.byteSize() + " bytes holds no whole "
+                    + "stripes of " + stripe);
         }
         this.counters = counters;
-        this.slots = slots;
         this.stripes = (int) stripes;
     }
 
-    /** SYNs the rule in slot matched, on every CPU. */
+    /** Elements of sg_rule_hits a CPU's stripe takes for a table of slots (a power of two). */
+    static int lines(int slots) {
+        return (slots + Abi.HIT_LINE - 1) / Abi.HIT_LINE;
+    }
+
+    /** What the CPUs have counted for slot and not yet moved into it. */
     long sum(int slot) {
         long sum = 0;
         for (int cpu = 0; cpu < stripes; cpu++) {
-            sum += (long) COUNT.getOpaque(counters, offset(cpu, slot));
+            sum += Byte.toUnsignedLong((byte) COUNT.getOpaque(counters, cpu * stripe + slot));
         }
         return sum;
     }
@@ -41,11 +46,7 @@ final class RuleHits {
     /** Zeroes slot on every CPU, for a rule that takes it. */
     void clear(int slot) {
         for (int cpu = 0; cpu < stripes; cpu++) {
-            COUNT.setOpaque(counters, offset(cpu, slot), 0L);
+            COUNT.setOpaque(counters, cpu * stripe + slot, (byte) 0);
         }
-    }
-
-    private long offset(int cpu, int slot) {
-        return ((long) cpu * slots + slot) * COUNTER;
     }
 }

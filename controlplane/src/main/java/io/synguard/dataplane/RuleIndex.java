@@ -24,6 +24,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 final class RuleIndex {
     private static final long RULE_SIZE = Abi.RULE.byteSize();
     private static final long ADDR = Abi.offset(Abi.RULE, "addr");
+    private static final VarHandle HITS = Abi.field(Abi.RULE, "hits");
     private static final VarHandle SERIAL = Abi.field(Abi.RULE, "serial");
     private static final VarHandle FAMILY = Abi.field(Abi.RULE, "family");
     private static final VarHandle PLEN = Abi.field(Abi.RULE, "plen");
@@ -104,7 +105,7 @@ final class RuleIndex {
     /** SYNs the rule matched, or -1 when there is no such rule. */
     long hits(Prefix prefix, RuleKind kind) {
         int slot = find(prefix, kind);
-        return slot < 0 ? -1 : hits.sum(slot);
+        return slot < 0 ? -1 : hitsAt(slot);
     }
 
     /** The rule's serial, or {@link Abi#RULE_EMPTY} when there is no such rule. */
@@ -134,6 +135,7 @@ final class RuleIndex {
         boolean reuse = serialAt(slot) == Abi.RULE_TOMBSTONE;
         long base = slot * RULE_SIZE;
         MemorySegment.copy(keyOf(prefix), 0, table, base + ADDR, 16);
+        HITS.set(table, base, 0L);
         hits.clear(slot);
         FAMILY.set(table, base, (byte) abiFamily(prefix));
         PLEN.set(table, base, (byte) prefix.length());
@@ -179,7 +181,7 @@ final class RuleIndex {
             int serial = serialAt(slot);
             if (serial != Abi.RULE_EMPTY && serial != Abi.RULE_TOMBSTONE) {
                 long base = slot * RULE_SIZE;
-                visitor.visit(prefixAt(slot), kindAt(base), serial, hits.sum(slot));
+                visitor.visit(prefixAt(slot), kindAt(base), serial, hitsAt(slot));
             }
         }
     }
@@ -240,6 +242,11 @@ final class RuleIndex {
             SERIAL.setRelease(table, s * RULE_SIZE, Abi.RULE_EMPTY);
             tombstones--;
         }
+    }
+
+    /** The slot's hits: what the data plane moved into it, and what the CPUs still count. */
+    private long hitsAt(int slot) {
+        return (long) HITS.getVolatile(table, slot * RULE_SIZE) + hits.sum(slot);
     }
 
     private int serialAt(int slot) {
