@@ -11,6 +11,16 @@
  * DIR-24-8 table was measured too; its 64 MiB array loses to the hash on
  * TLB misses once sources rotate.
  *
+ * The budget, per SYN of an attack rotating over a million prefixes: the
+ * /16's sg_t16 entry (512 KiB for all, stays in cache), one sg_rules line
+ * per length probed (a miss each: 64 MiB), and this CPU's hit byte (a 2 MiB
+ * stripe, stays in cache). sg_t16 names the lengths in use inside the /16,
+ * so a source matched at the /16's longest length costs one miss; one
+ * matched at a shorter length pays a probe per longer length first (10% of
+ * the benchmark's sources: ~1.2 misses a SYN, with probes that run on into
+ * the next line). Summaries per /24, which would spare those, take 16 MiB
+ * at a byte each, and so a miss of their own that the probe waits on.
+ *
  * Allow always wins. The probes run longest length first, so the first rule
  * found is the longest match; if it is a block that some allow contains,
  * the control plane has put that allow's length in the block's cover field,
