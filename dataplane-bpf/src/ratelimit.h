@@ -32,9 +32,9 @@
  *
  * Across CPUs: RSS spreads one source's SYNs over as many queues as their
  * ports hash to, so per-CPU buckets alone would give it N times its rate.
- * An admitted source's bucket (its GCRA time) therefore lives in sg_rate_
- * shared, one table for all CPUs, set for set like sg_rate; the per-CPU
- * entry keeps the counts and a copy of the time for choosing victims. Only
+ * An admitted source's bucket (its GCRA time) therefore lives in
+ * sg_rate_shared, one table for all CPUs, set for set like sg_rate; the
+ * per-CPU entry keeps the counts and a copy of the time for victims. Only
  * admitted offenders reach the shared table, and a source being limited
  * only reads it (its time moves on a pass, by compare-and-swap), so its
  * line stays in every CPU's cache; the sketch, the common path, stays per
