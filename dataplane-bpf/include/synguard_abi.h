@@ -18,7 +18,9 @@
 /* Constants both sides share; enums rather than macros so that they reach
  * the object's BTF, where the mirror test reads them. */
 enum sg_abi_const {
-	SG_ABI_VERSION = 2,		/* 2: cookie fields, counters, keys */
+	SG_ABI_VERSION = 3,		/* 2: cookie fields, counters, keys;
+					 * 3: hits per CPU in sg_rule_hits */
+	SG_HIT_LINE = 64,		/* sg_rule_hits: slots per line */
 	SG_WINDOW_SHIFT = 30,		/* rate limiter windows: 2^30 ns */
 	SG_RULE_MAX_PROBE = 64,		/* rule table: slots from home, at most */
 	SG_RATE_WAYS = 4,		/* rate table: entries per set */
@@ -135,6 +137,15 @@ struct sg_counters {
  *  - sg_config.v6_lens: which IPv6 lengths occur.
  * Both tables are mmap-able. The control plane writes an entry's fields
  * first and its serial last, so a reader never sees half an entry.
+ *
+ * A rule's hits are its slot's hits plus what each CPU has counted since
+ * in sg_rule_hits (mmap-able): a stripe per possible CPU of one byte per
+ * slot, SG_HIT_LINE slots to an element. CPU c counts slot s in element
+ * c * lines + s / SG_HIT_LINE, byte s % SG_HIT_LINE, where lines is
+ * rules_mask / SG_HIT_LINE + 1; a byte that would pass 255 goes back to 0 and
+ * adds 256 to the slot's hits. So every CPU writes its own lines, and the
+ * rule's line once in 256 matches; and a stripe is 2 MiB at 2^21 slots,
+ * small enough to stay in cache while sources rotate over the table.
  */
 
 enum sg_rule_serial {
@@ -155,8 +166,9 @@ enum sg_rule_kind {
 struct sg_rule {
 	__u32 addr[4];		/* network order, IPv4 in addr[0]; bits past
 				 * plen are zero */
-	__u64 hits;		/* SYNs matched; the data plane adds
-				 * atomically */
+	__u64 hits;		/* SYNs matched, but for those still counted
+				 * in sg_rule_hits; the data plane adds 256
+				 * at a time, atomically */
 	__u32 serial;		/* SG_RULE_EMPTY, SG_RULE_TOMBSTONE, or the
 				 * rule's serial; written last */
 	__u8 family;		/* enum sg_family */
@@ -166,6 +178,10 @@ struct sg_rule {
 				 * containing this prefix; 0: none */
 };
 _Static_assert(sizeof(struct sg_rule) == 32, "sg_rule layout");
+
+struct sg_rule_hit_line {
+	__u8 count[SG_HIT_LINE];	/* per slot: hits not yet in the slot */
+};
 
 /* sg_t16 entry, a __u64 (array elements are 8-byte aligned anyway, mmap'd
  * too): bit i of SG_T16_LONG_MASK says a rule of length 32 - i lies

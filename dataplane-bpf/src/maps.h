@@ -43,6 +43,16 @@ struct {
 	__type(value, __u64);
 } sg_t16 SEC(".maps");
 
+/* A stripe of a byte per sg_rules slot per possible CPU (see the ABI
+ * header). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1 << 6);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct sg_rule_hit_line);
+} sg_rule_hits SEC(".maps");
+
 #define SG_TRIE(name, keytype)					\
 	struct {						\
 		__uint(type, BPF_MAP_TYPE_LPM_TRIE);		\
@@ -63,6 +73,15 @@ struct {
 	__type(key, __u32);
 	__type(value, struct sg_rate_set);
 } sg_rate SEC(".maps");
+
+/* Admitted sources' GCRA times for all CPUs together (ratelimit.h); as
+ * many sets as sg_rate. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1 << 10);
+	__type(key, __u32);
+	__type(value, struct sg_rate_set);
+} sg_rate_shared SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

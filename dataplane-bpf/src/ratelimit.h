@@ -30,8 +30,21 @@
  * first SYN of a source admitted by chance; its retry a second later
  * passes.
  *
- * Per CPU: a source whose SYNs RSS spreads over N queues gets up to N times
- * the rate. The control plane sums the CPUs when it reports and blocks.
+ * Across CPUs: RSS spreads one source's SYNs over as many queues as their
+ * ports hash to, so per-CPU buckets alone would give it N times its rate.
+ * An admitted source's bucket (its GCRA time) therefore lives in
+ * sg_rate_shared, one table for all CPUs, set for set like sg_rate; the
+ * per-CPU entry keeps the counts and a copy of the time for victims. Only
+ * admitted offenders reach the shared table, and a source being limited
+ * only reads it (its time moves on a pass, by compare-and-swap), so its
+ * line stays in every CPU's cache; the sketch, the common path, stays per
+ * CPU. A shared way is taken only from a source at rest (time <= now),
+ * whose state is the same as none; when all four are busy the SYN falls
+ * back on the per-CPU bucket. What still leaks: the first SYN each CPU
+ * sees of a source in a window (the sketch lets it by), and a moment's
+ * double entry when two CPUs take a way for the same source at once.
+ *
+ * The control plane sums the per-CPU counts when it reports and blocks.
  */
 #ifndef SG_RATELIMIT_H
 #define SG_RATELIMIT_H
@@ -128,11 +141,10 @@ static __always_inline int same_source(const struct sg_rate_entry *e,
 
 /* The source's entry, or one admitted for it; NULL to let the SYN pass. */
 static __always_inline struct sg_rate_entry *
-rate_entry(const __u32 *key, __u32 hash, __u32 seen, __u64 now,
+rate_entry(const __u32 *key, __u32 set_idx, __u32 seen, __u64 now,
 	   struct cpu_state *st, const struct sg_config *cfg,
 	   struct sg_counters *cnt)
 {
-	__u32 set_idx = sg_hash_final(hash ^ 0x9e3779b9u) & cfg->rl_sets_mask;
 	struct sg_rate_set *set = bpf_map_lookup_elem(&sg_rate, &set_idx);
 	struct sg_rate_entry *victim;
 	__u64 worth;
@@ -182,17 +194,74 @@ rate_entry(const __u32 *key, __u32 hash, __u32 seen, __u64 now,
 	return victim;
 }
 
+/* The source's GCRA time in the shared table, taking a way of a source at
+ * rest (set to init) if it has none there; NULL when every way is busy. */
+static __always_inline __u64 *shared_tat(const __u32 *key, __u32 set_idx,
+					 __u64 now, __u64 init)
+{
+	struct sg_rate_set *set = bpf_map_lookup_elem(&sg_rate_shared, &set_idx);
+	struct sg_rate_entry *victim = NULL;
+	__u64 old = 0;
+
+	if (!set)
+		return NULL;
+#pragma unroll
+	for (int i = 0; i < SG_RATE_WAYS; i++) {
+		struct sg_rate_entry *e = &set->way[i];
+		__u64 tat = *(volatile __u64 *)&e->tat_ns;
+
+		if (tat && same_source(e, key))
+			return &e->tat_ns;
+		if (!victim && tat <= now) {
+			victim = e;
+			old = tat;
+		}
+	}
+	if (!victim)
+		return NULL;
+	/* the time first: a reader that still sees the old source finds it
+	 * at rest or, in a race, one SYN early out of rest */
+	if (__sync_val_compare_and_swap(&victim->tat_ns, old, init) != old)
+		return NULL;
+	__builtin_memcpy(victim->addr, key, sizeof(victim->addr));
+	return &victim->tat_ns;
+}
+
+/* One GCRA step on the shared time: 1 to drop, 0 to pass having moved it
+ * on by compare-and-swap; *time: the time it leaves. Another CPU moving it
+ * first costs a retry; a second loss drops, so concurrent CPUs never pass
+ * more than the rate. */
+static __always_inline int shared_step(__u64 *shared, __u64 now,
+				       const struct sg_config *cfg,
+				       __u64 *time)
+{
+	for (int i = 0; i < 2; i++) {
+		__u64 old = *(volatile __u64 *)shared;
+		__u64 tat = old > now ? old : now;
+
+		*time = old;
+		if (tat - now > cfg->rl_tolerance_ns)
+			return 1;
+		if (__sync_val_compare_and_swap(shared, old,
+						tat + cfg->rl_interval_ns) == old) {
+			*time = tat + cfg->rl_interval_ns;
+			return 0;
+		}
+	}
+	return 1;
+}
+
 /* 1 when a SYN from source k0..k3 (IPv6, IPv4 mapped) exceeds its rate.
  * Global: verified once, apart from the rest of the program. */
 __attribute__((noinline)) int sg_rate_limited(__u32 k0, __u32 k1, __u32 k2,
 					      __u32 k3)
 {
-	__u32 key[4] = { k0, k1, k2, k3 }, zero = 0, hash, seen;
+	__u32 key[4] = { k0, k1, k2, k3 }, zero = 0, hash, seen, set_idx;
 	struct sg_counters *cnt;
 	struct sg_config *cfg;
 	struct sg_rate_entry *e;
 	struct cpu_state *st;
-	__u64 interval, now, window, tat;
+	__u64 interval, now, window, tat, *shared;
 
 	cfg = bpf_map_lookup_elem(&sg_config, &zero);
 	cnt = bpf_map_lookup_elem(&sg_counters, &zero);
@@ -225,20 +294,31 @@ __attribute__((noinline)) int sg_rate_limited(__u32 k0, __u32 k1, __u32 k2,
 	seen = sketch_count(hash, st);
 	if (seen < 2)
 		return 0;
-	e = rate_entry(key, hash, seen, now, st, cfg, cnt);
+	set_idx = sg_hash_final(hash ^ 0x9e3779b9u) & cfg->rl_sets_mask;
+	e = rate_entry(key, set_idx, seen, now, st, cfg, cnt);
 	if (!e)
 		return 0;
 
 	e->syns++;
-	tat = e->tat_ns > now ? e->tat_ns : now;
-	if (tat - now > cfg->rl_tolerance_ns) {
-		if (!e->drops)
-			report(key, now, st, cfg, cnt);
-		e->drops++;
-		return 1;
+	shared = shared_tat(key, set_idx, now, e->tat_ns);
+	if (shared) {
+		int drop = shared_step(shared, now, cfg, &tat);
+
+		/* the copy tells rate_entry this entry is being limited */
+		e->tat_ns = tat;
+		if (!drop)
+			return 0;
+	} else {
+		tat = e->tat_ns > now ? e->tat_ns : now;
+		if (tat - now <= cfg->rl_tolerance_ns) {
+			e->tat_ns = tat + interval;
+			return 0;
+		}
 	}
-	e->tat_ns = tat + interval;
-	return 0;
+	if (!e->drops)
+		report(key, now, st, cfg, cnt);
+	e->drops++;
+	return 1;
 }
 
 /* Whether pkt's SYN exceeds its source's rate; the table keys sources as

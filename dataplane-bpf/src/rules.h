@@ -11,6 +11,16 @@
  * DIR-24-8 table was measured too; its 64 MiB array loses to the hash on
  * TLB misses once sources rotate.
  *
+ * The budget, per SYN of an attack rotating over a million prefixes: the
+ * /16's sg_t16 entry (512 KiB for all, stays in cache), one sg_rules line
+ * per length probed (a miss each: 64 MiB), and this CPU's hit byte (a 2 MiB
+ * stripe, stays in cache). sg_t16 names the lengths in use inside the /16,
+ * so a source matched at the /16's longest length costs one miss; one
+ * matched at a shorter length pays a probe per longer length first (10% of
+ * the benchmark's sources: ~1.2 misses a SYN, with probes that run on into
+ * the next line). Summaries per /24, which would spare those, take 16 MiB
+ * at a byte each, and so a miss of their own that the probe waits on.
+ *
  * Allow always wins. The probes run longest length first, so the first rule
  * found is the longest match; if it is a block that some allow contains,
  * the control plane has put that allow's length in the block's cover field,
@@ -185,13 +195,39 @@ static __always_inline int match_v6(const __u32 *addr)
 	return -1;
 }
 
-/* The rule that decides for pkt's source, or NULL: inlined where every SYN
- * goes, so no call stands in the way. */
-static __always_inline struct sg_rule *rules_match(const struct packet *pkt)
+/* The slot of the rule that decides for pkt's source, or -1: inlined where
+ * every SYN goes, so no call stands in the way. */
+static __always_inline int rules_match(const struct packet *pkt)
 {
 	if (pkt->family == SG_FAMILY_V4)
-		return rule_at(match_v4(pkt->saddr));
-	return rule_at(match_v6(pkt->saddr));
+		return match_v4(pkt->saddr);
+	return match_v6(pkt->saddr);
+}
+
+/* Counts a SYN for rule r in slot on this CPU's own stripe of byte
+ * counters, and in the rule once in 256 (see the ABI header). An atomic add
+ * on the rule at every SYN moved its line between every CPU that matched
+ * it, and a locked add stalls the CPU until the rule's cache miss is
+ * served, where a plain one lets the next packet's miss overlap it; a byte
+ * rather than a __u64 keeps the stripe in cache when sources rotate. */
+static __always_inline void rule_hit(struct sg_rule *r, int slot,
+				     const struct sg_config *cfg)
+{
+	__u32 lines = cfg->rules_mask / SG_HIT_LINE + 1;
+	__u32 key = bpf_get_smp_processor_id() * lines +
+		    (__u32)slot / SG_HIT_LINE;
+	struct sg_rule_hit_line *line = bpf_map_lookup_elem(&sg_rule_hits, &key);
+	__u8 *count;
+
+	if (!line)
+		return;
+	count = &line->count[slot & (SG_HIT_LINE - 1)];
+	if (*count < 255) {
+		(*count)++;
+		return;
+	}
+	*count = 0;
+	__sync_fetch_and_add(&r->hits, 256);
 }
 
 /* As rules_match, as a global function for the rare paths, which the

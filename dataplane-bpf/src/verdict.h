@@ -48,7 +48,7 @@ static __always_inline int syn(struct xdp_md *ctx, const struct packet *pkt,
 	struct sg_rule *rule;
 	struct sg_config *cfg;
 	__u32 zero = 0;
-	int action;
+	int action, slot;
 
 	cnt->c[SG_CNT_TCP]++;
 	cnt->c[SG_CNT_SYN]++;
@@ -59,9 +59,10 @@ static __always_inline int syn(struct xdp_md *ctx, const struct packet *pkt,
 	}
 	count_victim(pkt, cfg->rl_seed);
 
-	rule = rules_match(pkt);
+	slot = rules_match(pkt);
+	rule = rule_at(slot);
 	if (rule) {
-		__sync_fetch_and_add(&rule->hits, 1);
+		rule_hit(rule, slot, cfg);
 		if (rule->kind == SG_KIND_ALLOW) {
 			cnt->c[SG_CNT_PASSED_ALLOWLIST]++;
 			cnt->c[SG_CNT_SYN_PASSED]++;

@@ -7,9 +7,11 @@
  * next address of sg_bench_pool, a random permutation the benchmark fills;
  * the spoof program makes up a new pseudo-random source every run. The same
  * prologue fronts synguard's pipeline (verdict.h, unchanged), a plain LPM
- * trie lookup and a bare drop, so the three compare like for like.
+ * trie lookup, a bare drop and one_miss (references.h), so they compare
+ * like for like.
  */
 #include "verdict.h"
+#include "references.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -37,15 +39,6 @@ struct {
 	__type(key, __u32);
 	__type(value, __u32);	/* IPv4 source, network order */
 } sg_bench_pool SEC(".maps");
-
-/* As large as sg_rules at a million rules: one random read of it per packet
- * is the floor of any exact index that cannot fit in cache. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1 << 21);
-	__type(key, __u32);
-	__type(value, struct sg_rule);
-} sg_bench_miss SEC(".maps");
 
 /* A plain hash map, only for the control plane's map-call benchmarks
  * (MapCallBench): keyed by an IPv4 address, valued like a rule, as an
@@ -100,26 +93,27 @@ int bench_drop(struct xdp_md *ctx)
 	return XDP_DROP;
 }
 
+/* parse_drop behind the rotation prologue */
 SEC("xdp")
 int bench_pool_drop(struct xdp_md *ctx)
 {
-	from_pool(ctx);
-	return XDP_DROP;
+	if (from_pool(ctx))
+		return XDP_ABORTED;
+	return ref_parse_drop(ctx);
 }
 
-/* One random 32-byte read from a 64 MiB table, keyed by the source. */
+SEC("xdp")
+int bench_parse_drop(struct xdp_md *ctx)
+{
+	return ref_parse_drop(ctx);
+}
+
 SEC("xdp")
 int bench_pool_miss(struct xdp_md *ctx)
 {
-	struct iphdr *ip = ipv4(ctx);
-	struct sg_rule *r;
-	__u32 slot;
-
-	if (from_pool(ctx) || !ip)
+	if (from_pool(ctx))
 		return XDP_ABORTED;
-	slot = sg_hash_final(ip->saddr) & ((1 << 21) - 1);
-	r = bpf_map_lookup_elem(&sg_bench_miss, &slot);
-	return r && r->serial == 1 ? XDP_PASS : XDP_DROP;
+	return ref_one_miss(ctx);
 }
 
 SEC("xdp.frags")

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /*
- * ceiling.bpf.c - the two bounds of the peers benchmark: drop every frame
- * (the most any XDP filter can do) and pass every frame (no filter at all).
+ * ceiling.bpf.c - the references of the live benchmarks (references.h) as
+ * programs to attach, and a program that passes every frame (no filter).
  */
-#include <linux/bpf.h>
-#include <bpf/bpf_helpers.h>
+#include "references.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -12,6 +11,18 @@ SEC("xdp")
 int ceiling_drop(struct xdp_md *ctx)
 {
 	return XDP_DROP;
+}
+
+SEC("xdp")
+int ceiling_parse_drop(struct xdp_md *ctx)
+{
+	return ref_parse_drop(ctx);
+}
+
+SEC("xdp")
+int ceiling_one_miss(struct xdp_md *ctx)
+{
+	return ref_one_miss(ctx);
 }
 
 SEC("xdp")

@@ -90,11 +90,16 @@ final class BenchWorld implements AutoCloseable {
             throw new IllegalStateException("expected one new NAPI thread for " + IFACE + ", found " + created);
         }
         long pid = created.iterator().next();
-        HostCommand.run("taskset", "-pc", Integer.toString(cpu), Long.toString(pid));
+        pinNapi(pid, cpu);
         // softirq work preempts processes; a NAPI thread at normal priority shares its CPU with
         // whatever else runs there and would measure the machine's load, not the filter
         HostCommand.run("chrt", "-f", "-p", "50", Long.toString(pid));
         return pid;
+    }
+
+    /** Moves the NAPI thread pid (one threadedNapi made) to cpu. */
+    static void pinNapi(long pid, int cpu) {
+        HostCommand.run("taskset", "-pc", Integer.toString(cpu), Long.toString(pid));
     }
 
     /** The MAC address of iface in namespace. */

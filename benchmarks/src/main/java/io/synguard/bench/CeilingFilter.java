@@ -11,7 +11,11 @@ import io.synguard.net.Prefix;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The bounds: an XDP program that drops every frame (xdp_drop), or passes every frame (xdp_pass). */
+/**
+ * The references (references.h): drop every frame unread (xdp_drop), parse and drop (parse_drop),
+ * parse, read one random line of a 64 MiB table and drop (one_miss); and the other bound, pass every
+ * frame (xdp_pass).
+ */
 final class CeilingFilter implements PeerFilter {
     private final String name;
     private final Path namespace;
@@ -24,6 +28,9 @@ final class CeilingFilter implements PeerFilter {
         this.namespace = namespace;
         this.object = BpfObject.open("ceiling", BpfObject.elf(CeilingFilter.class, "ceiling.bpf.o"));
         try {
+            if (!name.equals("one_miss")) {
+                object.mapSpec("ref_table").setMaxEntries(1); // only one_miss reads it
+            }
             object.load();
             this.program = object.program(program);
         } catch (RuntimeException e) {
@@ -34,6 +41,14 @@ final class CeilingFilter implements PeerFilter {
 
     static CeilingFilter drop(Path namespace) {
         return new CeilingFilter("xdp_drop", "ceiling_drop", namespace);
+    }
+
+    static CeilingFilter parseDrop(Path namespace) {
+        return new CeilingFilter("parse_drop", "ceiling_parse_drop", namespace);
+    }
+
+    static CeilingFilter oneMiss(Path namespace) {
+        return new CeilingFilter("one_miss", "ceiling_one_miss", namespace);
     }
 
     static CeilingFilter pass(Path namespace) {
@@ -47,7 +62,12 @@ final class CeilingFilter implements PeerFilter {
 
     @Override
     public String setup(PeerScenario scenario) {
-        return name.equals("xdp_drop") ? "XDP_DROP of every frame (the ceiling)" : "XDP_PASS: every frame into the stack";
+        return switch (name) {
+            case "xdp_drop" -> "XDP_DROP of every frame, unread";
+            case "parse_drop" -> "parses as synguard does, drops SYNs";
+            case "one_miss" -> "parses, one random read of a 64 MiB table keyed by the source, drops SYNs";
+            default -> "XDP_PASS: every frame into the stack";
+        };
     }
 
     @Override

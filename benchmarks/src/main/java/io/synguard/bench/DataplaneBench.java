@@ -17,13 +17,13 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * Nanoseconds a packet through the XDP program, in the kernel: each invocation is one
  * BPF_PROG_TEST_RUN that runs the program {@link #REPEAT} times over the scenario's frame. The
- * trivial drop program, measured in the same run, is the floor every ratio is taken against.
+ * reference programs, measured in the same run, are what every ratio is taken against.
  */
 public class DataplaneBench extends NanosBench {
     public static final int REPEAT = 1_000_000;
     static final String OBJECT = "/io/synguard/bench/bench.bpf.o";
 
-    @Param({"trivial-drop", "pool-drop", "one-miss", "legit-syn", "non-syn", "block-10-hot", "block-10k-hot", "block-1m-hot",
+    @Param({"xdp_drop", "parse_drop", "pool-drop", "one_miss", "legit-syn", "non-syn", "block-10-hot", "block-10k-hot", "block-1m-hot",
             "block-10-rotate", "block-10k-rotate", "block-1m-rotate", "lpm-10-hot", "lpm-10k-hot", "lpm-1m-hot",
             "lpm-10-rotate", "lpm-10k-rotate", "lpm-1m-rotate", "ratelimit-one", "ratelimit-botnet",
             "ratelimit-spoof", "ipv6-block-hot"})

@@ -5,6 +5,7 @@ import io.synguard.flood.Sources;
 import io.synguard.net.Prefix;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -71,6 +72,19 @@ enum PeerScenario {
                 yield list;
             }
         };
+    }
+
+    /**
+     * The reference doing the least work synguard must do against this attack: a parse and a
+     * probe that stays in cache, or for a table far larger than the cache one random read.
+     */
+    String reference() {
+        return this == BLOCKLIST ? "one_miss" : "parse_drop";
+    }
+
+    static PeerScenario of(String id) {
+        return Arrays.stream(values()).filter(s -> s.id.equals(id)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no scenario " + id));
     }
 
     boolean rateLimited() {

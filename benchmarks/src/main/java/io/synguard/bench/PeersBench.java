@@ -25,16 +25,20 @@ import picocli.CommandLine.Option;
 
 /**
  * synguard side by side with its peers under a live SYN flood (BENCHMARKS.md section 2): the flood
- * generator sends from one CPU out of a veth, the device under test takes it in on the other
- * (threaded NAPI), and each filter in turn stands in the packet path. Trials interleave filters
- * (the order rotates each round) and repeat; figures are medians, ratios are taken within a round.
+ * generator sends from one CPU out of a veth, the device under test takes it in (threaded NAPI) on
+ * the other CPU or on the generator's own, and each filter in turn stands in the packet path.
+ * Trials interleave filters (the order rotates each round) and placements, and repeat; figures are
+ * medians, ratios are taken within a round, each filter's against xdp_drop and against the
+ * reference doing the least work synguard must do in the scenario (parse_drop or one_miss).
  */
 @Command(name = "peers", description = {
         "A live SYN flood from the in-kernel generator into a veth, and at the receiving end, in turn: xdp_drop, "
-                + "xdp_pass, synguard, xdp-filter, nftables, iptables; three attacks.",
+                + "parse_drop, one_miss, xdp_pass, synguard, xdp-filter, nftables, iptables; three attacks; the "
+                + "receiver's NAPI on the other CPU than the generator's and on the same one.",
         "Full: 5 rounds of 5 s floods. --quick: 3 rounds of 2 s floods."})
 final class PeersBench extends RoundsSuite {
-    static final List<String> FILTERS = List.of("xdp_drop", "xdp_pass", "synguard", "xdp-filter", "nftables", "iptables");
+    static final List<String> FILTERS = List.of("xdp_drop", "parse_drop", "one_miss", "xdp_pass", "synguard",
+            "xdp-filter", "nftables", "iptables");
     private static final int GENERATOR_CPU = 0;
     private static final int DUT_CPU = 1;
     private static final int PORT = 8080;
@@ -52,6 +56,10 @@ final class PeersBench extends RoundsSuite {
     @Option(names = "--filters", paramLabel = "a,b", split = ",",
             description = "The filters to compare, xdp_drop among them (default: all).")
     private List<String> filterNames = FILTERS;
+
+    @Option(names = "--placements", paramLabel = "a,b", split = ",",
+            description = "Where the receiver's NAPI runs: ${COMPLETION-CANDIDATES} (default: both).")
+    private List<Placement> placements = List.of(Placement.values());
 
     @Option(names = "--chart", paramLabel = "FILE.svg", description = "Also draw the results as an SVG chart.")
     private Path chart;
@@ -92,7 +100,7 @@ final class PeersBench extends RoundsSuite {
     }
 
     private void run() throws Exception {
-        step("building the namespaces, a veth between them, threaded NAPI on CPU " + DUT_CPU);
+        step("building the namespaces, a veth between them, threaded NAPI");
         try (BenchWorld world = new BenchWorld("peers"); FloodGenerator generator = FloodGenerator.load()) {
             world.floodReady();
             long napi = world.threadedNapi(DUT_CPU);
@@ -117,6 +125,8 @@ final class PeersBench extends RoundsSuite {
         for (String name : filterNames) {
             filters.add(switch (name) {
                 case "xdp_drop" -> CeilingFilter.drop(srv);
+                case "parse_drop" -> CeilingFilter.parseDrop(srv);
+                case "one_miss" -> CeilingFilter.oneMiss(srv);
                 case "xdp_pass" -> CeilingFilter.pass(srv);
                 case "synguard" -> new SynguardFilter(world);
                 case "xdp-filter" -> new XdpFilterTool(world);
@@ -139,18 +149,21 @@ final class PeersBench extends RoundsSuite {
             setups.put(scenario.id + "/" + f.name(), f.setup(scenario));
         }
         for (int round = 1; round <= rounds; round++) {
-            for (int i = 0; i < filters.size(); i++) {
-                PeerFilter f = filters.get((i + round - 1) % filters.size());
-                if (!Files.exists(Path.of("/proc", Long.toString(napi)))) {
-                    throw new IllegalStateException("the NAPI thread of " + BenchWorld.IFACE + " is gone: the measurement would float");
+            for (Placement placement : placements) {
+                BenchWorld.pinNapi(napi, placement.napiCpu);
+                for (int i = 0; i < filters.size(); i++) {
+                    PeerFilter f = filters.get((i + round - 1) % filters.size());
+                    if (!Files.exists(Path.of("/proc", Long.toString(napi)))) {
+                        throw new IllegalStateException("the NAPI thread of " + BenchWorld.IFACE + " is gone: the measurement would float");
+                    }
+                    trials.add(trial(world, generator, egress, scenario, placement, f, round));
                 }
-                trials.add(trial(world, generator, egress, scenario, f, round));
             }
         }
     }
 
     private Trial trial(BenchWorld world, FloodGenerator generator, FloodGenerator.Egress egress, PeerScenario scenario,
-                        PeerFilter filter, int round) throws Exception {
+                        Placement placement, PeerFilter filter, int round) throws Exception {
         filter.enable();
         try {
             Thread.sleep(200);
@@ -161,9 +174,9 @@ final class PeersBench extends RoundsSuite {
             BenchWorld.DutStats after = world.dutStats();
             long dropped = filter.dropped(after) - droppedBefore;
             double seconds = sent.elapsedNanos() / 1e9;
-            Trial t = new Trial(scenario.id, filter.name(), round, sent.sent() / seconds / 1e6,
+            Trial t = new Trial(new Table(scenario.id, placement), filter.name(), round, sent.sent() / seconds / 1e6,
                     (after.received() - before.received()) / seconds / 1e6, dropped / seconds / 1e6);
-            step(String.format(Locale.ROOT, "%s round %d %-10s sent %6.2f Mpps, received %6.2f, dropped %6.2f", scenario.id,
+            step(String.format(Locale.ROOT, "%s round %d %-10s sent %6.2f Mpps, received %6.2f, dropped %6.2f", t.table,
                     round, filter.name(), t.genMpps, t.rxMpps, t.dropMpps));
             return t;
         } finally {
@@ -175,8 +188,36 @@ final class PeersBench extends RoundsSuite {
         System.err.println(what);
     }
 
+    /** Where the device under test's NAPI thread runs, against the generator's CPU. */
+    enum Placement {
+        /** Every header read is a cross-core cache transfer: the placement the goals are set for. */
+        OTHER_CPU("napi-other-cpu", DUT_CPU),
+        SAME_CPU("napi-same-cpu", GENERATOR_CPU);
+
+        final String id;
+        final int napiCpu;
+
+        Placement(String id, int napiCpu) {
+            this.id = id;
+            this.napiCpu = napiCpu;
+        }
+    }
+
+    /** One table of the results: a scenario under one placement. */
+    record Table(String scenario, Placement placement) {
+        /** The reference doing the least work synguard must do here. */
+        String reference() {
+            return PeerScenario.of(scenario).reference();
+        }
+
+        @Override
+        public String toString() {
+            return scenario + " (" + placement.id + ")";
+        }
+    }
+
     /** One filter's trial: what the generator sent, and what the device under test took in and dropped. */
-    record Trial(String scenario, String filter, int round, double genMpps, double rxMpps, double dropMpps) {}
+    record Trial(Table table, String filter, int round, double genMpps, double rxMpps, double dropMpps) {}
 
     /** Medians, ratios to the ceiling, goals; as markdown, the JSON BENCHMARKS.md asks for, and a chart. */
     static final class Report {
@@ -192,46 +233,55 @@ final class PeersBench extends RoundsSuite {
             this.trial = trial;
         }
 
-        List<String> scenarios() {
-            return trials.stream().map(Trial::scenario).distinct().toList();
+        List<Table> tables() {
+            return trials.stream().map(Trial::table).distinct().toList();
         }
 
         List<String> filters() {
             return trials.stream().map(Trial::filter).distinct().sorted(Comparator.comparingInt(FILTERS::indexOf)).toList();
         }
 
-        List<Trial> of(String scenario, String filter) {
-            return trials.stream().filter(t -> t.scenario.equals(scenario) && t.filter.equals(filter)).toList();
+        List<Trial> of(Table table, String filter) {
+            return trials.stream().filter(t -> t.table.equals(table) && t.filter.equals(filter)).toList();
         }
 
-        double median(String scenario, String filter, ToDoubleFunction<Trial> field) {
-            return Stats.median(of(scenario, filter).stream().mapToDouble(field).toArray());
+        double median(Table table, String filter, ToDoubleFunction<Trial> field) {
+            return Stats.median(of(table, filter).stream().mapToDouble(field).toArray());
         }
 
         /** Median over rounds of filter's received rate over the ceiling's in the same round. */
-        double ratioToCeiling(String scenario, String filter) {
-            List<Trial> ceiling = of(scenario, "xdp_drop");
-            double[] r = of(scenario, filter).stream().mapToDouble(t -> t.rxMpps / ceiling.stream()
-                    .filter(c -> c.round == t.round).findFirst().orElseThrow().rxMpps).toArray();
-            return Stats.median(r);
+        double ratioToCeiling(Table table, String filter) {
+            return ratio(table, filter, "xdp_drop", Trial::rxMpps);
+        }
+
+        /** As ratioToCeiling, against the table's reference; NaN when it did not run. */
+        double ratioToReference(Table table, String filter) {
+            return of(table, table.reference()).isEmpty() ? Double.NaN : ratio(table, filter, table.reference(), Trial::rxMpps);
         }
 
         /** Median over rounds of a's drop rate over b's in the same round. */
-        double dropRatio(String scenario, String a, String b) {
-            List<Trial> other = of(scenario, b);
-            double[] r = of(scenario, a).stream().mapToDouble(t -> t.dropMpps / other.stream()
-                    .filter(c -> c.round == t.round).findFirst().orElseThrow().dropMpps).toArray();
+        double dropRatio(Table table, String a, String b) {
+            return ratio(table, a, b, Trial::dropMpps);
+        }
+
+        private double ratio(Table table, String a, String b, ToDoubleFunction<Trial> field) {
+            List<Trial> other = of(table, b);
+            double[] r = of(table, a).stream().mapToDouble(t -> field.applyAsDouble(t) / field.applyAsDouble(other.stream()
+                    .filter(c -> c.round == t.round).findFirst().orElseThrow())).toArray();
             return Stats.median(r);
         }
 
         List<String[]> goals() {
             List<String[]> goals = new ArrayList<>();
-            for (String s : scenarios()) {
+            for (Table s : tables()) {
                 if (of(s, "synguard").isEmpty()) {
                     continue;
                 }
-                double r = ratioToCeiling(s, "synguard");
-                goals.add(new String[]{s + ": synguard / xdp_drop (received)", fmt(r), ">= 0.9", r >= 0.9 ? "yes" : "NO"});
+                if (s.placement() == Placement.OTHER_CPU && !of(s, s.reference()).isEmpty()) {
+                    double r = ratioToReference(s, "synguard");
+                    goals.add(new String[]{s + ": synguard / " + s.reference() + " (received)", fmt(r), ">= 0.9",
+                            r >= 0.9 ? "yes" : "NO"});
+                }
                 for (String[] peer : new String[][]{{"xdp-filter", "2"}, {"nftables", "4"}, {"iptables", "4"}}) {
                     if (!of(s, peer[0]).isEmpty()) {
                         double d = dropRatio(s, "synguard", peer[0]);
@@ -248,16 +298,18 @@ final class PeersBench extends RoundsSuite {
             sb.append("Machine: ").append(Machine.current().describe()).append("; ").append(tools()).append("\n\n");
             sb.append("Command: `").append(command).append("` (").append(rounds()).append(" interleaved rounds of ")
                     .append(trial.toMillis() / 1000.0).append(" s floods; medians; Mpps at the device under test)\n");
-            for (String s : scenarios()) {
-                sb.append("\n**").append(s).append("**\n\n| filter | received | dropped | sent | ratio to xdp_drop | setup |\n")
-                        .append("|---|---:|---:|---:|---:|---|\n");
+            for (Table s : tables()) {
+                sb.append("\n**").append(s.scenario()).append(", ").append(s.placement() == Placement.OTHER_CPU
+                                ? "NAPI on the other CPU than the generator" : "NAPI on the generator's CPU")
+                        .append("**\n\n| filter | received | dropped | sent | ratio to xdp_drop | ratio to ")
+                        .append(s.reference()).append(" | setup |\n|---|---:|---:|---:|---:|---:|---|\n");
                 for (String f : filters()) {
                     if (of(s, f).isEmpty()) {
                         continue;
                     }
-                    sb.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f | %s |%n", f, median(s, f, Trial::rxMpps),
-                            median(s, f, Trial::dropMpps), median(s, f, Trial::genMpps), ratioToCeiling(s, f),
-                            setups.getOrDefault(s + "/" + f, "")));
+                    sb.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %s |%n", f,
+                            median(s, f, Trial::rxMpps), median(s, f, Trial::dropMpps), median(s, f, Trial::genMpps),
+                            ratioToCeiling(s, f), ratioToReference(s, f), setups.getOrDefault(s.scenario() + "/" + f, "")));
                 }
             }
             sb.append("\n| goal | measured | wanted | met |\n|---|---:|---|---|\n");
@@ -269,20 +321,24 @@ final class PeersBench extends RoundsSuite {
 
         Result result() {
             List<Row> rows = new ArrayList<>();
-            for (String s : scenarios()) {
+            for (Table s : tables()) {
                 for (String f : filters()) {
                     if (!of(s, f).isEmpty()) {
-                        rows.add(new Row(s, f, median(s, f, Trial::rxMpps), median(s, f, Trial::dropMpps),
-                                median(s, f, Trial::genMpps), of(s, f).size(), ratioToCeiling(s, f)));
+                        rows.add(new Row(s.scenario(), s.placement().id, f, median(s, f, Trial::rxMpps),
+                                median(s, f, Trial::dropMpps), median(s, f, Trial::genMpps), of(s, f).size(),
+                                ratioToCeiling(s, f), Stats.orNull(ratioToReference(s, f)), s.reference()));
                     }
                 }
             }
             return new Result(command).with("trial_seconds", trial.toMillis() / 1000.0).with("results", rows);
         }
 
-        /** One filter in one scenario in the JSON: medians over its rounds. */
-        record Row(String scenario, String filter, double rxMpps, double dropMpps, double genMpps, int repeats,
-                   double ratioToCeiling) {}
+        /**
+         * One filter in one scenario and placement in the JSON: medians over its rounds; ratio is to the
+         * reference named in against (null when that did not run).
+         */
+        record Row(String scenario, String placement, String filter, double rxMpps, double dropMpps, double genMpps,
+                   int repeats, double ratioToCeiling, Double ratio, String against) {}
 
         String svg() {
             return PeersChart.svg(this);

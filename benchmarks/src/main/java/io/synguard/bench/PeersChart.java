@@ -17,10 +17,10 @@ final class PeersChart {
     private PeersChart() {}
 
     static String svg(PeersBench.Report report) {
-        List<String> scenarios = report.scenarios();
+        List<PeersBench.Table> scenarios = report.tables();
         List<String> filters = report.filters();
         double max = 0;
-        for (String s : scenarios) {
+        for (PeersBench.Table s : scenarios) {
             for (String f : filters) {
                 if (!report.of(s, f).isEmpty()) {
                     max = Math.max(max, Math.max(report.median(s, f, PeersBench.Trial::rxMpps),
@@ -38,8 +38,9 @@ final class PeersChart {
                 + "(light: received, dark: dropped, tick: sent)</text>\n");
         svg.append("<text x=\"10\" y=\"42\" fill=\"#555\">").append(escape(Machine.current().describe())).append("</text>\n");
         int y = 60;
-        for (String s : scenarios) {
-            svg.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"%d\" font-weight=\"bold\">%s</text>%n", y + 18, escape(s)));
+        for (PeersBench.Table s : scenarios) {
+            svg.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"%d\" font-weight=\"bold\">%s</text>%n", y + 18,
+                    escape(s.toString())));
             y += HEADER;
             for (String f : filters) {
                 if (report.of(s, f).isEmpty()) {

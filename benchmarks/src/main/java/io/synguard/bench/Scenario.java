@@ -13,15 +13,19 @@ import io.synguard.packet.FrameBuilder;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
+import java.util.Locale;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * One data-plane benchmark case: which program of the benchmark object runs, over which frame,
- * with which rules, and the verdict it must give (checked before measuring).
+ * with which rules, and the verdict it must give (checked before measuring). The first four are
+ * references (references.h): xdp_drop, parse_drop and one_miss carry the names every benchmark
+ * gives them; pool-drop is parse_drop behind the rotation prologue.
  */
 enum Scenario {
-    TRIVIAL_DROP("bench_drop", 0, Traffic.HOT, BpfProgram.XDP_DROP),
+    XDP_DROP("bench_drop", 0, Traffic.HOT, BpfProgram.XDP_DROP),
+    PARSE_DROP("bench_parse_drop", 0, Traffic.HOT, BpfProgram.XDP_DROP),
     POOL_DROP("bench_pool_drop", 10_000, Traffic.ROTATE, BpfProgram.XDP_DROP),
     ONE_MISS("bench_pool_miss", 1_000_000, Traffic.ROTATE, BpfProgram.XDP_DROP),
     LEGIT_SYN("bench_synguard", 10_000, Traffic.LEGIT, BpfProgram.XDP_PASS),
@@ -58,13 +62,34 @@ enum Scenario {
         this.verdict = verdict;
     }
 
-    /** The JMH parameter value: lower case, dashes. */
+    /** The JMH parameter value: lower case, dashes; the references' names keep their underscores. */
     String id() {
-        return name().toLowerCase().replace('_', '-');
+        String id = name().toLowerCase(Locale.ROOT);
+        return isReference() ? id : id.replace('_', '-');
     }
 
     static Scenario of(String id) {
-        return valueOf(id.toUpperCase().replace('-', '_'));
+        return valueOf(id.toUpperCase(Locale.ROOT).replace('-', '_'));
+    }
+
+    /** A program that stands for the least work a filter must do, rather than a synguard case. */
+    boolean isReference() {
+        return this == XDP_DROP || this == PARSE_DROP || this == ONE_MISS;
+    }
+
+    /**
+     * The reference doing the least work synguard must do in this case: for a table far larger
+     * than the cache, one random read (one_miss); else the parse, behind the rotation prologue
+     * where sources rotate (pool-drop), else alone (parse_drop).
+     */
+    Scenario reference() {
+        if (isReference() || this == POOL_DROP) {
+            return this == ONE_MISS ? POOL_DROP : XDP_DROP;
+        }
+        if (traffic == Traffic.ROTATE && prefixes >= 1_000_000) {
+            return ONE_MISS;
+        }
+        return traffic == Traffic.ROTATE || traffic == Traffic.RATE_BOTNET ? POOL_DROP : PARSE_DROP;
     }
 
     /**

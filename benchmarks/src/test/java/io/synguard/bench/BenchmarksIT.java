@@ -45,18 +45,20 @@ class BenchmarksIT {
                 "--json", json.toString(), "--chart", chart.toString()));
 
         JsonNode rows = Json.mapper().readTree(Files.readString(json)).get("results");
-        assertEquals(3 * 6, rows.size(), rows.toString());
+        int tables = 3 * PeersBench.Placement.values().length;
+        assertEquals(tables * PeersBench.FILTERS.size(), rows.size(), rows.toString());
         Set<String> seen = new HashSet<>();
         for (JsonNode row : rows) {
             String filter = row.get("filter").asText();
-            seen.add(row.get("scenario").asText() + "/" + filter);
+            seen.add(row.get("scenario").asText() + "/" + row.get("placement").asText() + "/" + filter);
+            assertTrue(row.get("ratio").isNumber(), "against " + row.get("against").asText() + ": " + row);
             assertTrue(row.get("gen_mpps").asDouble() > 0.05, row.toString());
             assertTrue(row.get("rx_mpps").asDouble() > 0, row.toString());
             if (!filter.equals("xdp_pass") && !(filter.equals("xdp-filter") && row.get("scenario").asText().equals("blocklist-1m"))) {
                 assertTrue(row.get("drop_mpps").asDouble() > 0, "it dropped: " + row);
             }
         }
-        assertEquals(18, seen.size());
+        assertEquals(tables * PeersBench.FILTERS.size(), seen.size());
         assertTrue(Files.readString(chart).contains("</svg>"));
         assertNothingLeft();
     }

@@ -20,16 +20,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PeersReportTest {
 
-    /** Round 1 is a slow minute for every filter, round 2 a fast one, round 3 in between. */
+    private static final PeersBench.Table OTHER = new PeersBench.Table("single-source", PeersBench.Placement.OTHER_CPU);
+    private static final PeersBench.Table SAME = new PeersBench.Table("single-source", PeersBench.Placement.SAME_CPU);
+
+    /**
+     * Round 1 is a slow minute for every filter, round 2 a fast one, round 3 in between; with NAPI
+     * on the generator's CPU, parse_drop keeps up with xdp_drop, on the other it does not.
+     */
     private static List<PeersBench.Trial> trials() {
         List<PeersBench.Trial> t = new ArrayList<>();
         double[] speed = {0.5, 2.0, 1.0};
         for (int round = 1; round <= 3; round++) {
             double s = speed[round - 1];
-            t.add(new PeersBench.Trial("single-source", "xdp_drop", round, 8 * s, 6 * s, 6 * s));
-            t.add(new PeersBench.Trial("single-source", "synguard", round, 8 * s, 5.7 * s, 5.7 * s));
-            t.add(new PeersBench.Trial("single-source", "nftables", round, 8 * s, 1 * s, 1 * s));
-            t.add(new PeersBench.Trial("single-source", "xdp_pass", round, 8 * s, 0.2 * s, 0));
+            t.add(new PeersBench.Trial(OTHER, "xdp_drop", round, 8 * s, 6 * s, 6 * s));
+            t.add(new PeersBench.Trial(OTHER, "parse_drop", round, 8 * s, 3 * s, 3 * s));
+            t.add(new PeersBench.Trial(OTHER, "synguard", round, 8 * s, 2.88 * s, 2.88 * s));
+            t.add(new PeersBench.Trial(OTHER, "nftables", round, 8 * s, 0.6 * s, 0.6 * s));
+            t.add(new PeersBench.Trial(OTHER, "xdp_pass", round, 8 * s, 0.2 * s, 0));
+            t.add(new PeersBench.Trial(SAME, "xdp_drop", round, 4 * s, 4 * s, 4 * s));
+            t.add(new PeersBench.Trial(SAME, "parse_drop", round, 4 * s, 4 * s, 4 * s));
+            t.add(new PeersBench.Trial(SAME, "synguard", round, 4 * s, 2 * s, 2 * s));
         }
         return t;
     }
@@ -44,32 +54,43 @@ class PeersReportTest {
 
         assertTrue(json.get("machine").has("cpu") && json.get("machine").has("kernel"));
         JsonNode rows = json.get("results");
-        assertEquals(4, rows.size());
+        assertEquals(8, rows.size());
         Set<String> filters = new HashSet<>();
         for (JsonNode row : rows) {
             Set<String> keys = new HashSet<>();
             row.fieldNames().forEachRemaining(keys::add);
-            assertEquals(Set.of("scenario", "filter", "rx_mpps", "drop_mpps", "gen_mpps", "repeats", "ratio_to_ceiling"), keys);
+            assertEquals(Set.of("scenario", "placement", "filter", "rx_mpps", "drop_mpps", "gen_mpps", "repeats",
+                    "ratio_to_ceiling", "ratio", "against"), keys);
             assertEquals(3, row.get("repeats").asInt());
+            assertEquals("parse_drop", row.get("against").asText(), "a single source needs a parse and a cached probe");
             filters.add(row.get("filter").asText());
         }
-        assertEquals(Set.of("xdp_drop", "synguard", "nftables", "xdp_pass"), filters);
-        JsonNode synguard = rows.get(2);
+        assertEquals(Set.of("xdp_drop", "parse_drop", "synguard", "nftables", "xdp_pass"), filters);
+        JsonNode synguard = rows.get(3);
         assertEquals("synguard", synguard.get("filter").asText(), "filters in the issue's order");
-        assertEquals(5.7, synguard.get("rx_mpps").asDouble(), 1e-9);
-        assertEquals(0.95, synguard.get("ratio_to_ceiling").asDouble(), 1e-9);
+        assertEquals("napi-other-cpu", synguard.get("placement").asText());
+        assertEquals(2.88, synguard.get("rx_mpps").asDouble(), 1e-9);
+        assertEquals(0.48, synguard.get("ratio_to_ceiling").asDouble(), 1e-9);
+        assertEquals(0.96, synguard.get("ratio").asDouble(), 1e-9);
+        JsonNode sameCpu = rows.get(7);
+        assertEquals("napi-same-cpu", sameCpu.get("placement").asText());
+        assertEquals(0.5, sameCpu.get("ratio").asDouble(), 1e-9);
     }
 
     @Test
     void judgesTheGoalsOnRatiosNotOnAbsoluteRates() {
         List<String[]> goals = report().goals();
 
-        assertEquals("yes", goals.stream().filter(g -> g[0].equals("single-source: synguard / xdp_drop (received)"))
+        assertEquals("yes", goals.stream().filter(g -> g[0].equals("single-source (napi-other-cpu): synguard / parse_drop (received)"))
                 .findFirst().orElseThrow()[3]);
-        assertEquals("yes", goals.stream().filter(g -> g[0].equals("single-source: synguard / nftables (dropped)"))
-                .findFirst().orElseThrow()[3], "5.7x nftables");
+        assertTrue(goals.stream().noneMatch(g -> g[0].contains("napi-same-cpu") && g[0].contains("received")),
+                "the goal is set for NAPI on the other CPU");
+        assertEquals("yes", goals.stream().filter(g -> g[0].equals("single-source (napi-other-cpu): synguard / nftables (dropped)"))
+                .findFirst().orElseThrow()[3], "4.8x nftables");
         assertTrue(goals.stream().noneMatch(g -> g[0].contains("iptables")), "no goal for a filter that did not run");
-        assertTrue(report().markdown().contains("| synguard | 5.70 | 5.70 | 8.00 | 0.95 | enforce |"), report().markdown());
+        String markdown = report().markdown();
+        assertTrue(markdown.contains("| synguard | 2.88 | 2.88 | 8.00 | 0.48 | 0.96 | enforce |"), markdown);
+        assertTrue(markdown.contains("**single-source, NAPI on the generator's CPU**"), markdown);
     }
 
     @Test

@@ -16,10 +16,11 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * compiled object, and {@link Dataplane} checks the layouts again before it loads anything.
  */
 public final class Abi {
-    public static final int ABI_VERSION = 2;
+    public static final int ABI_VERSION = 3;
     public static final int WINDOW_SHIFT = 30;
     public static final int RULE_MAX_PROBE = 64;
     public static final int RATE_WAYS = 4;
+    public static final int HIT_LINE = 64;
     public static final int T16_LONG_MASK = 0xffff;
     public static final int T16_SHORT_SHIFT = 16;
     public static final int T16_SHORT_MASK = 0x3f;
@@ -88,6 +89,9 @@ public final class Abi {
             JAVA_BYTE.withName("kind"),
             JAVA_BYTE.withName("cover")).withName("sg_rule");
 
+    public static final StructLayout RULE_HIT_LINE = MemoryLayout.structLayout(
+            MemoryLayout.sequenceLayout(HIT_LINE, JAVA_BYTE).withName("count")).withName("sg_rule_hit_line");
+
     public static final StructLayout LPM_V4_KEY = MemoryLayout.structLayout(
             JAVA_INT.withName("prefixlen"),
             MemoryLayout.sequenceLayout(4, JAVA_BYTE).withName("addr")).withName("sg_lpm_v4_key");
@@ -132,8 +136,8 @@ public final class Abi {
             MemoryLayout.sequenceLayout(4, JAVA_LONG).withName("key")).withName("sg_cookie_keys");
 
     /** Every mirrored struct, for the checks. */
-    public static final StructLayout[] STRUCTS = {CONFIG, COUNTERS, RULE, LPM_V4_KEY, LPM_V6_KEY, RULE_META,
-            RATE_ENTRY, RATE_SET, EVENT, COOKIE_KEYS, VICTIM};
+    public static final StructLayout[] STRUCTS = {CONFIG, COUNTERS, RULE, RULE_HIT_LINE, LPM_V4_KEY, LPM_V6_KEY,
+            RULE_META, RATE_ENTRY, RATE_SET, EVENT, COOKIE_KEYS, VICTIM};
 
     private Abi() {}
 

@@ -48,12 +48,14 @@ final class AbiCheck {
         m.put(Dataplane.CONFIG, new long[]{4, Abi.CONFIG.byteSize()});
         m.put(Dataplane.COUNTERS, new long[]{4, Abi.COUNTERS.byteSize()});
         m.put(Dataplane.RULES, new long[]{4, Abi.RULE.byteSize()});
+        m.put(Dataplane.RULE_HITS, new long[]{4, Abi.RULE_HIT_LINE.byteSize()});
         m.put(Dataplane.T16, new long[]{4, 8});
         m.put(Dataplane.BLOCK_V4, new long[]{Abi.LPM_V4_KEY.byteSize(), Abi.RULE_META.byteSize()});
         m.put(Dataplane.ALLOW_V4, new long[]{Abi.LPM_V4_KEY.byteSize(), Abi.RULE_META.byteSize()});
         m.put(Dataplane.BLOCK_V6, new long[]{Abi.LPM_V6_KEY.byteSize(), Abi.RULE_META.byteSize()});
         m.put(Dataplane.ALLOW_V6, new long[]{Abi.LPM_V6_KEY.byteSize(), Abi.RULE_META.byteSize()});
         m.put(Dataplane.RATE, new long[]{4, Abi.RATE_SET.byteSize()});
+        m.put(Dataplane.RATE_SHARED, new long[]{4, Abi.RATE_SET.byteSize()});
         m.put(Dataplane.EVENTS, new long[]{0, 0});
         m.put(Dataplane.COOKIE_KEYS, new long[]{4, Abi.COOKIE_KEYS.byteSize()});
         m.put(Dataplane.VICTIMS, new long[]{4, Abi.VICTIM.byteSize()});

@@ -3,6 +3,7 @@ package io.synguard.dataplane;
 import io.synguard.bpf.BpfMap;
 import io.synguard.bpf.BpfObject;
 import io.synguard.bpf.BpfProgram;
+import io.synguard.bpf.Cpus;
 import io.synguard.bpf.MappedRegion;
 
 import java.io.IOException;
@@ -34,11 +35,13 @@ public final class Dataplane implements AutoCloseable {
     static final String COUNTERS = "sg_counters";
     static final String RULES = "sg_rules";
     static final String T16 = "sg_t16";
+    static final String RULE_HITS = "sg_rule_hits";
     static final String BLOCK_V4 = "sg_block_v4";
     static final String BLOCK_V6 = "sg_block_v6";
     static final String ALLOW_V4 = "sg_allow_v4";
     static final String ALLOW_V6 = "sg_allow_v6";
     static final String RATE = "sg_rate";
+    static final String RATE_SHARED = "sg_rate_shared";
     static final String SKETCH = "sg_sketch";
     static final String CPU = "sg_cpu";
     static final String EVENTS = "sg_events";
@@ -46,12 +49,13 @@ public final class Dataplane implements AutoCloseable {
     static final String COOKIE_ACKS = "sg_cookie_acks";
     static final String VICTIMS = "sg_victims";
     /** Every map, each pinned under its name but the cookie secret. */
-    static final List<String> MAPS = List.of(CONFIG, COUNTERS, RULES, T16, BLOCK_V4, BLOCK_V6, ALLOW_V4, ALLOW_V6,
-            RATE, SKETCH, CPU, EVENTS, COOKIE_KEYS, COOKIE_ACKS, VICTIMS);
+    static final List<String> MAPS = List.of(CONFIG, COUNTERS, RULES, RULE_HITS, T16, BLOCK_V4, BLOCK_V6, ALLOW_V4,
+            ALLOW_V6, RATE, RATE_SHARED, SKETCH, CPU, EVENTS, COOKIE_KEYS, COOKIE_ACKS, VICTIMS);
 
     private final BpfObject object;
     private final MappedRegion configRegion;
     private final MappedRegion rulesRegion;
+    private final MappedRegion hitsRegion;
     private final MappedRegion t16Region;
     private final DataplaneConfig config;
     private final RuleList blocklist;
@@ -62,20 +66,22 @@ public final class Dataplane implements AutoCloseable {
     private final CookieKeys cookieKeys;
     private final int ruleCapacity;
 
-    private Dataplane(BpfObject object, MappedRegion configRegion, MappedRegion rulesRegion, MappedRegion t16Region,
-                      boolean fresh, int rateSets) {
+    private Dataplane(BpfObject object, MappedRegion configRegion, MappedRegion rulesRegion, MappedRegion hitsRegion,
+                      MappedRegion t16Region, boolean fresh, int rateSets) {
         this.object = object;
         this.configRegion = configRegion;
         this.rulesRegion = rulesRegion;
+        this.hitsRegion = hitsRegion;
         this.t16Region = t16Region;
         this.config = new DataplaneConfig(configRegion.segment());
         SecureRandom random = new SecureRandom();
         RuleIndex index;
         if (fresh) {
-            index = RuleIndex.create(rulesRegion.segment(), t16Region.segment(), configRegion.segment(), random.nextInt());
+            index = RuleIndex.create(rulesRegion.segment(), hitsRegion.segment(), t16Region.segment(),
+                    configRegion.segment(), random.nextInt());
             config.initialize(rateSets, random.nextInt());
         } else {
-            index = RuleIndex.open(rulesRegion.segment(), t16Region.segment(), configRegion.segment());
+            index = RuleIndex.open(rulesRegion.segment(), hitsRegion.segment(), t16Region.segment(), configRegion.segment());
         }
         long[] highest = {0};
         index.forEach((p, kind, serial, hits) -> highest[0] = Math.max(highest[0], Integer.toUnsignedLong(serial)));
@@ -122,6 +128,8 @@ public final class Dataplane implements AutoCloseable {
             opened.add(configRegion);
             MappedRegion rules = object.map(RULES).mmap();
             opened.add(rules);
+            MappedRegion hits = object.map(RULE_HITS).mmap();
+            opened.add(hits);
             MappedRegion t16 = object.map(T16).mmap();
             opened.add(t16);
             DataplaneConfig config = new DataplaneConfig(configRegion.segment());
@@ -135,7 +143,7 @@ public final class Dataplane implements AutoCloseable {
                         + " were written by ABI version " + config.abiVersion() + ", this build speaks "
                         + Abi.ABI_VERSION + "; 'synguard detach' removes them, blocks included");
             }
-            return new Dataplane(object, configRegion, rules, t16, fresh, object.map(RATE).info().maxEntries());
+            return new Dataplane(object, configRegion, rules, hits, t16, fresh, object.map(RATE).info().maxEntries());
         } catch (RuntimeException e) {
             for (AutoCloseable c : opened.reversed()) {
                 closeQuietly(c, e);
@@ -149,10 +157,12 @@ public final class Dataplane implements AutoCloseable {
     private static boolean configure(BpfObject object, Options options, List<AutoCloseable> opened) {
         int slots = Integer.highestOneBit(Math.max(2, options.maxRules()) * 2 - 1) * 2;
         object.mapSpec(RULES).setMaxEntries(slots);
+        object.mapSpec(RULE_HITS).setMaxEntries(RuleHits.lines(slots) * Cpus.possible());
         for (String trie : List.of(BLOCK_V4, BLOCK_V6, ALLOW_V4, ALLOW_V6)) {
             object.mapSpec(trie).setMaxEntries(slots / 2);
         }
         object.mapSpec(RATE).setMaxEntries(options.rateSets());
+        object.mapSpec(RATE_SHARED).setMaxEntries(options.rateSets());
         Path dir = options.pinDirectory();
         if (dir == null) {
             return false;
@@ -242,6 +252,7 @@ public final class Dataplane implements AutoCloseable {
     @Override
     public void close() {
         t16Region.close();
+        hitsRegion.close();
         rulesRegion.close();
         configRegion.close();
         object.close();
@@ -259,7 +270,8 @@ public final class Dataplane implements AutoCloseable {
      * How to load.
      *
      * @param maxRules     allow and block rules together the index takes at least: its table has
-     *                     twice that, rounded up to a power of two, slots of 32 bytes
+     *                     twice that, rounded up to a power of two, slots of 32 bytes, and a
+     *                     byte of hit counter per slot per possible CPU
      * @param rateSets     rate table sets per CPU (a power of two), 4 sources each
      * @param pinDirectory where to pin the maps and find earlier pins; null for no pinning
      * @param fragsAware   whether the program declares it copes with multi-buffer frames

@@ -12,8 +12,8 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 /**
  * Writes the data plane's index of the allow- and blocklists (rules.h and the ABI header explain
- * it): the open-addressed table {@code sg_rules}, the per-/16 table {@code sg_t16}, and the index
- * fields of {@code sg_config}. The XDP program reads the same memory while this writes it, so every
+ * it): the open-addressed table {@code sg_rules} and its per-CPU hit counters ({@link RuleHits}),
+ * the per-/16 table {@code sg_t16}, and the index fields of {@code sg_config}. The XDP program reads the same memory while this writes it, so every
  * change goes in an order a reader can follow: an entry's fields before its serial, an entry
  * before the bits that lead to it, and the reverse when removing.
  *
@@ -34,6 +34,7 @@ final class RuleIndex {
     private static final VarHandle RULES_SEED = Abi.field(Abi.CONFIG, "rules_seed");
 
     private final MemorySegment table;
+    private final RuleHits hits;
     private final LengthBits bits;
     private final int mask;
     private final int seed;
@@ -47,8 +48,10 @@ final class RuleIndex {
     /** Every block, in {@link Prefix}'s order: the blocks inside an allow are one range of it. */
     private final NavigableSet<Prefix> blocks = new TreeSet<>();
 
-    private RuleIndex(MemorySegment table, MemorySegment t16, MemorySegment config, int mask, int seed) {
+    private RuleIndex(MemorySegment table, MemorySegment hits, MemorySegment t16, MemorySegment config, int mask,
+                      int seed) {
         this.table = table;
+        this.hits = new RuleHits(hits, mask + 1);
         this.bits = new LengthBits(t16, config);
         this.mask = mask;
         this.seed = seed;
@@ -56,24 +59,24 @@ final class RuleIndex {
     }
 
     /** Starts an index over zeroed, freshly created maps, fixing its size and hash seed. */
-    static RuleIndex create(MemorySegment table, MemorySegment t16, MemorySegment config, int seed) {
+    static RuleIndex create(MemorySegment table, MemorySegment hits, MemorySegment t16, MemorySegment config, int seed) {
         int slots = slots(table);
         RULES_MASK.setRelease(config, 0L, slots - 1);
         RULES_SEED.setRelease(config, 0L, seed);
-        return new RuleIndex(table, t16, config, slots - 1, seed);
+        return new RuleIndex(table, hits, t16, config, slots - 1, seed);
     }
 
     /**
      * Takes over an index a previous run wrote: recounts it, and rewrites every derived bit (t16,
      * IPv6 lengths, covers) so that a run that died half-way through a change leaves nothing stale.
      */
-    static RuleIndex open(MemorySegment table, MemorySegment t16, MemorySegment config) {
+    static RuleIndex open(MemorySegment table, MemorySegment hits, MemorySegment t16, MemorySegment config) {
         int slots = slots(table);
         int mask = (int) RULES_MASK.getAcquire(config, 0L);
         if (mask != slots - 1) {
             throw new IllegalStateException("sg_config says " + (mask + 1L) + " rule slots, sg_rules has " + slots);
         }
-        RuleIndex index = new RuleIndex(table, t16, config, mask, (int) RULES_SEED.getAcquire(config, 0L));
+        RuleIndex index = new RuleIndex(table, hits, t16, config, mask, (int) RULES_SEED.getAcquire(config, 0L));
         index.recount();
         return index;
     }
@@ -102,7 +105,7 @@ final class RuleIndex {
     /** SYNs the rule matched, or -1 when there is no such rule. */
     long hits(Prefix prefix, RuleKind kind) {
         int slot = find(prefix, kind);
-        return slot < 0 ? -1 : (long) HITS.getVolatile(table, slot * RULE_SIZE);
+        return slot < 0 ? -1 : hitsAt(slot);
     }
 
     /** The rule's serial, or {@link Abi#RULE_EMPTY} when there is no such rule. */
@@ -133,6 +136,7 @@ final class RuleIndex {
         long base = slot * RULE_SIZE;
         MemorySegment.copy(keyOf(prefix), 0, table, base + ADDR, 16);
         HITS.set(table, base, 0L);
+        hits.clear(slot);
         FAMILY.set(table, base, (byte) abiFamily(prefix));
         PLEN.set(table, base, (byte) prefix.length());
         KIND.set(table, base, (byte) kind.abi);
@@ -177,7 +181,7 @@ final class RuleIndex {
             int serial = serialAt(slot);
             if (serial != Abi.RULE_EMPTY && serial != Abi.RULE_TOMBSTONE) {
                 long base = slot * RULE_SIZE;
-                visitor.visit(prefixAt(slot), kindAt(base), serial, (long) HITS.getVolatile(table, base));
+                visitor.visit(prefixAt(slot), kindAt(base), serial, hitsAt(slot));
             }
         }
     }
@@ -238,6 +242,11 @@ final class RuleIndex {
             SERIAL.setRelease(table, s * RULE_SIZE, Abi.RULE_EMPTY);
             tombstones--;
         }
+    }
+
+    /** The slot's hits: what the data plane moved into it, and what the CPUs still count. */
+    private long hitsAt(int slot) {
+        return (long) HITS.getVolatile(table, slot * RULE_SIZE) + hits.sum(slot);
     }
 
     private int serialAt(int slot) {

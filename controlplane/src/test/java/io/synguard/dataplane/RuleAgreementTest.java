@@ -1,11 +1,14 @@
 package io.synguard.dataplane;
 
+import io.synguard.bpf.BpfMap;
 import io.synguard.bpf.TestRun;
 import io.synguard.net.Family;
 import io.synguard.net.Prefix;
 import io.synguard.packet.FrameBuilder;
 import io.synguard.testing.BpfTest;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -19,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import static io.synguard.bpf.BpfProgram.XDP_DROP;
 import static io.synguard.bpf.BpfProgram.XDP_PASS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -26,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Thousands of random, nested, overlapping allow and block rules, v4 and v6: the XDP program's
  * verdict for every sampled source, and the rule it charges, must be what a naive reference says
  * (allowed if any allow contains it; otherwise blocked if any block does; the hit goes to the
- * longest such rule). Holds the Java placement and the C lookup to one another, through inserts,
+ * longest such rule), and what the kernel's LPM tries, the source of truth, say. Holds the Java placement and the C lookup to one another, through inserts,
  * removals and tombstones.
  */
 @BpfTest
@@ -84,6 +88,7 @@ class RuleAgreementTest {
         assertEquals(rules.size(), hitsBefore.size(), "rules listed");
         List<Prefix> ruleList = new ArrayList<>(rules.keySet());
         int mismatches = 0;
+        int trieMismatches = 0;
         StringBuilder first = new StringBuilder();
         for (int i = 0; i < samples; i++) {
             InetAddress source = i % 2 == 0 ? inside(ruleList.get(random.nextInt(ruleList.size()))) : randomSource();
@@ -94,19 +99,43 @@ class RuleAgreementTest {
             if (decisive != null) {
                 expectedHits.merge(decisive, 1L, Long::sum);
             }
+            int truth = trieVerdict(dp, host);
+            if (actual != truth && trieMismatches++ == 0) {
+                first.append(source.getHostAddress()).append(": the tries say ").append(truth).append(", the index ")
+                        .append(actual).append("; ");
+            }
             if (actual != expected && mismatches++ == 0) {
                 first.append(source.getHostAddress()).append(": expected ").append(expected).append(" by ")
                         .append(decisive).append(", got ").append(actual);
             }
         }
-        if (mismatches > 0) {
-            fail(mismatches + " of " + samples + " verdicts disagree; first: " + first);
+        if (mismatches > 0 || trieMismatches > 0) {
+            fail(mismatches + " of " + samples + " verdicts disagree with the reference, " + trieMismatches
+                    + " with the tries; first: " + first);
         }
         for (RuleList list : List.of(dp.blocklist(), dp.allowlist())) {
             for (Rule r : list.list()) {
                 long charged = r.hits() - hitsBefore.get(r.prefix());
                 assertEquals(expectedHits.getOrDefault(r.prefix(), 0L), charged, "hits of " + r.kind() + " " + r.prefix());
             }
+        }
+    }
+
+    /** What the tries themselves, looked up by the kernel, say of host: allowed wins, then blocked. */
+    private static int trieVerdict(Dataplane dp, Prefix host) {
+        String family = host.family() == Family.V4 ? "_v4" : "_v6";
+        if (inTrie(dp.map("sg_allow" + family), host)) {
+            return XDP_PASS;
+        }
+        return inTrie(dp.map("sg_block" + family), host) ? XDP_DROP : XDP_PASS;
+    }
+
+    private static boolean inTrie(BpfMap trie, Prefix host) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment key = trie.allocateKey(arena);
+            key.set(JAVA_INT, 0, host.length());
+            MemorySegment.copy(MemorySegment.ofArray(host.address()), 0, key, 4, host.family().bytes());
+            return trie.lookup(key, trie.allocateValue(arena));
         }
     }
 

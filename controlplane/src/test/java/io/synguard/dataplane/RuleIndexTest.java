@@ -33,6 +33,8 @@ class RuleIndexTest {
     private Arena arena;
     private MemorySegment table;
     private MemorySegment t16;
+    /** Two CPUs' stripes of hit counters. */
+    private MemorySegment hits;
     private MemorySegment config;
     private RuleIndex index;
     private int serial = 1;
@@ -42,8 +44,9 @@ class RuleIndexTest {
         arena = Arena.ofConfined();
         table = arena.allocate(RULE * 1024, 8);
         t16 = arena.allocate(8L * LengthBits.T16_ENTRIES, 8);
+        hits = arena.allocate(1024 * 2, 8);
         config = arena.allocate(Abi.CONFIG);
-        index = RuleIndex.create(table, t16, config, 0x5eed);
+        index = RuleIndex.create(table, hits, t16, config, 0x5eed);
     }
 
     @AfterEach
@@ -72,6 +75,23 @@ class RuleIndexTest {
         assertFalse(index.contains(p, RuleKind.BLOCK));
         assertEquals(-1, index.hits(p, RuleKind.BLOCK));
         assertEquals(0, index.size());
+    }
+
+    @Test
+    void hitsAreTheSlotsAndEveryCpusStripeAndANewRuleStartsFromNone() {
+        Prefix p = Prefix.parse("198.18.1.0/24");
+        insert(p, RuleKind.BLOCK);
+        int slot = slotOf(p);
+        table.set(JAVA_LONG, slot * RULE + Abi.offset(Abi.RULE, "hits"), 512L);
+        hits.set(JAVA_BYTE, slot, (byte) 3);
+        hits.set(JAVA_BYTE, 1024 + slot, (byte) 255);
+        assertEquals(512 + 3 + 255, index.hits(p, RuleKind.BLOCK));
+        index.forEach((prefix, kind, serial, h) -> assertEquals(512 + 3 + 255, h));
+
+        index.remove(p, RuleKind.BLOCK);
+        insert(p, RuleKind.BLOCK);
+        assertEquals(slot, slotOf(p), "the tombstone is taken again");
+        assertEquals(0, index.hits(p, RuleKind.BLOCK));
     }
 
     @Test
@@ -273,7 +293,7 @@ class RuleIndexTest {
         t16.fill((byte) 0);
         config.set(JAVA_LONG, V6_LENS + 8, 0L);
         table.set(JAVA_BYTE, slotOf(Prefix.parse("198.18.7.9")) * RULE + COVER, (byte) 0);
-        RuleIndex reopened = RuleIndex.open(table, t16, config);
+        RuleIndex reopened = RuleIndex.open(table, hits, t16, config);
         assertEquals(3, reopened.size());
         assertEquals(t16Before, t16Entry(198, 18));
         assertEquals(v6Before, v6Lens(1));
@@ -284,7 +304,7 @@ class RuleIndexTest {
     @Test
     void reopeningRefusesAConfigOfAnotherSize() {
         config.set(JAVA_INT, Abi.offset(Abi.CONFIG, "rules_mask"), 511);
-        assertThrows(IllegalStateException.class, () -> RuleIndex.open(table, t16, config));
+        assertThrows(IllegalStateException.class, () -> RuleIndex.open(table, hits, t16, config));
     }
 
     @Test

@@ -94,6 +94,28 @@ class VerdictTableTest {
         dp.config().setRateLimit(0, 0);
     }
 
+    /**
+     * Each CPU counts hits on its own stripe (no shared line), moving them into the rule 256 at a
+     * time; the rule's hits are all of them.
+     */
+    @Test
+    void hitsOnEveryCpuAddUp() {
+        if (Cpus.possible() < 2) {
+            return; // one CPU: nothing to add up
+        }
+        Prefix blocked = Prefix.parse("198.18.9.0/24");
+        dataplane.blocklist().put(blocked, false, null);
+        byte[] frame = syn("198.18.9.9");
+        try {
+            dataplane.program().testRun(TestRun.repeated(frame, 300));
+            Cpus.pinCurrentThread(1);
+            dataplane.program().testRun(TestRun.repeated(frame, 4));
+        } finally {
+            Cpus.pinCurrentThread(0);
+        }
+        assertEquals(304, dataplane.blocklist().get(blocked).orElseThrow().hits());
+    }
+
     @Test
     void tableHasAtLeastFortyRows() {
         assertTrue(cases().count() >= 40, "rows: " + cases().count());
