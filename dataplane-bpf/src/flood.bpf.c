@@ -50,6 +50,12 @@ struct flood_config {
 	__u32 legit[4];		/* the legitimate source */
 	__u8 frame[FLOOD_FRAME_MAX];	/* the template, its first frame_len bytes */
 	__u32 frame_len;	/* 60 (IPv4) or 74 (IPv6) */
+	__u64 gap_ns;		/* a rate-capped flood: nanoseconds between frames; 0 flat out */
+};
+
+/* When the next frame of a rate-capped flood is due, shared by every sender. */
+struct flood_pace {
+	__u64 next_ns;
 };
 
 struct {
@@ -58,6 +64,22 @@ struct {
 	__type(key, __u32);
 	__type(value, struct flood_config);
 } flood_cfg SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct flood_pace);
+} flood_pace SEC(".maps");
+
+/*
+ * A sender that fell behind its rate (descheduled, or between test runs)
+ * catches up by at most this many frames at once, a quarter of a veth's
+ * ring (the control plane's PACED_BATCH): the pace stays smooth.
+ */
+#define FLOOD_CATCH_UP 64
+/* Spins of the wait for a frame's time: ~25 ns each, so rates down to ~10 frames/s. */
+#define FLOOD_SPINS (1 << 22)
 
 static __always_inline __u32 fold(__u32 sum)
 {
@@ -142,6 +164,37 @@ static __always_inline int flood_ipv6(struct xdp_md *ctx, const struct flood_con
 	return XDP_TX;
 }
 
+static long wait_until(__u64 index, void *due)
+{
+	return bpf_ktime_get_ns() >= *(__u64 *)due;
+}
+
+/*
+ * Waits, spinning, until this frame's time: one every gap_ns, so that a
+ * rate-capped flood reaches its receiver frame by frame rather than in bursts
+ * (a receiver whose NAPI runs on another CPU would lose a burst longer than its
+ * ring). The test run sends a batch with bottom halves off: the control plane
+ * keeps a batch's frames to about a millisecond's worth.
+ */
+static __always_inline void pace(__u64 gap_ns)
+{
+	struct flood_pace *p;
+	__u32 zero = 0;
+	__u64 now, due, earliest;
+
+	p = bpf_map_lookup_elem(&flood_pace, &zero);
+	if (!p)
+		return;
+	now = bpf_ktime_get_ns();
+	due = p->next_ns;
+	earliest = now - FLOOD_CATCH_UP * gap_ns;
+	if (due > now)
+		bpf_loop(FLOOD_SPINS, wait_until, &due, 0);
+	else if (due < earliest)
+		due = earliest;
+	p->next_ns = due + gap_ns;
+}
+
 SEC("xdp")
 int flood_xdp(struct xdp_md *ctx)
 {
@@ -154,6 +207,8 @@ int flood_xdp(struct xdp_md *ctx)
 	cfg = bpf_map_lookup_elem(&flood_cfg, &zero);
 	if (!cfg)
 		return XDP_ABORTED;
+	if (cfg->gap_ns)
+		pace(cfg->gap_ns);
 	if (cfg->frame_len == FLOOD_FRAME_MAX && data + FLOOD_FRAME_MAX <= end)
 		__builtin_memcpy(data, cfg->frame, FLOOD_FRAME_MAX);
 	else if (cfg->frame_len == FLOOD_FRAME_V4 && data + FLOOD_FRAME_V4 <= end)
