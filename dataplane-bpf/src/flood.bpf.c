@@ -53,9 +53,10 @@ struct flood_config {
 	__u64 gap_ns;		/* a rate-capped flood: nanoseconds between frames; 0 flat out */
 };
 
-/* When the next frame of a rate-capped flood is due, shared by every sender. */
+/* A smooth flood's schedule, shared by every sender; zeroes before a flood. */
 struct flood_pace {
-	__u64 next_ns;
+	__u64 slot_ns;		/* the next frame's place in the schedule; 0: not begun */
+	__u64 not_before_ns;	/* and the earliest it may leave: a late sender catches up at twice the rate */
 };
 
 struct {
@@ -73,12 +74,11 @@ struct {
 } flood_pace SEC(".maps");
 
 /*
- * A sender that fell behind its rate (descheduled, or between test runs)
- * catches up by at most this many frames at once, a quarter of a veth's
- * ring (the control plane's PACED_BATCH): the pace stays smooth.
+ * A sender that fell behind its schedule (descheduled, or between test runs)
+ * catches up at twice the rate, never in a burst; lag older than this is
+ * forgotten.
  */
-#define FLOOD_CATCH_UP 64
-/* Spins of the wait for a frame's time: ~25 ns each, so rates down to ~10 frames/s. */
+#define FLOOD_MAX_LAG_NS 100000000ULL
 #define FLOOD_SPINS (1 << 22)
 
 static __always_inline __u32 fold(__u32 sum)
@@ -170,7 +170,8 @@ static long wait_until(__u64 index, void *due)
 }
 
 /*
- * Waits, spinning, until this frame's time: one every gap_ns, so that a
+ * Waits, spinning, until this frame's time: one every gap_ns on the schedule,
+ * and when behind it never sooner than gap_ns / 2 after the last, so that a
  * rate-capped flood reaches its receiver frame by frame rather than in bursts
  * (a receiver whose NAPI runs on another CPU would lose a burst longer than its
  * ring). The test run sends a batch with bottom halves off: the control plane
@@ -180,19 +181,23 @@ static __always_inline void pace(__u64 gap_ns)
 {
 	struct flood_pace *p;
 	__u32 zero = 0;
-	__u64 now, due, earliest;
+	__u64 now, at;
 
 	p = bpf_map_lookup_elem(&flood_pace, &zero);
 	if (!p)
 		return;
 	now = bpf_ktime_get_ns();
-	due = p->next_ns;
-	earliest = now - FLOOD_CATCH_UP * gap_ns;
-	if (due > now)
-		bpf_loop(FLOOD_SPINS, wait_until, &due, 0);
-	else if (due < earliest)
-		due = earliest;
-	p->next_ns = due + gap_ns;
+	if (!p->slot_ns)
+		p->slot_ns = now;
+	at = p->slot_ns > p->not_before_ns ? p->slot_ns : p->not_before_ns;
+	if (at > now)
+		bpf_loop(FLOOD_SPINS, wait_until, &at, 0);
+	else
+		at = now;
+	p->slot_ns += gap_ns;
+	if (p->slot_ns + FLOOD_MAX_LAG_NS < at)
+		p->slot_ns = at - FLOOD_MAX_LAG_NS;
+	p->not_before_ns = at + gap_ns / 2;
 }
 
 SEC("xdp")
