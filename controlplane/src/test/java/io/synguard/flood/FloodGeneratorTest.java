@@ -172,7 +172,9 @@ class FloodGeneratorTest {
             // frames the ring had no room for count as rx_dropped there, not as rx_packets
             long received = Long.parseLong(net.exec(link.dut(), "cat", "/sys/class/net/sgf1/statistics/rx_packets").strip());
             assertEquals(50_000, report.sent());
-            assertTrue(received >= report.sent() * 99 / 100, "the ring lost " + (report.sent() - received) + " frames");
+            // sent in bursts, the ring loses more than half; smooth, next to nothing (a margin for a
+            // loaded machine, where the receiver's thread waits for its CPU now and then)
+            assertTrue(received >= report.sent() * 9 / 10, "the ring lost " + (report.sent() - received) + " frames");
         }
     }
 
