@@ -44,7 +44,7 @@ final class Cookies implements AutoCloseable {
     private final Metrics metrics;
     private final InstantSource clock;
     private final Path pinDirectory;
-    private final CookieMethod method;
+    private volatile CookieMethod method;
     private final CookieAck ack;
     private final AckAttachment tc;
     private final int wscale;
@@ -72,17 +72,23 @@ final class Cookies implements AutoCloseable {
     }
 
     /**
-     * Probes the method, turns the step off, puts back sysctls a killed predecessor left set, and
-     * attaches the TC half where the method is synguard's own.
+     * Probes the method (or takes the one forced), turns the step off, puts back sysctls a killed
+     * predecessor left set, and attaches the TC half where the method is synguard's own.
+     *
+     * @param forced the method asked for; null to probe. KFUNC where the kernel lacks it refuses to start.
      */
     static Cookies start(Dataplane dataplane, String iface, Path pinDirectory, Sysctls sysctls, Metrics metrics,
-                         InstantSource clock) {
+                         InstantSource clock, CookieMethod forced) {
         dataplane.config().setCookies(CookieMode.OFF, 0, MSS_MIN);
         sysctls.restore();
         int wscale = windowScale(sysctls);
         int mss = mss(iface);
-        Optional<CookieAck> ack = CookieAck.load(dataplane);
-        CookieMethod method = ack.isPresent() ? CookieMethod.KFUNC : CookieAck.probe(dataplane);
+        Optional<CookieAck> ack = forced == CookieMethod.KERNEL ? Optional.empty() : CookieAck.load(dataplane);
+        if (ack.isEmpty() && forced == CookieMethod.KFUNC) {
+            throw new IllegalStateException("--cookie-method kfunc: synguard's own cookie check does not load on this"
+                    + " kernel (it needs the kfunc bpf_sk_assign_tcp_reqsk); use --cookie-method auto");
+        }
+        CookieMethod method = ack.isPresent() ? CookieMethod.KFUNC : CookieAck.kernelMethod();
         AckAttachment tc = null;
         if (ack.isPresent()) {
             try {
@@ -90,7 +96,7 @@ final class Cookies implements AutoCloseable {
             } catch (RuntimeException e) {
                 ack.get().close();
                 ack = Optional.empty();
-                method = CookieMethod.KERNEL;
+                method = CookieAck.kernelMethod();
                 LOG.warn("cannot attach the cookie ACK check at {}'s TC ingress ({}); using the kernel's own"
                         + " cookies instead", iface, e.getMessage());
             }
@@ -99,9 +105,23 @@ final class Cookies implements AutoCloseable {
             LOG.warn("SYN cookies are unavailable here (method unavailable: this kernel has no SYN cookies):"
                     + " a spoofed flood reaches the stack unanswered by synguard");
         } else {
-            LOG.info("SYN cookies: method {}, window scale {}, MSS {} (IPv6 {})", text(method), wscale, mss, mss - 20);
+            LOG.info("SYN cookies: method {}{}, window scale {}, MSS {} (IPv6 {})", text(method),
+                    forced == null ? "" : " (as asked)", wscale, mss, mss - 20);
         }
         return new Cookies(dataplane, sysctls, metrics, clock, pinDirectory, method, ack.orElse(null), tc, wscale, mss);
+    }
+
+    /**
+     * Takes in whether the interface, now attached, sends what XDP answers: where it cannot (the
+     * reason given), the step is unavailable and the kernel's own cookies answer in its place.
+     */
+    synchronized void xdpTx(Optional<String> unavailable) {
+        if (unavailable.isPresent() && method != CookieMethod.UNAVAILABLE) {
+            method = CookieMethod.UNAVAILABLE;
+            status = new Status.Cookies(status.mode(), false, status.since(), text(method));
+            LOG.warn("SYN cookies from XDP are unavailable: {}. The kernel's own SYN cookies (net.ipv4.tcp_syncookies)"
+                    + " answer in their place when cookies are wanted", unavailable.get());
+        }
     }
 
     /**
@@ -118,6 +138,11 @@ final class Cookies implements AutoCloseable {
             String why = setting == Settings.Cookies.AUTO ? (on ? "a random-source attack" : "the attack has been over for "
                     + CookieSwitch.HOLD.toSeconds() + "s") : "cookies " + setting.text();
             if (method == CookieMethod.UNAVAILABLE) {
+                if (on) {
+                    sysctls.set(kernelFallback());
+                } else {
+                    sysctls.restore();
+                }
                 LOG.warn("SYN cookies wanted {} ({}), but unavailable here: the stack's own cookies answer", on ? "on"
                         : "off", why);
             } else {
@@ -186,6 +211,15 @@ final class Cookies implements AutoCloseable {
                 m.put("net/ipv4/tcp_timestamps", "2");
             }
         } else if (sysctls.read("net/ipv4/tcp_syncookies").equals("0")) {
+            m.put("net/ipv4/tcp_syncookies", "1");
+        }
+        return m;
+    }
+
+    /** In the step's place, the stack's own cookies: on, where the kernel has them. */
+    private Map<String, String> kernelFallback() {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (sysctls.has("net/ipv4/tcp_syncookies") && sysctls.read("net/ipv4/tcp_syncookies").equals("0")) {
             m.put("net/ipv4/tcp_syncookies", "1");
         }
         return m;

@@ -2,6 +2,7 @@ package io.synguard.daemon;
 
 import io.synguard.bpf.NetNamespace;
 import io.synguard.config.Settings;
+import io.synguard.dataplane.CookieAck.CookieMethod;
 import io.synguard.dataplane.Dataplane;
 import io.synguard.dataplane.DataplaneConfig.CookieMode;
 import io.synguard.host.NamespaceNetwork;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,19 +41,13 @@ class CookiesTest {
 
     @Test
     void rotatesTheSecretEverySixtySecondsOfItsClockAndSwitchesTheDataPlane() throws IOException {
-        Path proc = dir.resolve("sys");
-        Files.createDirectories(proc.resolve("net/ipv4"));
-        Files.createDirectories(proc.resolve("net/core"));
-        Files.writeString(proc.resolve("net/ipv4/tcp_syncookies"), "1\n");
-        Files.writeString(proc.resolve("net/ipv4/tcp_rmem"), "4096 131072 33554432\n");
-        Files.writeString(proc.resolve("net/core/rmem_max"), "212992\n");
-        Sysctls sysctls = new Sysctls(proc, dir.resolve("sysctls.json"));
+        Sysctls sysctls = fakeSysctls("1");
         Metrics metrics = new Metrics(() -> null, kind -> Map.of());
         try (NamespaceNetwork network = TestNetwork.create(); TempBpffs bpffs = new TempBpffs();
              Dataplane dataplane = Dataplane.load(Dataplane.Options.defaults().withMaxRules(64).withRateSets(8))) {
             Path namespace = NamespaceNetwork.path(network.namespace("cookies"));
             Cookies cookies = NetNamespace.inside(namespace,
-                    () -> Cookies.start(dataplane, "lo", bpffs.root(), sysctls, metrics, () -> now));
+                    () -> Cookies.start(dataplane, "lo", bpffs.root(), sysctls, metrics, () -> now, null));
             try {
                 assertEquals("kfunc", cookies.status().method());
                 assertTrue(Files.exists(bpffs.root().resolve("cookie_ack_link")), "the TC half is pinned");
@@ -76,6 +72,46 @@ class CookiesTest {
             assertEquals(CookieMode.OFF, dataplane.config().cookieMode(), "a clean stop turns the step off");
             assertFalse(Files.exists(bpffs.root().resolve("cookie_ack_link")), "detached and unpinned");
         }
+    }
+
+    @Test
+    void whereXdpTxIsUnavailableStatusSaysSoAndTheKernelsCookiesAnswerInsteadUntilOff() throws IOException {
+        Sysctls sysctls = fakeSysctls("0");
+        Metrics metrics = new Metrics(() -> null, kind -> Map.of());
+        try (NamespaceNetwork network = TestNetwork.create(); TempBpffs bpffs = new TempBpffs();
+             Dataplane dataplane = Dataplane.load(Dataplane.Options.defaults().withMaxRules(64).withRateSets(8))) {
+            Path namespace = NamespaceNetwork.path(network.namespace("cookies"));
+            Cookies cookies = NetNamespace.inside(namespace,
+                    () -> Cookies.start(dataplane, "lo", bpffs.root(), sysctls, metrics, () -> now, CookieMethod.KERNEL));
+            try {
+                assertEquals("kernel", cookies.status().method(), "forced");
+                assertFalse(Files.exists(bpffs.root().resolve("cookie_ack_link")), "no TC half for the kernel's cookies");
+
+                cookies.xdpTx(Optional.of("the driver of lo has no XDP_TX"));
+                assertEquals("unavailable", cookies.status().method());
+                cookies.update(Settings.Cookies.ALWAYS, false);
+                assertEquals(CookieMode.OFF, dataplane.config().cookieMode(), "nothing answered from XDP");
+                assertFalse(cookies.status().active());
+                assertEquals("1", sysctls.read("net/ipv4/tcp_syncookies"), "the kernel's own cookies on in its place");
+                cookies.update(Settings.Cookies.OFF, false);
+                assertEquals("0", sysctls.read("net/ipv4/tcp_syncookies"), "and put back");
+                cookies.update(Settings.Cookies.ALWAYS, false);
+            } finally {
+                cookies.close(true);
+            }
+            assertEquals("0", sysctls.read("net/ipv4/tcp_syncookies"), "put back on a stop");
+        }
+    }
+
+    private Sysctls fakeSysctls(String syncookies) throws IOException {
+        Path proc = dir.resolve("sys");
+        Files.createDirectories(proc.resolve("net/ipv4"));
+        Files.createDirectories(proc.resolve("net/core"));
+        Files.writeString(proc.resolve("net/ipv4/tcp_syncookies"), syncookies + "\n");
+        Files.writeString(proc.resolve("net/ipv4/tcp_timestamps"), "1\n");
+        Files.writeString(proc.resolve("net/ipv4/tcp_rmem"), "4096 131072 33554432\n");
+        Files.writeString(proc.resolve("net/core/rmem_max"), "212992\n");
+        return new Sysctls(proc, dir.resolve("sysctls.json"));
     }
 
     /** The secret's current slot after a rotation check at T0 plus seconds. */
