@@ -227,13 +227,44 @@ int flood_xdp(struct xdp_md *ctx)
 	return XDP_ABORTED;
 }
 
+/* Whether addr (words of it) lies where a spoofed flood draws its sources. */
+static __always_inline int spoofed(const struct flood_config *cfg, const __u32 *addr, int words)
+{
+	for (int i = 0; i < words; i++)
+		if ((addr[i] & ~cfg->random_mask[i]) != (cfg->base[i] & ~cfg->random_mask[i]))
+			return 0;
+	return 1;
+}
+
 /*
- * Attached to the flood's own end of a veth, it passes everything: its only
- * use is that a veth with an XDP program has NAPI, which XDP_TX from its peer
- * needs (SYN-ACKs answered in XDP at the protected end are lost without it).
+ * Attached to the flood's own end of a veth: a veth with an XDP program has
+ * NAPI, which XDP_TX from its peer needs (SYN-ACKs answered in XDP at the
+ * protected end are lost without it). It passes everything but the answers to
+ * a spoofed flood's sources, which nobody would take in: those it drops, for
+ * little, whichever way they were answered.
  */
 SEC("xdp")
 int flood_replies(struct xdp_md *ctx)
 {
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+	struct flood_config *cfg;
+	__u32 zero = 0;
+
+	cfg = bpf_map_lookup_elem(&flood_cfg, &zero);
+	if (!cfg || cfg->sources != FLOOD_SPOOFED || (void *)(eth + 1) > end)
+		return XDP_PASS;
+	if (eth->h_proto == bpf_htons(ETH_P_IP)) {
+		struct iphdr *ip = (void *)(eth + 1);
+
+		if ((void *)(ip + 1) <= end && spoofed(cfg, &ip->daddr, 1))
+			return XDP_DROP;
+	} else if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
+		struct ipv6hdr *ip6 = (void *)(eth + 1);
+
+		if ((void *)(ip6 + 1) <= end && spoofed(cfg, (const __u32 *)&ip6->daddr, 4))
+			return XDP_DROP;
+	}
 	return XDP_PASS;
 }

@@ -127,8 +127,10 @@ public final class FloodGenerator implements AutoCloseable {
 
     /**
      * Attaches a program that passes everything to egress's interface, so that a veth there takes
-     * what its peer sends with XDP_TX: SYN-ACKs answered in XDP reach the clients behind it. Closing
-     * the link takes it off; close it before this generator.
+     * what its peer sends with XDP_TX: SYN-ACKs answered in XDP reach the clients behind it. Answers
+     * to the sources of the spoofed flood last sent (or sampled) it drops at once, as nobody would
+     * take them in: their cost stays off the CPU that takes in the rest. Closing the link takes it
+     * off; close it before this generator.
      */
     public XdpLink receiveXdpTx(Egress egress) {
         XdpLink[] link = new XdpLink[1];
@@ -146,6 +148,11 @@ public final class FloodGenerator implements AutoCloseable {
             throw new IllegalStateException("the generator refused its template: XDP action " + result.retval());
         }
         return result.output();
+    }
+
+    /** What the program {@link #receiveXdpTx} attaches does with frame: its XDP action. */
+    int replyAction(byte[] frame) {
+        return object.program("flood_replies").testRun(TestRun.once(frame)).retval();
     }
 
     /** Ends the running flood after the test runs under way. */

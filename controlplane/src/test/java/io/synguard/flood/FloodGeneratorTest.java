@@ -1,8 +1,10 @@
 package io.synguard.flood;
 
+import io.synguard.bpf.BpfProgram;
 import io.synguard.host.NamespaceNetwork;
 import io.synguard.net.Prefix;
 import io.synguard.packet.Checksum;
+import io.synguard.packet.FrameBuilder;
 import io.synguard.testing.BpfTest;
 import io.synguard.testing.TestNetwork;
 
@@ -193,6 +195,22 @@ class FloodGeneratorTest {
 
     private static Flood withRate(Flood f, long rate) {
         return Flood.of(f.sources(), f.target(), f.port(), rate, f.count(), f.duration());
+    }
+
+    @Test
+    void theRepliesProgramDropsAnswersToASpoofedFloodsSourcesAndPassesTheRest() {
+        samples(flood(Sources.parse("spoofed:198.19.128.0/17"), SERVER));
+        byte[] toSpoofed = FrameBuilder.tcp("198.18.0.1", "198.19.200.1")
+                .flags(FrameBuilder.SYN | FrameBuilder.ACK).build();
+        byte[] toClient = FrameBuilder.tcp("198.18.0.1", "198.19.0.2")
+                .flags(FrameBuilder.SYN | FrameBuilder.ACK).build();
+        assertEquals(BpfProgram.XDP_DROP, generator.replyAction(toSpoofed));
+        assertEquals(BpfProgram.XDP_PASS, generator.replyAction(toClient));
+        byte[] toSpoofed6 = FrameBuilder.tcp("2001:2::1", "2001:2:0:8000::7").flags(FrameBuilder.SYN | FrameBuilder.ACK).build();
+        samples(flood(Sources.parse("spoofed:2001:2:0:8000::/49"), Prefix.parse("2001:2::1")));
+        assertEquals(BpfProgram.XDP_DROP, generator.replyAction(toSpoofed6));
+        samples(flood(Sources.parse("botnet:198.19.0.1+100"), SERVER));
+        assertEquals(BpfProgram.XDP_PASS, generator.replyAction(toSpoofed), "a botnet's hosts take their answers in");
     }
 
     @Test
