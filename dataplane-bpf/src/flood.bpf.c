@@ -200,16 +200,21 @@ static __always_inline void pace(__u64 gap_ns)
 	p->not_before_ns = at + gap_ns / 2;
 }
 
+static __always_inline struct flood_config *config(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&flood_cfg, &zero);
+}
+
 SEC("xdp")
 int flood_xdp(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
 	struct ethhdr *eth = data;
-	struct flood_config *cfg;
-	__u32 zero = 0;
+	struct flood_config *cfg = config();
 
-	cfg = bpf_map_lookup_elem(&flood_cfg, &zero);
 	if (!cfg)
 		return XDP_ABORTED;
 	if (cfg->gap_ns)
@@ -246,13 +251,10 @@ static __always_inline int spoofed(const struct flood_config *cfg, const __u32 *
 SEC("xdp")
 int flood_replies(struct xdp_md *ctx)
 {
-	void *data = (void *)(long)ctx->data;
+	struct ethhdr *eth = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
-	struct ethhdr *eth = data;
-	struct flood_config *cfg;
-	__u32 zero = 0;
+	struct flood_config *cfg = config();
 
-	cfg = bpf_map_lookup_elem(&flood_cfg, &zero);
 	if (!cfg || cfg->sources != FLOOD_SPOOFED || (void *)(eth + 1) > end)
 		return XDP_PASS;
 	if (eth->h_proto == bpf_htons(ETH_P_IP)) {

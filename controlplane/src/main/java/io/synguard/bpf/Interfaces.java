@@ -15,15 +15,12 @@ public final class Interfaces {
     private static final MethodHandle IF_NAMETOINDEX =
             Native.libcWithErrno("if_nametoindex", FunctionDescriptor.of(JAVA_INT, ADDRESS));
 
-    /** {@code int socket(int domain, int type, int protocol);} */
-    private static final MethodHandle SOCKET = Native.libcWithErrno("socket",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     /** {@code int ioctl(int fd, unsigned long request, void *argp);} */
     private static final MethodHandle IOCTL = Native.libcWithErrno("ioctl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
 
     private static final int AF_INET = 2;
-    private static final int SOCK_DGRAM_CLOEXEC = 2 | 0x80000;
+    private static final int SOCK_DGRAM = 2;
     private static final long SIOCETHTOOL = 0x8946;
     private static final int ETHTOOL_GDRVINFO = 3;
     /** struct ifreq: the name, then a pointer to the ethtool request. */
@@ -39,8 +36,7 @@ public final class Interfaces {
         if (name.length() >= IFNAMSIZ) {
             throw new IllegalArgumentException("an interface name is shorter than " + IFNAMSIZ + " bytes: " + name);
         }
-        int fd = Native.callSettingErrno("socket(AF_INET, SOCK_DGRAM)", null, Native::negative,
-                errno -> (int) SOCKET.invokeExact(errno, AF_INET, SOCK_DGRAM_CLOEXEC, 0));
+        int fd = Sockets.open(AF_INET, SOCK_DGRAM, 0, "AF_INET, SOCK_DGRAM");
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment info = arena.allocate(DRVINFO_BYTES);
             info.set(JAVA_INT, 0, ETHTOOL_GDRVINFO);

@@ -27,9 +27,6 @@ public record XdpFeatures(long flags) {
     /** Takes XDP frames to transmit (ndo_xdp_xmit); on a veth, what XDP_TX on it needs of its peer. */
     public static final long NDO_XMIT = 4;
 
-    /** {@code int socket(int domain, int type, int protocol);} */
-    private static final MethodHandle SOCKET = Native.libcWithErrno("socket",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     /** {@code ssize_t send(int fd, const void *buf, size_t len, int flags);} */
     private static final MethodHandle SEND = Native.libcWithErrno("send",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
@@ -38,7 +35,7 @@ public record XdpFeatures(long flags) {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
 
     private static final int AF_NETLINK = 16;
-    private static final int SOCK_RAW_CLOEXEC = 3 | 0x80000;
+    private static final int SOCK_RAW = 3;
     private static final int NETLINK_GENERIC = 16;
     /** The kernel answers a generic netlink request before send returns: never wait for one. */
     private static final int MSG_DONTWAIT = 0x40;
@@ -60,8 +57,7 @@ public record XdpFeatures(long flags) {
 
     /** What the kernel says of ifindex; empty where it does not say (no netdev family: before 6.3). */
     public static Optional<XdpFeatures> query(int ifindex) {
-        int fd = Native.callSettingErrno("socket(AF_NETLINK, NETLINK_GENERIC)", null, Native::negative,
-                errno -> (int) SOCKET.invokeExact(errno, AF_NETLINK, SOCK_RAW_CLOEXEC, NETLINK_GENERIC));
+        int fd = Sockets.open(AF_NETLINK, SOCK_RAW, NETLINK_GENERIC, "AF_NETLINK, NETLINK_GENERIC");
         try {
             byte[] name = "netdev\0".getBytes(StandardCharsets.US_ASCII);
             Optional<Integer> family = ask(fd, message(GENL_ID_CTRL, CTRL_CMD_GETFAMILY, CTRL_ATTR_FAMILY_NAME, name))

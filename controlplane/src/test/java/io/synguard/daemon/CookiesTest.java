@@ -18,6 +18,8 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,69 +40,80 @@ class CookiesTest {
     Path dir;
 
     private Instant now = T0;
+    private NamespaceNetwork network;
+    private TempBpffs bpffs;
+    private Dataplane dataplane;
+
+    @BeforeEach
+    void load() {
+        network = TestNetwork.create();
+        bpffs = new TempBpffs();
+        dataplane = Dataplane.load(Dataplane.Options.defaults().withMaxRules(64).withRateSets(8));
+    }
+
+    @AfterEach
+    void unload() {
+        dataplane.close();
+        bpffs.close();
+        network.close();
+    }
+
+    /** The step started on lo in a namespace of its own, over sysctls, with the method forced (null: probed). */
+    private Cookies start(Sysctls sysctls, CookieMethod forced) {
+        Metrics metrics = new Metrics(() -> null, kind -> Map.of());
+        return NetNamespace.inside(NamespaceNetwork.path(network.namespace("cookies")),
+                () -> Cookies.start(dataplane, "lo", bpffs.root(), sysctls, metrics, () -> now, forced));
+    }
 
     @Test
     void rotatesTheSecretEverySixtySecondsOfItsClockAndSwitchesTheDataPlane() throws IOException {
-        Sysctls sysctls = fakeSysctls("1");
-        Metrics metrics = new Metrics(() -> null, kind -> Map.of());
-        try (NamespaceNetwork network = TestNetwork.create(); TempBpffs bpffs = new TempBpffs();
-             Dataplane dataplane = Dataplane.load(Dataplane.Options.defaults().withMaxRules(64).withRateSets(8))) {
-            Path namespace = NamespaceNetwork.path(network.namespace("cookies"));
-            Cookies cookies = NetNamespace.inside(namespace,
-                    () -> Cookies.start(dataplane, "lo", bpffs.root(), sysctls, metrics, () -> now, null));
-            try {
-                assertEquals("kfunc", cookies.status().method());
-                assertTrue(Files.exists(bpffs.root().resolve("cookie_ack_link")), "the TC half is pinned");
-                assertEquals(CookieMode.OFF, dataplane.config().cookieMode());
+        Cookies cookies = start(fakeSysctls("1"), null);
+        try {
+            assertEquals("kfunc", cookies.status().method());
+            assertTrue(Files.exists(bpffs.root().resolve("cookie_ack_link")), "the TC half is pinned");
+            assertEquals(CookieMode.OFF, dataplane.config().cookieMode());
 
-                assertEquals("CookieKeys[current slot 0]", slotAfter(59, cookies, dataplane));
-                assertEquals("CookieKeys[current slot 1]", slotAfter(60, cookies, dataplane));
-                assertEquals("CookieKeys[current slot 1]", slotAfter(119, cookies, dataplane));
-                assertEquals("CookieKeys[current slot 0]", slotAfter(120, cookies, dataplane));
+            assertEquals("CookieKeys[current slot 0]", slotAfter(59, cookies, dataplane));
+            assertEquals("CookieKeys[current slot 1]", slotAfter(60, cookies, dataplane));
+            assertEquals("CookieKeys[current slot 1]", slotAfter(119, cookies, dataplane));
+            assertEquals("CookieKeys[current slot 0]", slotAfter(120, cookies, dataplane));
 
-                cookies.update(Settings.Cookies.ALWAYS, false);
-                assertEquals(CookieMode.OWN, dataplane.config().cookieMode());
-                assertTrue(cookies.status().active());
-                assertEquals(now, cookies.status().since());
-                cookies.update(Settings.Cookies.AUTO, false);
-                assertEquals(CookieMode.OFF, dataplane.config().cookieMode());
-                cookies.update(Settings.Cookies.AUTO, true);
-                assertEquals(CookieMode.OWN, dataplane.config().cookieMode());
-            } finally {
-                cookies.close(true);
-            }
-            assertEquals(CookieMode.OFF, dataplane.config().cookieMode(), "a clean stop turns the step off");
-            assertFalse(Files.exists(bpffs.root().resolve("cookie_ack_link")), "detached and unpinned");
+            cookies.update(Settings.Cookies.ALWAYS, false);
+            assertEquals(CookieMode.OWN, dataplane.config().cookieMode());
+            assertTrue(cookies.status().active());
+            assertEquals(now, cookies.status().since());
+            cookies.update(Settings.Cookies.AUTO, false);
+            assertEquals(CookieMode.OFF, dataplane.config().cookieMode());
+            cookies.update(Settings.Cookies.AUTO, true);
+            assertEquals(CookieMode.OWN, dataplane.config().cookieMode());
+        } finally {
+            cookies.close(true);
         }
+        assertEquals(CookieMode.OFF, dataplane.config().cookieMode(), "a clean stop turns the step off");
+        assertFalse(Files.exists(bpffs.root().resolve("cookie_ack_link")), "detached and unpinned");
     }
 
     @Test
     void whereXdpTxIsUnavailableStatusSaysSoAndTheKernelsCookiesAnswerInsteadUntilOff() throws IOException {
         Sysctls sysctls = fakeSysctls("0");
-        Metrics metrics = new Metrics(() -> null, kind -> Map.of());
-        try (NamespaceNetwork network = TestNetwork.create(); TempBpffs bpffs = new TempBpffs();
-             Dataplane dataplane = Dataplane.load(Dataplane.Options.defaults().withMaxRules(64).withRateSets(8))) {
-            Path namespace = NamespaceNetwork.path(network.namespace("cookies"));
-            Cookies cookies = NetNamespace.inside(namespace,
-                    () -> Cookies.start(dataplane, "lo", bpffs.root(), sysctls, metrics, () -> now, CookieMethod.KERNEL));
-            try {
-                assertEquals("kernel", cookies.status().method(), "forced");
-                assertFalse(Files.exists(bpffs.root().resolve("cookie_ack_link")), "no TC half for the kernel's cookies");
+        Cookies cookies = start(sysctls, CookieMethod.KERNEL);
+        try {
+            assertEquals("kernel", cookies.status().method(), "forced");
+            assertFalse(Files.exists(bpffs.root().resolve("cookie_ack_link")), "no TC half for the kernel's cookies");
 
-                cookies.xdpTx(Optional.of("the driver of lo has no XDP_TX"));
-                assertEquals("unavailable", cookies.status().method());
-                cookies.update(Settings.Cookies.ALWAYS, false);
-                assertEquals(CookieMode.OFF, dataplane.config().cookieMode(), "nothing answered from XDP");
-                assertFalse(cookies.status().active());
-                assertEquals("1", sysctls.read("net/ipv4/tcp_syncookies"), "the kernel's own cookies on in its place");
-                cookies.update(Settings.Cookies.OFF, false);
-                assertEquals("0", sysctls.read("net/ipv4/tcp_syncookies"), "and put back");
-                cookies.update(Settings.Cookies.ALWAYS, false);
-            } finally {
-                cookies.close(true);
-            }
-            assertEquals("0", sysctls.read("net/ipv4/tcp_syncookies"), "put back on a stop");
+            cookies.xdpTx(Optional.of("the driver of lo has no XDP_TX"));
+            assertEquals("unavailable", cookies.status().method());
+            cookies.update(Settings.Cookies.ALWAYS, false);
+            assertEquals(CookieMode.OFF, dataplane.config().cookieMode(), "nothing answered from XDP");
+            assertFalse(cookies.status().active());
+            assertEquals("1", sysctls.read("net/ipv4/tcp_syncookies"), "the kernel's own cookies on in its place");
+            cookies.update(Settings.Cookies.OFF, false);
+            assertEquals("0", sysctls.read("net/ipv4/tcp_syncookies"), "and put back");
+            cookies.update(Settings.Cookies.ALWAYS, false);
+        } finally {
+            cookies.close(true);
         }
+        assertEquals("0", sysctls.read("net/ipv4/tcp_syncookies"), "put back on a stop");
     }
 
     private Sysctls fakeSysctls(String syncookies) throws IOException {
