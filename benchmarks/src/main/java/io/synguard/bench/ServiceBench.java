@@ -255,7 +255,8 @@ final class ServiceBench extends RoundsSuite {
                 Stats.orNull(v[2]), Stats.orNull(v[3]), Stats.orNull(v[4]), Stats.orNull(v[5]), (int) v[6])));
         Result result = new Result(options.command()).with("results", rows);
         if (spoofed != null) {
-            result.with("spoofed", spoofed.rows()).with("capacity", spoofed.capacities()).with("targets", spoofed.targets());
+            result.with("spoofed", spoofed.rows()).with("ceiling_rx_mpps", Stats.orNull(spoofed.ceilingMpps()))
+                    .with("capacity", spoofed.capacities()).with("targets", spoofed.targets());
         }
         return result;
     }

@@ -24,8 +24,12 @@ final class SpoofedReport {
     record Row(String flood, String protection, long ratePps, double genMpps, double rxMpps, double answeredMpps,
                double legitSuccessPct, Double connectP50Ms, Double connectP99Ms, int repeats) {}
 
-    /** A protection's capacity: SYNs answered a second flat out, and over the kernel's in the same rounds (medians). */
-    record Capacity(String protection, double answeredMpps, double ratioToKernel) {}
+    /**
+     * A protection's capacity: SYNs answered a second flat out, and over the kernel's in the same
+     * rounds; beside it what the device took in, and that over the ceiling's (XDP_DROP) take (medians).
+     */
+    record Capacity(String protection, double answeredMpps, double ratioToKernel, double receivedMpps,
+                    double shareOfCeiling) {}
 
     /** The targets: synguard's capacity over the kernel's, and legitimate success at 80 % of synguard's capacity. */
     record Targets(double capacityRatio, boolean capacityMet, double synguardSuccessPct, double kernelSuccessPct,
@@ -49,14 +53,21 @@ final class SpoofedReport {
     }
 
     List<Capacity> capacities() {
-        double[] kernel = flatOut("kernel");
+        double[] kernel = flatOut("kernel", SpoofedSweep.Trial::answeredPps);
+        double[] ceiling = flatOut(SpoofedSweep.CEILING, SpoofedSweep.Trial::rxPps);
         List<Capacity> c = new ArrayList<>();
         for (String p : SpoofedSweep.PROTECTIONS) {
-            double[] answered = flatOut(p);
-            double[] ratios = Stats.ratios(answered, kernel);
-            c.add(new Capacity(p, Stats.median(answered) / 1e6, ratios == null ? Double.NaN : Stats.median(ratios)));
+            double[] answered = flatOut(p, SpoofedSweep.Trial::answeredPps);
+            double[] received = flatOut(p, SpoofedSweep.Trial::rxPps);
+            c.add(new Capacity(p, Stats.median(answered) / 1e6, medianRatio(answered, kernel), Stats.median(received) / 1e6,
+                    medianRatio(received, ceiling)));
         }
         return c;
+    }
+
+    /** What the device took in flat out with XDP_DROP, Mpps (median). */
+    double ceilingMpps() {
+        return Stats.median(flatOut(SpoofedSweep.CEILING, SpoofedSweep.Trial::rxPps)) / 1e6;
     }
 
     Targets targets() {
@@ -77,9 +88,12 @@ final class SpoofedReport {
                     r.protection(), r.ratePps() == 0 ? "-" : String.format(Locale.ROOT, "%,d", r.ratePps()), r.genMpps(),
                     r.rxMpps(), r.answeredMpps(), r.legitSuccessPct(), fmt(r.connectP50Ms()), fmt(r.connectP99Ms())));
         }
-        sb.append("\n| capacity (flat out) | answered Mpps | x kernel |\n|---|---:|---:|\n");
+        sb.append(String.format(Locale.ROOT, "%nFlat out the device took in %.2f Mpps with XDP_DROP (the ceiling).%n",
+                ceilingMpps()));
+        sb.append("\n| capacity (flat out) | answered Mpps | x kernel | received Mpps | x ceiling |\n|---|---:|---:|---:|---:|\n");
         for (Capacity c : capacities()) {
-            sb.append(String.format(Locale.ROOT, "| %s | %.3f | %.2f |%n", c.protection(), c.answeredMpps(), c.ratioToKernel()));
+            sb.append(String.format(Locale.ROOT, "| %s | %.3f | %.2f | %.2f | %.2f |%n", c.protection(), c.answeredMpps(),
+                    c.ratioToKernel(), c.receivedMpps(), c.shareOfCeiling()));
         }
         Targets t = targets();
         sb.append(String.format(Locale.ROOT, "%nTargets: synguard's capacity %.1fx the kernel's (>= %.0fx: %s); at %.0f%% of it, "
@@ -103,11 +117,17 @@ final class SpoofedReport {
         return median(of(protection, Sweep.TARGET_SHARE), t -> t.legit().successPct());
     }
 
-    /** A protection's answered rate flat out, round by round. */
-    private double[] flatOut(String protection) {
+    /** A figure of a protection's flat-out trials, round by round. */
+    private double[] flatOut(String protection, ToDoubleFunction<SpoofedSweep.Trial> field) {
         Map<Integer, Double> byRound = new LinkedHashMap<>();
-        of(protection, Double.NaN).forEach(t -> byRound.put(t.round(), t.answeredPps()));
+        of(protection, Double.NaN).forEach(t -> byRound.put(t.round(), field.applyAsDouble(t)));
         return byRound.values().stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** The median of a / b taken within each round; NaN where they differ in rounds. */
+    private static double medianRatio(double[] a, double[] b) {
+        double[] ratios = Stats.ratios(a, b);
+        return ratios == null ? Double.NaN : Stats.median(ratios);
     }
 
     private List<SpoofedSweep.Trial> of(String protection, double share) {
