@@ -43,7 +43,7 @@ final class BenchWorld implements AutoCloseable {
         network = new NamespaceNetwork("sgb-" + ProcessHandle.current().pid() + "-" + tag + "-");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            bpffs = Files.createTempDirectory("synguard-bench-bpffs-");
+            bpffs = Files.createTempDirectory("synguard-bench-bpffs-" + ProcessHandle.current().pid() + "-");
             stateDir = Files.createTempDirectory("synguard-bench-state-");
             HostCommand.run("mount", "-t", "bpf", "bpf", bpffs.toString());
             srv = network.namespace("srv");

@@ -70,7 +70,7 @@ final class SpoofedSweep {
             AtomicBoolean serving = new AtomicBoolean(true);
             Thread server = Thread.ofPlatform().name("server").start(() -> LegitClients.serve(world.namespace(world.srv), serving));
             // SYN-ACKs sent with XDP_TX reach the client side only if its veth has NAPI
-            try (XdpLink replies = generator.receiveXdpTx(egress)) {
+            try (XdpLink _ = generator.receiveXdpTx(egress)) {
                 // and take them on the generator's CPU: what it costs to receive them is not the device's
                 world.threadedNapi(world.net, "sgc0", GENERATOR_CPU);
                 for (int round = 1; round <= rounds; round++) {
@@ -90,7 +90,7 @@ final class SpoofedSweep {
             order.add(PROTECTIONS.get((i + round - 1) % PROTECTIONS.size()));
         }
         for (String protection : Stream.concat(Stream.of(CEILING), order.stream()).toList()) {
-            try (Protection p = Protection.start(world, root, protection)) {
+            try (Protection _ = Protection.start(world, root, protection)) {
                 trials.add(trial(world, generator, egress, protection, round, Double.NaN, 0));
             }
         }
@@ -98,7 +98,7 @@ final class SpoofedSweep {
                 .mapToDouble(Trial::answeredPps).toArray());
         long[] rates = Sweep.rates(capacity, shares);
         for (String protection : order) {
-            try (Protection p = Protection.start(world, root, protection)) {
+            try (Protection _ = Protection.start(world, root, protection)) {
                 for (int i = 0; i < rates.length; i++) {
                     trials.add(trial(world, generator, egress, protection, round, shares[i], rates[i]));
                 }

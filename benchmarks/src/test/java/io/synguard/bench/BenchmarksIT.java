@@ -90,6 +90,7 @@ class BenchmarksIT {
     private static void assertNothingLeft() {
         String prefix = "sgb-" + ProcessHandle.current().pid() + "-";
         assertFalse(HostCommand.run("ip", "netns", "list").contains(prefix), "a namespace is left");
-        assertFalse(HostCommand.run("cat", "/proc/mounts").contains("synguard-bench-bpffs"), "a bpffs is left mounted");
+        assertFalse(HostCommand.run("cat", "/proc/mounts").contains("synguard-bench-bpffs-" + ProcessHandle.current().pid() + "-"),
+                "a bpffs of this run is left mounted");
     }
 }
