@@ -20,6 +20,7 @@ import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 import org.slf4j.Logger;
@@ -44,7 +45,10 @@ final class Cookies implements AutoCloseable {
     private final Metrics metrics;
     private final InstantSource clock;
     private final Path pinDirectory;
+    /** The method this kernel offers; the one in use is it, or UNAVAILABLE while the interface has no XDP_TX. */
+    private final CookieMethod probed;
     private volatile CookieMethod method;
+    private Supplier<Optional<String>> xdpTx = Optional::empty;
     private final CookieAck ack;
     private final AckAttachment tc;
     private final int wscale;
@@ -62,6 +66,7 @@ final class Cookies implements AutoCloseable {
         this.metrics = metrics;
         this.clock = clock;
         this.pinDirectory = pinDirectory;
+        this.probed = method;
         this.method = method;
         this.ack = ack;
         this.tc = tc;
@@ -112,15 +117,46 @@ final class Cookies implements AutoCloseable {
     }
 
     /**
-     * Takes in whether the interface, now attached, sends what XDP answers: where it cannot (the
-     * reason given), the step is unavailable and the kernel's own cookies answer in its place.
+     * Watches whether the interface, now attached, sends what XDP answers (probe: why not, empty
+     * where it does), now and at every step: where it cannot, the step is unavailable and the
+     * kernel's own cookies answer in its place; where it can again, the step comes back.
      */
-    synchronized void xdpTx(Optional<String> unavailable) {
-        if (unavailable.isPresent() && method != CookieMethod.UNAVAILABLE) {
-            method = CookieMethod.UNAVAILABLE;
-            status = new Status.Cookies(status.mode(), false, status.since(), text(method));
+    synchronized void watchXdpTx(Supplier<Optional<String>> probe) {
+        xdpTx = probe;
+        recheckXdpTx();
+        status = new Status.Cookies(status.mode(), cookieSwitch.on() && method != CookieMethod.UNAVAILABLE, status.since(),
+                text(method));
+    }
+
+    /** Asks the probe again; where the answer changed, says so and, while on, moves the step over. */
+    private void recheckXdpTx() {
+        if (probed == CookieMethod.UNAVAILABLE) {
+            return;
+        }
+        Optional<String> unavailable;
+        try {
+            unavailable = xdpTx.get();
+        } catch (RuntimeException e) {
+            LOG.debug("cannot tell whether the interface has XDP_TX now ({}); as before", e.getMessage());
+            return;
+        }
+        CookieMethod now = unavailable.isPresent() ? CookieMethod.UNAVAILABLE : probed;
+        if (now == method) {
+            return;
+        }
+        boolean on = cookieSwitch.on();
+        if (on) {
+            switchTo(false);
+        }
+        method = now;
+        if (unavailable.isPresent()) {
             LOG.warn("SYN cookies from XDP are unavailable: {}. The kernel's own SYN cookies (net.ipv4.tcp_syncookies)"
                     + " answer in their place when cookies are wanted", unavailable.get());
+        } else {
+            LOG.warn("SYN cookies from XDP are available again (method {})", text(method));
+        }
+        if (on) {
+            switchTo(true);
         }
     }
 
@@ -133,20 +169,16 @@ final class Cookies implements AutoCloseable {
         if (closed) {
             return; // a tick still running as the daemon stops
         }
+        recheckXdpTx();
         if (cookieSwitch.step(setting, randomAttack, now)) {
             boolean on = cookieSwitch.on();
             String why = setting == Settings.Cookies.AUTO ? (on ? "a random-source attack" : "the attack has been over for "
                     + CookieSwitch.HOLD.toSeconds() + "s") : "cookies " + setting.text();
+            switchTo(on);
             if (method == CookieMethod.UNAVAILABLE) {
-                if (on) {
-                    sysctls.set(kernelFallback());
-                } else {
-                    sysctls.restore();
-                }
                 LOG.warn("SYN cookies wanted {} ({}), but unavailable here: the stack's own cookies answer", on ? "on"
                         : "off", why);
             } else {
-                switchTo(on);
                 LOG.warn("SYN cookies {} ({}, method {})", on ? "ON" : "off", why, text(method));
             }
             metrics.cookiesSwitched();
@@ -189,10 +221,14 @@ final class Cookies implements AutoCloseable {
         close(false);
     }
 
+    /** On: the step as the method says, or, unavailable, the stack's own cookies in its place. Off: neither. */
     private void switchTo(boolean on) {
-        if (on) {
+        if (on && method != CookieMethod.UNAVAILABLE) {
             sysctls.set(sysctlsNeeded());
             dataplane.config().setCookies(method == CookieMethod.KFUNC ? CookieMode.OWN : CookieMode.KERNEL, wscale, mss);
+        } else if (on) {
+            dataplane.config().setCookies(CookieMode.OFF, wscale, mss);
+            sysctls.set(kernelFallback());
         } else {
             dataplane.config().setCookies(CookieMode.OFF, wscale, mss);
             sysctls.restore();

@@ -124,7 +124,7 @@ public final class Daemon implements Service, AutoCloseable {
                     new Sysctls(Path.of("/proc/sys"), options.stateDir().resolve("sysctls.json")), metrics, clock,
                     options.cookieMethod());
             this.attachment = Attachment.attach(dataplane, options.iface(), options.attach(), options.pinDirectory());
-            cookies.xdpTx(XdpTx.unavailable(options.iface(), attachment.mode()));
+            cookies.watchXdpTx(() -> XdpTx.unavailable(options.iface(), attachment.mode()));
             this.lists = new OperatorLists(policy);
             this.monitor = new Monitor(dataplane, policy, metrics, clock, () -> settings, options.iface(), attachment::mode,
                     new StateFile(options.stateDir().resolve("baseline.json")));

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,14 +95,16 @@ class CookiesTest {
     }
 
     @Test
-    void whereXdpTxIsUnavailableStatusSaysSoAndTheKernelsCookiesAnswerInsteadUntilOff() throws IOException {
+    void whereXdpTxIsUnavailableStatusSaysSoTheKernelsCookiesAnswerInsteadAndTheStepReturnsWithIt() throws IOException {
         Sysctls sysctls = fakeSysctls("0");
         Cookies cookies = start(sysctls, CookieMethod.KERNEL);
         try {
             assertEquals("kernel", cookies.status().method(), "forced");
             assertFalse(Files.exists(bpffs.root().resolve("cookie_ack_link")), "no TC half for the kernel's cookies");
 
-            cookies.xdpTx(Optional.of("the driver of lo has no XDP_TX"));
+            Optional<String> noXdpTx = Optional.of("the driver of lo has no XDP_TX");
+            AtomicReference<Optional<String>> probe = new AtomicReference<>(noXdpTx);
+            cookies.watchXdpTx(probe::get);
             assertEquals("unavailable", cookies.status().method());
             cookies.update(Settings.Cookies.ALWAYS, false);
             assertEquals(CookieMode.OFF, dataplane.config().cookieMode(), "nothing answered from XDP");
@@ -109,7 +112,19 @@ class CookiesTest {
             assertEquals("1", sysctls.read("net/ipv4/tcp_syncookies"), "the kernel's own cookies on in its place");
             cookies.update(Settings.Cookies.OFF, false);
             assertEquals("0", sysctls.read("net/ipv4/tcp_syncookies"), "and put back");
+
             cookies.update(Settings.Cookies.ALWAYS, false);
+            probe.set(Optional.empty());
+            cookies.update(Settings.Cookies.ALWAYS, false);
+            assertEquals("kernel", cookies.status().method(), "the interface sends XDP_TX again (its veth peer took NAPI)");
+            assertTrue(cookies.status().active());
+            assertEquals(CookieMode.KERNEL, dataplane.config().cookieMode());
+            assertEquals("2", sysctls.read("net/ipv4/tcp_syncookies"), "what the kernel's method needs");
+            probe.set(noXdpTx);
+            cookies.update(Settings.Cookies.ALWAYS, false);
+            assertEquals("unavailable", cookies.status().method());
+            assertEquals(CookieMode.OFF, dataplane.config().cookieMode());
+            assertEquals("1", sysctls.read("net/ipv4/tcp_syncookies"), "back to the stack's own, never silence");
         } finally {
             cookies.close(true);
         }
