@@ -50,6 +50,13 @@ struct flood_config {
 	__u32 legit[4];		/* the legitimate source */
 	__u8 frame[FLOOD_FRAME_MAX];	/* the template, its first frame_len bytes */
 	__u32 frame_len;	/* 60 (IPv4) or 74 (IPv6) */
+	__u64 gap_ns;		/* a rate-capped flood: nanoseconds between frames; 0 flat out */
+};
+
+/* A smooth flood's schedule, shared by every sender; zeroes before a flood. */
+struct flood_pace {
+	__u64 slot_ns;		/* the next frame's place in the schedule; 0: not begun */
+	__u64 not_before_ns;	/* and the earliest it may leave: a late sender catches up at twice the rate */
 };
 
 struct {
@@ -58,6 +65,21 @@ struct {
 	__type(key, __u32);
 	__type(value, struct flood_config);
 } flood_cfg SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct flood_pace);
+} flood_pace SEC(".maps");
+
+/*
+ * A sender that fell behind its schedule (descheduled, or between test runs)
+ * catches up at twice the rate, never in a burst; lag older than this is
+ * forgotten.
+ */
+#define FLOOD_MAX_LAG_NS 100000000ULL
+#define FLOOD_SPINS (1 << 22)
 
 static __always_inline __u32 fold(__u32 sum)
 {
@@ -142,18 +164,61 @@ static __always_inline int flood_ipv6(struct xdp_md *ctx, const struct flood_con
 	return XDP_TX;
 }
 
+static long wait_until(__u64 index, void *due)
+{
+	return bpf_ktime_get_ns() >= *(__u64 *)due;
+}
+
+/*
+ * Waits, spinning, until this frame's time: one every gap_ns on the schedule,
+ * and when behind it never sooner than gap_ns / 2 after the last, so that a
+ * rate-capped flood reaches its receiver frame by frame rather than in bursts
+ * (a receiver whose NAPI runs on another CPU would lose a burst longer than its
+ * ring). The test run sends a batch with bottom halves off: the control plane
+ * keeps a batch's frames to about a millisecond's worth.
+ */
+static __always_inline void pace(__u64 gap_ns)
+{
+	struct flood_pace *p;
+	__u32 zero = 0;
+	__u64 now, at;
+
+	p = bpf_map_lookup_elem(&flood_pace, &zero);
+	if (!p)
+		return;
+	now = bpf_ktime_get_ns();
+	if (!p->slot_ns)
+		p->slot_ns = now;
+	at = p->slot_ns > p->not_before_ns ? p->slot_ns : p->not_before_ns;
+	if (at > now)
+		bpf_loop(FLOOD_SPINS, wait_until, &at, 0);
+	else
+		at = now;
+	p->slot_ns += gap_ns;
+	if (p->slot_ns + FLOOD_MAX_LAG_NS < at)
+		p->slot_ns = at - FLOOD_MAX_LAG_NS;
+	p->not_before_ns = at + gap_ns / 2;
+}
+
+static __always_inline struct flood_config *config(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&flood_cfg, &zero);
+}
+
 SEC("xdp")
 int flood_xdp(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
 	struct ethhdr *eth = data;
-	struct flood_config *cfg;
-	__u32 zero = 0;
+	struct flood_config *cfg = config();
 
-	cfg = bpf_map_lookup_elem(&flood_cfg, &zero);
 	if (!cfg)
 		return XDP_ABORTED;
+	if (cfg->gap_ns)
+		pace(cfg->gap_ns);
 	if (cfg->frame_len == FLOOD_FRAME_MAX && data + FLOOD_FRAME_MAX <= end)
 		__builtin_memcpy(data, cfg->frame, FLOOD_FRAME_MAX);
 	else if (cfg->frame_len == FLOOD_FRAME_V4 && data + FLOOD_FRAME_V4 <= end)
@@ -167,13 +232,41 @@ int flood_xdp(struct xdp_md *ctx)
 	return XDP_ABORTED;
 }
 
+/* Whether addr (words of it) lies where a spoofed flood draws its sources. */
+static __always_inline int spoofed(const struct flood_config *cfg, const __u32 *addr, int words)
+{
+	for (int i = 0; i < words; i++)
+		if ((addr[i] & ~cfg->random_mask[i]) != (cfg->base[i] & ~cfg->random_mask[i]))
+			return 0;
+	return 1;
+}
+
 /*
- * Attached to the flood's own end of a veth, it passes everything: its only
- * use is that a veth with an XDP program has NAPI, which XDP_TX from its peer
- * needs (SYN-ACKs answered in XDP at the protected end are lost without it).
+ * Attached to the flood's own end of a veth: a veth with an XDP program has
+ * NAPI, which XDP_TX from its peer needs (SYN-ACKs answered in XDP at the
+ * protected end are lost without it). It passes everything but the answers to
+ * a spoofed flood's sources, which nobody would take in: those it drops, for
+ * little, whichever way they were answered.
  */
 SEC("xdp")
 int flood_replies(struct xdp_md *ctx)
 {
+	struct ethhdr *eth = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	struct flood_config *cfg = config();
+
+	if (!cfg || cfg->sources != FLOOD_SPOOFED || (void *)(eth + 1) > end)
+		return XDP_PASS;
+	if (eth->h_proto == bpf_htons(ETH_P_IP)) {
+		struct iphdr *ip = (void *)(eth + 1);
+
+		if ((void *)(ip + 1) <= end && spoofed(cfg, &ip->daddr, 1))
+			return XDP_DROP;
+	} else if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
+		struct ipv6hdr *ip6 = (void *)(eth + 1);
+
+		if ((void *)(ip6 + 1) <= end && spoofed(cfg, (const __u32 *)&ip6->daddr, 4))
+			return XDP_DROP;
+	}
 	return XDP_PASS;
 }

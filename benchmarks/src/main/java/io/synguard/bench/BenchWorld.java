@@ -43,7 +43,7 @@ final class BenchWorld implements AutoCloseable {
         network = new NamespaceNetwork("sgb-" + ProcessHandle.current().pid() + "-" + tag + "-");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            bpffs = Files.createTempDirectory("synguard-bench-bpffs-");
+            bpffs = Files.createTempDirectory("synguard-bench-bpffs-" + ProcessHandle.current().pid() + "-");
             stateDir = Files.createTempDirectory("synguard-bench-state-");
             HostCommand.run("mount", "-t", "bpf", "bpf", bpffs.toString());
             srv = network.namespace("srv");
@@ -82,12 +82,22 @@ final class BenchWorld implements AutoCloseable {
      * @return the pid of the NAPI thread
      */
     long threadedNapi(int cpu) {
-        Set<Long> before = napiThreads();
-        in(srv, "sh", "-c", "echo 1 > /sys/class/net/" + IFACE + "/threaded");
-        Set<Long> created = napiThreads();
+        return threadedNapi(srv, IFACE, cpu);
+    }
+
+    /**
+     * Gives iface's NAPI in namespace a thread of its own on cpu, at real-time priority as softirq
+     * work would be.
+     *
+     * @return the pid of the NAPI thread
+     */
+    long threadedNapi(String namespace, String iface, int cpu) {
+        Set<Long> before = napiThreads(iface);
+        in(namespace, "sh", "-c", "echo 1 > /sys/class/net/" + iface + "/threaded");
+        Set<Long> created = napiThreads(iface);
         created.removeAll(before);
         if (created.size() != 1) {
-            throw new IllegalStateException("expected one new NAPI thread for " + IFACE + ", found " + created);
+            throw new IllegalStateException("expected one new NAPI thread for " + iface + ", found " + created);
         }
         long pid = created.iterator().next();
         pinNapi(pid, cpu);
@@ -107,37 +117,48 @@ final class BenchWorld implements AutoCloseable {
         return in(namespace, "cat", "/sys/class/net/" + iface + "/address").strip();
     }
 
-    /** What the device under test's veth has counted so far. */
+    /** What the device under test's veth and its namespace's stack have counted so far. */
     DutStats dutStats() {
         long packets = 0;
         long drops = 0;
+        long tx = 0;
         for (String line : in(srv, "ethtool", "-S", IFACE).lines().map(String::strip).toList()) {
-            if (line.matches("rx_queue_\\d+_xdp_packets: \\d+")) {
-                packets += Long.parseLong(line.substring(line.indexOf(':') + 2));
-            } else if (line.matches("rx_queue_\\d+_xdp_drops: \\d+")) {
-                drops += Long.parseLong(line.substring(line.indexOf(':') + 2));
+            if (line.matches("rx_queue_\\d+_xdp_(packets|drops|tx): \\d+")) {
+                long n = Long.parseLong(line.substring(line.indexOf(':') + 2));
+                switch (line.substring(line.indexOf("xdp_"), line.indexOf(':'))) {
+                    case "xdp_packets" -> packets += n;
+                    case "xdp_drops" -> drops += n;
+                    default -> tx += n;
+                }
             }
         }
-        List<String> ip = in(srv, "cat", "/proc/net/snmp").lines().filter(l -> l.startsWith("Ip: ")).toList();
-        long ipIn = Long.parseLong(ip.get(1).split(" ")[List.of(ip.get(0).split(" ")).indexOf("InReceives")]);
-        return new DutStats(packets, drops, ipIn);
+        String snmp = in(srv, "cat", "/proc/net/snmp");
+        return new DutStats(packets, drops, tx, snmp(snmp, "Ip", "InReceives"), snmp(snmp, "Tcp", "OutSegs"));
+    }
+
+    /** A counter of /proc/net/snmp: a header line and a value line per protocol. */
+    private static long snmp(String snmp, String protocol, String counter) {
+        List<String> lines = snmp.lines().filter(l -> l.startsWith(protocol + ": ")).toList();
+        return Long.parseLong(lines.get(1).split(" ")[List.of(lines.get(0).split(" ")).indexOf(counter)]);
     }
 
     /**
-     * Counters of the device under test's veth.
+     * Counters of the device under test.
      *
-     * @param received   frames its NAPI poll took in (whatever became of them; the rest overflowed its ring)
+     * @param received   frames its veth's NAPI poll took in (whatever became of them; the rest overflowed its ring)
      * @param xdpDrops   of those, dropped by an XDP program
+     * @param xdpTx      of those, answered by an XDP program with XDP_TX (SYN cookies from XDP)
      * @param ipReceived of those, how many reached IP (the namespace's Ip InReceives)
+     * @param tcpSent    TCP segments its stack sent (Tcp OutSegs): SYN-ACKs among them, the stack's cookies too
      */
-    record DutStats(long received, long xdpDrops, long ipReceived) {}
+    record DutStats(long received, long xdpDrops, long xdpTx, long ipReceived, long tcpSent) {}
 
-    private static Set<Long> napiThreads() {
+    private static Set<Long> napiThreads(String iface) {
         Set<Long> pids = new HashSet<>();
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
             for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
                 try {
-                    if (Files.readString(p.resolve("comm")).startsWith("napi/" + IFACE + "-")) {
+                    if (Files.readString(p.resolve("comm")).startsWith("napi/" + iface + "-")) {
                         pids.add(Long.parseLong(p.getFileName().toString()));
                     }
                 } catch (IOException gone) {

@@ -57,6 +57,10 @@ final class FloodCommand implements Callable<Integer> {
     @Option(names = "--legit-share", paramLabel = "0..1", defaultValue = "0", description = "Its share of the frames.")
     private double share;
 
+    @Option(names = "--smooth", description = "Space a rate-capped flood's frames evenly (a sender CPU spins) rather than "
+            + "send 1/20 s worth at once.")
+    private boolean smooth;
+
     @Option(names = "--cpu", paramLabel = "N", defaultValue = "-1", description = "The CPU to send from (default: any).")
     private int cpu;
 
@@ -73,6 +77,9 @@ final class FloodCommand implements Callable<Integer> {
         Flood flood = Flood.of(sources, target, port, rate, count, Duration.ofMillis((long) (seconds * 1000)));
         if (legit != null) {
             flood = flood.withLegit(legit, share);
+        }
+        if (smooth) {
+            flood = flood.smoothly();
         }
         try (FloodGenerator generator = FloodGenerator.load()) {
             FloodGenerator.Report report = generator.run(flood, new FloodGenerator.Egress(NetNamespace.named(netns), iface,

@@ -1,6 +1,5 @@
 package io.synguard.bench;
 
-import io.synguard.bpf.NetNamespace;
 import io.synguard.flood.Flood;
 import io.synguard.flood.FloodGenerator;
 import io.synguard.flood.Sources;
@@ -9,23 +8,16 @@ import io.synguard.net.Prefix;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToDoubleFunction;
 
@@ -44,25 +36,29 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "service", description = {
         "A real TCP server and legitimate clients under botnet floods of rising rate: no protection, SYN cookies, "
-                + "nftables, synguard; success rate, connect times, detection and first block.",
-        "Full: 3 rounds of 8 s floods. --quick: 1 round of 4 s floods."})
+                + "nftables, synguard; success rate, connect times, detection and first block. Then spoofed floods, "
+                + "flat out and smooth at shares of synguard's cookie capacity: the kernel's cookies, synguard with "
+                + "cookies off and on; success rate, connect times, capacity.",
+        "Full: 3 rounds of 8 s botnet and 5 s spoofed floods. --quick: 1 round of 4 s and 2 s floods, spoofed at 80 % "
+                + "of capacity only."})
 final class ServiceBench extends RoundsSuite {
     static final List<String> PROTECTIONS = List.of("none", "syncookies", "nftables", "synguard");
     /** Flood rates, frames a second; 0: as fast as the generator goes. */
     static final long[] RATES = {50_000, 200_000, 1_000_000, 0};
     private static final Sources BOTNET = Sources.parse("botnet:198.19.1.0+200");
-    /** The legitimate clients' addresses, one each: each connects well under the per-source limit. */
-    private static final List<String> LEGIT = List.of("198.18.0.2", "198.18.0.3", "198.18.0.4", "198.18.0.5");
-    private static final int PORT = 8080;
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
-    private static final long CLIENT_PAUSE_MS = 20;
+    private static final int PORT = LegitClients.PORT;
 
     @Option(names = "--seconds", paramLabel = "S", description = "Length of a flood (default: 8, 4 with --quick).")
     private Long seconds;
 
+    @Option(names = "--attacks", split = ",", paramLabel = "botnet,spoofed",
+            description = "Which floods (default: both).")
+    private List<String> attacks = List.of("botnet", "spoofed");
+
     private final Path root = Suite.root();
     private final List<Trial> trials = new ArrayList<>();
     private Duration flood;
+    private SpoofedReport spoofed;
 
     ServiceBench() {
         super(3, 1);
@@ -71,7 +67,19 @@ final class ServiceBench extends RoundsSuite {
     @Override
     Report measure() throws Exception {
         flood = Duration.ofSeconds(seconds != null ? seconds : options.quick ? 4 : 8);
-        run();
+        for (String a : attacks) {
+            if (!a.equals("botnet") && !a.equals("spoofed")) {
+                throw new IllegalArgumentException("unknown attack " + a + "; attacks are botnet and spoofed");
+            }
+        }
+        if (attacks.contains("botnet")) {
+            run();
+        }
+        if (attacks.contains("spoofed")) {
+            double[] shares = options.quick ? Sweep.QUICK_SHARES : Sweep.SHARES;
+            Duration spoofedFlood = Duration.ofSeconds(seconds != null ? seconds : options.quick ? 2 : 5);
+            spoofed = new SpoofedReport(new SpoofedSweep(root, spoofedFlood, rounds, shares).run(), shares);
+        }
         return new Report(markdown(), result());
     }
 
@@ -81,14 +89,14 @@ final class ServiceBench extends RoundsSuite {
             // the device's NAPI runs where the generator sends, batch by batch: a rate-capped flood
             // goes out in bursts, which a NAPI thread on another CPU would partly lose to its ring
             world.floodReady();
-            LEGIT.forEach(world::address);
+            LegitClients.ADDRESSES.forEach(world::address);
             // a peer with cached TCP metrics is "proven" and keeps a quarter of a full SYN queue
             // without cookies: the clients are to fare as new ones would
             world.in(world.srv, "sysctl", "-q", "-w", "net.ipv4.tcp_no_metrics_save=1");
             FloodGenerator.Egress egress = new FloodGenerator.Egress(world.namespace(world.net), "sgc0",
                     HexFormat.ofDelimiter(":").parseHex(world.mac(world.srv, BenchWorld.IFACE)), 0);
             AtomicBoolean serving = new AtomicBoolean(true);
-            Thread server = Thread.ofPlatform().name("server").start(() -> serve(world.namespace(world.srv), serving));
+            Thread server = Thread.ofPlatform().name("server").start(() -> LegitClients.serve(world.namespace(world.srv), serving));
             try {
                 for (int round = 1; round <= rounds; round++) {
                     for (long rate : RATES) {
@@ -118,28 +126,19 @@ final class ServiceBench extends RoundsSuite {
         }
         try {
             Thread.sleep(1000);
-            ConcurrentLinkedQueue<Long> connects = new ConcurrentLinkedQueue<>();
-            AtomicBoolean clients = new AtomicBoolean(true);
-            List<Thread> threads = new ArrayList<>();
-            for (String address : LEGIT) {
-                threads.add(Thread.ofPlatform().start(() -> legit(world.namespace(world.net), address, clients, connects)));
-            }
+            LegitClients clients = new LegitClients(world.namespace(world.net));
             Watch watch = daemon == null ? null : new Watch(daemon.api());
             Thread watcher = watch == null ? null : Thread.ofPlatform().start(watch);
             Instant start = Instant.now();
             FloodGenerator.Report sent = generator.run(Flood.of(BOTNET, Prefix.parse(BenchWorld.SERVER), PORT, rate, 0, flood),
                     egress, p -> { });
-            clients.set(false);
-            for (Thread t : threads) {
-                t.join();
-            }
+            LegitClients.Outcome legit = clients.stop();
             if (watcher != null) {
                 watch.stop();
                 watcher.join();
             }
-            long[] ok = connects.stream().filter(n -> n >= 0).mapToLong(Long::longValue).sorted().toArray();
-            Trial t = new Trial(protection, rate, round, sent.pps() / 1e6, connects.size(),
-                    connects.isEmpty() ? 0 : 100.0 * ok.length / connects.size(), percentile(ok, 50), percentile(ok, 99),
+            Trial t = new Trial(protection, rate, round, sent.pps() / 1e6, legit.attempts(), legit.successPct(), legit.p50Ms(),
+                    legit.p99Ms(),
                     watch == null || watch.detected == null ? Double.NaN : Duration.between(start, watch.detected).toMillis() / 1e3,
                     watch == null || watch.blocked == null ? Double.NaN : Duration.between(start, watch.blocked).toMillis() / 1e3);
             step(String.format(Locale.ROOT, "round %d, flood %s, %-10s: %.2f Mpps sent; legit %d connects, %.1f%% ok, "
@@ -166,49 +165,6 @@ final class ServiceBench extends RoundsSuite {
                 + PeerScenario.RATE_LIMIT_PPS + "/second burst " + PeerScenario.RATE_LIMIT_BURST + " packets } counter drop;\n"
                 + "  }\n}\n");
         return file;
-    }
-
-    /** Accepts connections and closes them, until serving ends. */
-    private static void serve(Path namespace, AtomicBoolean serving) {
-        NetNamespace.run(namespace, () -> {
-            try (ServerSocket server = new ServerSocket()) {
-                server.bind(new InetSocketAddress(InetAddress.getByName(BenchWorld.SERVER), PORT), 4096);
-                server.setSoTimeout(200);
-                while (serving.get()) {
-                    try {
-                        server.accept().close();
-                    } catch (java.net.SocketTimeoutException idle) {
-                        // look at serving again
-                    }
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-    }
-
-    /** Connects from address until told to stop: connect times in µs, -1 for a failure. */
-    private static void legit(Path namespace, String address, AtomicBoolean running, ConcurrentLinkedQueue<Long> connects) {
-        NetNamespace.run(namespace, () -> {
-            while (running.get()) {
-                long t0 = System.nanoTime();
-                try (Socket s = new Socket()) {
-                    s.bind(new InetSocketAddress(InetAddress.getByName(address), 0));
-                    s.connect(new InetSocketAddress(InetAddress.getByName(BenchWorld.SERVER), PORT),
-                            (int) CONNECT_TIMEOUT.toMillis());
-                    connects.add((System.nanoTime() - t0) / 1000);
-                } catch (SocketException | java.net.SocketTimeoutException failed) {
-                    connects.add(-1L);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                try {
-                    Thread.sleep(CLIENT_PAUSE_MS);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
     }
 
     /** Polls the daemon's status: when it first saw the attack, and its first automatic block. */
@@ -251,14 +207,6 @@ final class ServiceBench extends RoundsSuite {
         }
     }
 
-    private static double percentile(long[] sortedMicros, int p) {
-        if (sortedMicros.length == 0) {
-            return Double.NaN;
-        }
-        int i = (int) Math.ceil(p / 100.0 * sortedMicros.length) - 1;
-        return sortedMicros[Math.clamp(i, 0, sortedMicros.length - 1)] / 1000.0;
-    }
-
     private static String rateText(long rate) {
         return rate == 0 ? "flat out" : rate >= 1_000_000 ? rate / 1_000_000 + "M/s" : rate / 1000 + "k/s";
     }
@@ -284,13 +232,20 @@ final class ServiceBench extends RoundsSuite {
 
     private String markdown() {
         StringBuilder sb = new StringBuilder("Machine: ").append(Machine.current().describe()).append("\n\n");
-        sb.append("Command: `").append(options.command()).append("` (").append(rounds).append(" interleaved rounds of ")
-                .append(flood.toSeconds()).append(" s floods from a 200-host botnet; ").append(LEGIT.size())
+        sb.append("Command: `").append(options.command()).append("` (").append(rounds).append(" interleaved rounds; ")
+                .append(LegitClients.ADDRESSES.size())
                 .append(" legitimate clients, each from its own address, connecting all along, 1 s timeout; medians)\n\n");
-        sb.append("| flood | protection | sent Mpps | legit success | connect p50 ms | p99 ms | detected s | first block s |\n")
-                .append("|---|---|---:|---:|---:|---:|---:|---:|\n");
-        medians().forEach((key, v) -> sb.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.1f%% | %s | %s | %s | %s |%n",
-                key.split("\\|")[0], key.split("\\|")[1], v[0], v[1], fmt(v[2]), fmt(v[3]), fmt(v[4]), fmt(v[5]))));
+        if (!trials.isEmpty()) {
+            sb.append(flood.toSeconds()).append(" s floods from a 200-host botnet:\n\n");
+            sb.append("| flood | protection | sent Mpps | legit success | connect p50 ms | p99 ms | detected s | first block s |\n")
+                    .append("|---|---|---:|---:|---:|---:|---:|---:|\n");
+            medians().forEach((key, v) -> sb.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.1f%% | %s | %s | %s | %s |%n",
+                    key.split("\\|")[0], key.split("\\|")[1], v[0], v[1], fmt(v[2]), fmt(v[3]), fmt(v[4]), fmt(v[5]))));
+            sb.append('\n');
+        }
+        if (spoofed != null) {
+            sb.append(spoofed.markdown());
+        }
         return sb.toString();
     }
 
@@ -298,7 +253,12 @@ final class ServiceBench extends RoundsSuite {
         List<Row> rows = new ArrayList<>();
         medians().forEach((key, v) -> rows.add(new Row(key.split("\\|")[0], key.split("\\|")[1], v[0], v[1],
                 Stats.orNull(v[2]), Stats.orNull(v[3]), Stats.orNull(v[4]), Stats.orNull(v[5]), (int) v[6])));
-        return new Result(options.command()).with("results", rows);
+        Result result = new Result(options.command()).with("results", rows);
+        if (spoofed != null) {
+            result.with("spoofed", spoofed.rows()).with("ceiling_rx_mpps", Stats.orNull(spoofed.ceilingMpps()))
+                    .with("capacity", spoofed.capacities()).with("targets", spoofed.targets());
+        }
+        return result;
     }
 
     /** One protection under one flood in the JSON: medians over its rounds; null where there is no figure. */

@@ -67,9 +67,10 @@ class BenchmarksIT {
     void serviceUnderAttackComparesTheProtectionsAndSeesSynguardDetect(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("service.json");
 
-        assertEquals(0, Suite.commandLine().execute("service", "--rounds", "1", "--seconds", "3", "--json", json.toString()));
+        assertEquals(0, Suite.commandLine().execute("service", "--quick", "--seconds", "3", "--json", json.toString()));
 
-        JsonNode rows = Json.mapper().readTree(Files.readString(json)).get("results");
+        JsonNode result = Json.mapper().readTree(Files.readString(json));
+        JsonNode rows = result.get("results");
         assertEquals(ServiceBench.RATES.length * ServiceBench.PROTECTIONS.size(), rows.size(), rows.toString());
         for (JsonNode row : rows) {
             assertTrue(row.get("legit_success_pct").isNumber(), row.toString());
@@ -77,12 +78,21 @@ class BenchmarksIT {
                 assertFalse(row.get("detect_s").isNull(), "synguard saw the flood: " + row);
             }
         }
+        // spoofed: flat out and at 80 % of synguard's capacity, each protection; synguard answered from XDP
+        assertEquals(2 * SpoofedSweep.PROTECTIONS.size(), result.get("spoofed").size(), result.get("spoofed").toString());
+        for (JsonNode row : result.get("spoofed")) {
+            assertTrue(row.get("legit_success_pct").isNumber() && row.get("answered_mpps").asDouble() > 0, row.toString());
+        }
+        assertEquals(SpoofedSweep.PROTECTIONS.size(), result.get("capacity").size());
+        assertTrue(result.at("/targets/capacity_ratio").asDouble() > 1, "synguard's cookies out-answer the kernel's: "
+                + result.get("capacity"));
         assertNothingLeft();
     }
 
     private static void assertNothingLeft() {
         String prefix = "sgb-" + ProcessHandle.current().pid() + "-";
         assertFalse(HostCommand.run("ip", "netns", "list").contains(prefix), "a namespace is left");
-        assertFalse(HostCommand.run("cat", "/proc/mounts").contains("synguard-bench-bpffs"), "a bpffs is left mounted");
+        assertFalse(HostCommand.run("cat", "/proc/mounts").contains("synguard-bench-bpffs-" + ProcessHandle.current().pid() + "-"),
+                "a bpffs of this run is left mounted");
     }
 }

@@ -6,6 +6,7 @@ import io.synguard.bpf.XdpMode;
 import io.synguard.config.Settings;
 import io.synguard.daemon.Daemon;
 import io.synguard.daemon.Logging;
+import io.synguard.dataplane.CookieAck.CookieMethod;
 import io.synguard.dataplane.Dataplane;
 import io.synguard.fleet.Fleet;
 import io.synguard.policy.Origin;
@@ -51,6 +52,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--pin-dir", paramLabel = "DIR", description = "Where the maps and the attachment are pinned, on a"
             + " bpffs (default: /sys/fs/bpf/synguard/IF).")
     Path pinDir;
+
+    @Option(names = "--cookie-method", defaultValue = "auto", paramLabel = "auto|kfunc|kernel",
+            description = "How SYN cookies are validated: auto probes the kernel (synguard's own with the kfunc where it"
+                    + " loads, else the kernel's own); kernel forces the kernel's own (default: ${DEFAULT-VALUE}).")
+    String cookieMethod;
 
     @Option(names = "--detach-on-exit", description = "Take the program off the interface on a clean stop.")
     boolean detachOnExit;
@@ -103,7 +109,7 @@ final class RunCommand implements Callable<Integer> {
         Daemon.Options options = new Daemon.Options(iface, xdpMode(attach), mode == null ? null : mode(mode),
                 served, daemon.stateDir, daemon.token(), api.readTokenFile, config, detachOnExit,
                 pinDir != null ? pinDir : Dataplane.pinDirectory(iface), maxRules,
-                fleetEtcd, fleetEtcd.isEmpty() ? null : fleetOptions(), flowspec.options());
+                fleetEtcd, fleetEtcd.isEmpty() ? null : fleetOptions(), flowspec.options(), cookieMethod(cookieMethod));
         Daemon running = Daemon.start(options, InstantSource.system());
         Hangup.onSignal(running::reloadTls);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -113,6 +119,16 @@ final class RunCommand implements Callable<Integer> {
         }, "synguard-stop"));
         stopped.await();
         return 0;
+    }
+
+    /** The method asked for; null for auto (probe). */
+    private static CookieMethod cookieMethod(String text) {
+        return switch (text) {
+            case "auto" -> null;
+            case "kfunc" -> CookieMethod.KFUNC;
+            case "kernel" -> CookieMethod.KERNEL;
+            default -> throw new IllegalArgumentException("--cookie-method is auto, kfunc or kernel, not '" + text + "'");
+        };
     }
 
     private Fleet.Options fleetOptions() {

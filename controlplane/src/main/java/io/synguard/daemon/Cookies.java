@@ -20,6 +20,7 @@ import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 import org.slf4j.Logger;
@@ -44,7 +45,10 @@ final class Cookies implements AutoCloseable {
     private final Metrics metrics;
     private final InstantSource clock;
     private final Path pinDirectory;
-    private final CookieMethod method;
+    /** The method this kernel offers; the one in use is it, or UNAVAILABLE while the interface has no XDP_TX. */
+    private final CookieMethod probed;
+    private volatile CookieMethod method;
+    private Supplier<Optional<String>> xdpTx = Optional::empty;
     private final CookieAck ack;
     private final AckAttachment tc;
     private final int wscale;
@@ -62,6 +66,7 @@ final class Cookies implements AutoCloseable {
         this.metrics = metrics;
         this.clock = clock;
         this.pinDirectory = pinDirectory;
+        this.probed = method;
         this.method = method;
         this.ack = ack;
         this.tc = tc;
@@ -72,17 +77,23 @@ final class Cookies implements AutoCloseable {
     }
 
     /**
-     * Probes the method, turns the step off, puts back sysctls a killed predecessor left set, and
-     * attaches the TC half where the method is synguard's own.
+     * Probes the method (or takes the one forced), turns the step off, puts back sysctls a killed
+     * predecessor left set, and attaches the TC half where the method is synguard's own.
+     *
+     * @param forced the method asked for; null to probe. KFUNC where the kernel lacks it refuses to start.
      */
     static Cookies start(Dataplane dataplane, String iface, Path pinDirectory, Sysctls sysctls, Metrics metrics,
-                         InstantSource clock) {
+                         InstantSource clock, CookieMethod forced) {
         dataplane.config().setCookies(CookieMode.OFF, 0, MSS_MIN);
         sysctls.restore();
         int wscale = windowScale(sysctls);
         int mss = mss(iface);
-        Optional<CookieAck> ack = CookieAck.load(dataplane);
-        CookieMethod method = ack.isPresent() ? CookieMethod.KFUNC : CookieAck.probe(dataplane);
+        Optional<CookieAck> ack = forced == CookieMethod.KERNEL ? Optional.empty() : CookieAck.load(dataplane);
+        if (ack.isEmpty() && forced == CookieMethod.KFUNC) {
+            throw new IllegalStateException("--cookie-method kfunc: synguard's own cookie check does not load on this"
+                    + " kernel (it needs the kfunc bpf_sk_assign_tcp_reqsk); use --cookie-method auto");
+        }
+        CookieMethod method = ack.isPresent() ? CookieMethod.KFUNC : CookieAck.kernelMethod();
         AckAttachment tc = null;
         if (ack.isPresent()) {
             try {
@@ -90,7 +101,7 @@ final class Cookies implements AutoCloseable {
             } catch (RuntimeException e) {
                 ack.get().close();
                 ack = Optional.empty();
-                method = CookieMethod.KERNEL;
+                method = CookieAck.kernelMethod();
                 LOG.warn("cannot attach the cookie ACK check at {}'s TC ingress ({}); using the kernel's own"
                         + " cookies instead", iface, e.getMessage());
             }
@@ -99,9 +110,54 @@ final class Cookies implements AutoCloseable {
             LOG.warn("SYN cookies are unavailable here (method unavailable: this kernel has no SYN cookies):"
                     + " a spoofed flood reaches the stack unanswered by synguard");
         } else {
-            LOG.info("SYN cookies: method {}, window scale {}, MSS {} (IPv6 {})", text(method), wscale, mss, mss - 20);
+            LOG.info("SYN cookies: method {}{}, window scale {}, MSS {} (IPv6 {})", text(method),
+                    forced == null ? "" : " (as asked)", wscale, mss, mss - 20);
         }
         return new Cookies(dataplane, sysctls, metrics, clock, pinDirectory, method, ack.orElse(null), tc, wscale, mss);
+    }
+
+    /**
+     * Watches whether the interface, now attached, sends what XDP answers (probe: why not, empty
+     * where it does), now and at every step: where it cannot, the step is unavailable and the
+     * kernel's own cookies answer in its place; where it can again, the step comes back.
+     */
+    synchronized void watchXdpTx(Supplier<Optional<String>> probe) {
+        xdpTx = probe;
+        recheckXdpTx();
+        status = new Status.Cookies(status.mode(), cookieSwitch.on() && method != CookieMethod.UNAVAILABLE, status.since(),
+                text(method));
+    }
+
+    /** Asks the probe again; where the answer changed, says so and, while on, moves the step over. */
+    private void recheckXdpTx() {
+        if (probed == CookieMethod.UNAVAILABLE) {
+            return;
+        }
+        Optional<String> unavailable;
+        try {
+            unavailable = xdpTx.get();
+        } catch (RuntimeException e) {
+            LOG.debug("cannot tell whether the interface has XDP_TX now ({}); as before", e.getMessage());
+            return;
+        }
+        CookieMethod now = unavailable.isPresent() ? CookieMethod.UNAVAILABLE : probed;
+        if (now == method) {
+            return;
+        }
+        boolean on = cookieSwitch.on();
+        if (on) {
+            switchTo(false);
+        }
+        method = now;
+        if (unavailable.isPresent()) {
+            LOG.warn("SYN cookies from XDP are unavailable: {}. The kernel's own SYN cookies (net.ipv4.tcp_syncookies)"
+                    + " answer in their place when cookies are wanted", unavailable.get());
+        } else {
+            LOG.warn("SYN cookies from XDP are available again (method {})", text(method));
+        }
+        if (on) {
+            switchTo(true);
+        }
     }
 
     /**
@@ -113,15 +169,16 @@ final class Cookies implements AutoCloseable {
         if (closed) {
             return; // a tick still running as the daemon stops
         }
+        recheckXdpTx();
         if (cookieSwitch.step(setting, randomAttack, now)) {
             boolean on = cookieSwitch.on();
             String why = setting == Settings.Cookies.AUTO ? (on ? "a random-source attack" : "the attack has been over for "
                     + CookieSwitch.HOLD.toSeconds() + "s") : "cookies " + setting.text();
+            switchTo(on);
             if (method == CookieMethod.UNAVAILABLE) {
                 LOG.warn("SYN cookies wanted {} ({}), but unavailable here: the stack's own cookies answer", on ? "on"
                         : "off", why);
             } else {
-                switchTo(on);
                 LOG.warn("SYN cookies {} ({}, method {})", on ? "ON" : "off", why, text(method));
             }
             metrics.cookiesSwitched();
@@ -164,10 +221,14 @@ final class Cookies implements AutoCloseable {
         close(false);
     }
 
+    /** On: the step as the method says, or, unavailable, the stack's own cookies in its place. Off: neither. */
     private void switchTo(boolean on) {
-        if (on) {
+        if (on && method != CookieMethod.UNAVAILABLE) {
             sysctls.set(sysctlsNeeded());
             dataplane.config().setCookies(method == CookieMethod.KFUNC ? CookieMode.OWN : CookieMode.KERNEL, wscale, mss);
+        } else if (on) {
+            dataplane.config().setCookies(CookieMode.OFF, wscale, mss);
+            sysctls.set(kernelFallback());
         } else {
             dataplane.config().setCookies(CookieMode.OFF, wscale, mss);
             sysctls.restore();
@@ -186,6 +247,15 @@ final class Cookies implements AutoCloseable {
                 m.put("net/ipv4/tcp_timestamps", "2");
             }
         } else if (sysctls.read("net/ipv4/tcp_syncookies").equals("0")) {
+            m.put("net/ipv4/tcp_syncookies", "1");
+        }
+        return m;
+    }
+
+    /** In the step's place, the stack's own cookies: on, where the kernel has them. */
+    private Map<String, String> kernelFallback() {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (sysctls.has("net/ipv4/tcp_syncookies") && sysctls.read("net/ipv4/tcp_syncookies").equals("0")) {
             m.put("net/ipv4/tcp_syncookies", "1");
         }
         return m;

@@ -11,9 +11,11 @@ import io.synguard.bpf.XdpMode;
 import io.synguard.config.Settings;
 import io.synguard.config.TokenFile;
 import io.synguard.dataplane.Attachment;
+import io.synguard.dataplane.CookieAck.CookieMethod;
 import io.synguard.dataplane.Dataplane;
 import io.synguard.dataplane.DataplaneConfig;
 import io.synguard.dataplane.RateLimitEvents;
+import io.synguard.dataplane.XdpTx;
 import io.synguard.detect.DestinationRates;
 import io.synguard.detect.SourceRates;
 import io.synguard.detect.Status;
@@ -91,11 +93,12 @@ public final class Daemon implements Service, AutoCloseable {
      * @param fleetEtcd     the etcd endpoints of the fleet this host joins; empty for none
      * @param fleet         how it takes part; null for no fleet
      * @param flowspec      how blocks are announced upstream through gobgpd; null for not at all
+     * @param cookieMethod  how SYN cookies are to be validated; null to probe the kernel
      */
     public record Options(String iface, XdpMode attach, Settings.Mode mode, ApiServer.Config api, Path stateDir,
                           Path tokenFile, Path readTokenFile, Path configFile, boolean detachOnExit,
                           Path pinDirectory, int maxRules, List<String> fleetEtcd, Fleet.Options fleet,
-                          Announcer.Options flowspec) {}
+                          Announcer.Options flowspec, CookieMethod cookieMethod) {}
 
     private Daemon(Options options, InstantSource clock) throws InterruptedException {
         this.options = options;
@@ -118,8 +121,10 @@ public final class Daemon implements Service, AutoCloseable {
 
             this.metrics = new Metrics(this::status, policy::countByOrigin);
             this.cookies = Cookies.start(dataplane, options.iface(), options.pinDirectory(),
-                    new Sysctls(Path.of("/proc/sys"), options.stateDir().resolve("sysctls.json")), metrics, clock);
+                    new Sysctls(Path.of("/proc/sys"), options.stateDir().resolve("sysctls.json")), metrics, clock,
+                    options.cookieMethod());
             this.attachment = Attachment.attach(dataplane, options.iface(), options.attach(), options.pinDirectory());
+            cookies.watchXdpTx(() -> XdpTx.unavailable(options.iface(), attachment.mode()));
             this.lists = new OperatorLists(policy);
             this.monitor = new Monitor(dataplane, policy, metrics, clock, () -> settings, options.iface(), attachment::mode,
                     new StateFile(options.stateDir().resolve("baseline.json")));

@@ -35,6 +35,11 @@ final class Sysctls {
         this.saved = saved;
     }
 
+    /** Whether this kernel has the sysctl, e.g. "net/ipv4/tcp_syncookies". */
+    boolean has(String name) {
+        return Files.exists(procSys.resolve(name));
+    }
+
     /** A sysctl's value, e.g. "net/ipv4/tcp_syncookies"; words separated by one space. */
     String read(String name) {
         // not Files.readString: it trusts the size /proc reports and reads a single byte here

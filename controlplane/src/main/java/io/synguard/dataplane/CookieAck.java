@@ -46,16 +46,11 @@ public final class CookieAck implements AutoCloseable {
     }
 
     /**
-     * Which way this kernel validates SYN cookies: synguard's own with the kfunc where the TC
-     * program loads, else the kernel's own cookies (bpf_tcp_gen_syncookie, in every kernel synguard
-     * loads on) where the kernel has SYN cookies at all.
+     * The method where synguard's own cookies are not to be had: the kernel's own cookies
+     * (bpf_tcp_gen_syncookie, in every kernel synguard loads on) where the kernel has SYN cookies at
+     * all.
      */
-    public static CookieMethod probe(Dataplane dataplane) {
-        Optional<CookieAck> ack = load(dataplane);
-        if (ack.isPresent()) {
-            ack.get().close();
-            return CookieMethod.KFUNC;
-        }
+    public static CookieMethod kernelMethod() {
         return Files.exists(Path.of("/proc/sys/net/ipv4/tcp_syncookies")) ? CookieMethod.KERNEL : CookieMethod.UNAVAILABLE;
     }
 
@@ -74,7 +69,10 @@ public final class CookieAck implements AutoCloseable {
         KFUNC,
         /** the kernel's own cookie from bpf_tcp_gen_syncookie(), checked by the stack. */
         KERNEL,
-        /** neither: the kernel was built without SYN cookies. */
+        /**
+         * neither: the kernel was built without SYN cookies, or the interface cannot send what XDP
+         * answers (no XDP_TX); the stack's own cookies answer, where it has them.
+         */
         UNAVAILABLE
     }
 }

@@ -4,10 +4,13 @@ import io.synguard.bpf.BpfMap;
 import io.synguard.bpf.BpfObject;
 import io.synguard.bpf.BpfProgram;
 import io.synguard.bpf.Cpus;
+import io.synguard.bpf.MapInfo;
 import io.synguard.bpf.MappedRegion;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -16,6 +19,8 @@ import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * synguard's XDP program loaded with its maps, and typed views of them: the blocklist, the
@@ -181,6 +186,9 @@ public final class Dataplane implements AutoCloseable {
             BpfObject.MapSpec spec = object.mapSpec(name);
             if (Files.exists(pin)) {
                 try (BpfMap pinned = BpfMap.openPinned(pin)) {
+                    if (pinned.info().keySize() != spec.keySize() || pinned.info().valueSize() != spec.valueSize()) {
+                        throw new IllegalStateException(anotherAbi(dir, name, pinned.info(), spec));
+                    }
                     if (pinned.info().maxEntries() != spec.maxEntries()) {
                         LOG.info("{}: keeping the pinned map's {} entries (asked for {})", name,
                                 pinned.info().maxEntries(), spec.maxEntries());
@@ -192,6 +200,37 @@ public final class Dataplane implements AutoCloseable {
             spec.setPinPath(pin);
         }
         return reused;
+    }
+
+    /**
+     * What to tell the operator when a pinned map has another shape than this build's: maps of
+     * another ABI version (an older synguard's), which libbpf would refuse to re-use, and how to
+     * clear them.
+     */
+    private static String anotherAbi(Path dir, String name, MapInfo pinned, BpfObject.MapSpec spec) {
+        int version = pinnedAbiVersion(dir);
+        return "the maps pinned under " + dir + " were written by " + (version > 0 ? "ABI version " + version
+                : "another synguard") + ", this build speaks ABI version " + Abi.ABI_VERSION + " (" + name + " holds "
+                + pinned.keySize() + "/" + pinned.valueSize() + "-byte keys/values there, " + spec.keySize() + "/"
+                + spec.valueSize() + " here). Stop the old daemon and run 'synguard detach --iface IF"
+                + " --pin-dir " + dir + "' to remove them (blocks held only in the kernel go with them; the journal"
+                + " restores the rest), then start again";
+    }
+
+    /** The ABI version the pinned config says wrote the maps under dir; 0 where it cannot say. */
+    private static int pinnedAbiVersion(Path dir) {
+        Path config = dir.resolve(CONFIG);
+        if (!Files.exists(config)) {
+            return 0;
+        }
+        try (BpfMap map = BpfMap.openPinned(config); Arena arena = Arena.ofConfined()) {
+            long offset = Abi.offset(Abi.CONFIG, "abi_version");
+            if (map.info().keySize() != 4 || map.info().valueSize() < offset + 4) {
+                return 0;
+            }
+            MemorySegment value = arena.allocate(map.info().valueSize());
+            return map.lookup(arena.allocateFrom(JAVA_INT, 0), value) ? value.get(JAVA_INT, offset) : 0;
+        }
     }
 
     public BpfProgram program() {

@@ -11,9 +11,12 @@ import java.time.Duration;
  *
  * @param legit      the legitimate source; null for none
  * @param legitShare of every frame, the share from legit, 0 to 1
+ * @param smooth     a rate-capped flood sent frame by frame, evenly spaced, at the cost of a sender
+ *                   CPU spinning for each frame's time; else in bursts of 1/20 s worth, cheap, which a
+ *                   receiver whose NAPI runs on another CPU than the sender partly loses to its ring
  */
 public record Flood(Sources sources, Prefix target, int port, Prefix legit, double legitShare, long rate, long count,
-                    Duration duration) {
+                    Duration duration, boolean smooth) {
 
     public Flood {
         if (target.length() != target.family().bits()) {
@@ -41,11 +44,16 @@ public record Flood(Sources sources, Prefix target, int port, Prefix legit, doub
 
     /** All frames from sources, none legitimate. */
     public static Flood of(Sources sources, Prefix target, int port, long rate, long count, Duration duration) {
-        return new Flood(sources, target, port, null, 0, rate, count, duration);
+        return new Flood(sources, target, port, null, 0, rate, count, duration, false);
     }
 
     /** This flood with a share of its frames from legit. */
     public Flood withLegit(Prefix address, double share) {
-        return new Flood(sources, target, port, address, share, rate, count, duration);
+        return new Flood(sources, target, port, address, share, rate, count, duration, smooth);
+    }
+
+    /** This flood sent frame by frame, evenly spaced (see {@code smooth}). */
+    public Flood smoothly() {
+        return new Flood(sources, target, port, legit, legitShare, rate, count, duration, true);
     }
 }

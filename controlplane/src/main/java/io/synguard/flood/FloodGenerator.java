@@ -38,6 +38,8 @@ public final class FloodGenerator implements AutoCloseable {
     static final int SENDERS = 2;
     /** Frames per batch: smaller batches fall out of the test run's page-pool recycling. */
     static final int BATCH = 256;
+    /** Frames per batch at most of a smooth flood: a quarter of the receiver's 256-frame ring. */
+    static final int PACED_BATCH = 64;
     /** Frames per test run flat out: tens of milliseconds, so a stop or the deadline is not missed for long. */
     static final int CHUNK = 1 << 18;
     static final byte[] SOURCE_MAC = {0x02, 0x5e, 0x10, 0, 0, 0x01};
@@ -47,6 +49,7 @@ public final class FloodGenerator implements AutoCloseable {
     private final BpfObject object;
     private final BpfProgram program;
     private final BpfMap config;
+    private final BpfMap paceState;
     private final Pace pace;
     private volatile Budget running;
 
@@ -54,6 +57,7 @@ public final class FloodGenerator implements AutoCloseable {
         this.object = object;
         this.program = object.program("flood_xdp");
         this.config = object.map("flood_cfg");
+        this.paceState = object.map("flood_pace");
         this.pace = pace;
     }
 
@@ -88,7 +92,7 @@ public final class FloodGenerator implements AutoCloseable {
         for (int i = 0; i < SENDERS; i++) {
             senders.add(Thread.ofPlatform().name("flood-" + egress.iface() + "-" + i).start(() -> {
                 try {
-                    NetNamespace.run(egress.namespace(), () -> send(template.frame(), egress, budget));
+                    NetNamespace.run(egress.namespace(), () -> send(template.frame(), egress, budget, flood));
                 } catch (RuntimeException e) {
                     failure.compareAndSet(null, e);
                     budget.stop();
@@ -123,8 +127,10 @@ public final class FloodGenerator implements AutoCloseable {
 
     /**
      * Attaches a program that passes everything to egress's interface, so that a veth there takes
-     * what its peer sends with XDP_TX: SYN-ACKs answered in XDP reach the clients behind it. Closing
-     * the link takes it off; close it before this generator.
+     * what its peer sends with XDP_TX: SYN-ACKs answered in XDP reach the clients behind it. Answers
+     * to the sources of the spoofed flood last sent (or sampled) it drops at once, as nobody would
+     * take them in: their cost stays off the CPU that takes in the rest. Closing the link takes it
+     * off; close it before this generator.
      */
     public XdpLink receiveXdpTx(Egress egress) {
         XdpLink[] link = new XdpLink[1];
@@ -144,6 +150,11 @@ public final class FloodGenerator implements AutoCloseable {
         return result.output();
     }
 
+    /** What the program {@link #receiveXdpTx} attaches does with frame: its XDP action. */
+    int replyAction(byte[] frame) {
+        return object.program("flood_replies").testRun(TestRun.once(frame)).retval();
+    }
+
     /** Ends the running flood after the test runs under way. */
     public void stop() {
         Budget b = running;
@@ -152,13 +163,13 @@ public final class FloodGenerator implements AutoCloseable {
         }
     }
 
-    private void send(byte[] frame, Egress egress, Budget budget) {
+    private void send(byte[] frame, Egress egress, Budget budget, Flood flood) {
         if (egress.cpu() >= 0) {
             Cpus.pinCurrentThread(egress.cpu());
         }
         int ifindex = Interfaces.index(egress.iface());
         for (int chunk = budget.take(); chunk > 0; chunk = budget.take()) {
-            program.testRun(TestRun.live(frame, chunk, ifindex, BATCH));
+            program.testRun(TestRun.live(frame, chunk, ifindex, batch(flood)));
             budget.sent(chunk);
         }
     }
@@ -166,12 +177,27 @@ public final class FloodGenerator implements AutoCloseable {
     /**
      * Frames per test run. Each run costs the kernel a fixed ~25 ms to set up and tear down its page
      * pool (an RCU grace period), which a second sender sends through; so runs are long: flat out
-     * CHUNK, rate-capped 1/20 s worth, sent as a burst. A veth peer whose NAPI runs in the sender's
-     * softirq (the default) takes each batch in before the next; one whose NAPI thread runs on
-     * another CPU, slower than the burst, loses what overflows its 256-frame ring.
+     * CHUNK, rate-capped 1/20 s worth, sent as a burst unless the flood is smooth. A veth peer whose
+     * NAPI runs in the sender's softirq (the default) takes each batch in before the next; one whose
+     * NAPI thread runs on another CPU, slower than the burst, loses what overflows its 256-frame ring.
      */
     static int chunk(long rate) {
         return rate == 0 ? CHUNK : Math.clamp(rate / 20, BATCH, CHUNK);
+    }
+
+    /** The spacing between frames the program keeps: a smooth flood's 1/rate; 0, none. */
+    static long gapNanos(Flood flood) {
+        return flood.smooth() && flood.rate() > 0 ? Math.max(1, SECOND / flood.rate()) : 0;
+    }
+
+    /**
+     * Frames per batch of a test run: the receiver's NAPI is woken once a batch, so a batch is a
+     * burst to it. {@link #BATCH}, except for a smooth flood: about a millisecond's worth (the batch
+     * runs with bottom halves off while the program waits for each frame's time) and at most
+     * {@link #PACED_BATCH}, a quarter of a veth's ring.
+     */
+    static int batch(Flood flood) {
+        return gapNanos(flood) == 0 ? BATCH : Math.clamp(flood.rate() / 1000, 8, PACED_BATCH);
     }
 
     private void configure(Flood flood, Template template) {
@@ -198,7 +224,10 @@ public final class FloodGenerator implements AutoCloseable {
             }
             MemorySegment.copy(template.frame(), 0, value, ValueLayout.JAVA_BYTE, 64, template.frame().length);
             value.set(ValueLayout.JAVA_INT, 64 + 76, template.frame().length);
+            value.set(ValueLayout.JAVA_LONG, 144, gapNanos(flood));
             config.update(key, value, BpfMap.ANY);
+            // the next frame is due at once
+            paceState.update(key, arena.allocate(paceState.info().valueSize()), BpfMap.ANY);
         }
     }
 

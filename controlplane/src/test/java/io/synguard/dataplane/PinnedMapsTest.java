@@ -105,6 +105,26 @@ class PinnedMapsTest {
     }
 
     @Test
+    void mapsAnOlderAbiShapedOtherwiseAreRefusedInOneSentenceWithTheWayOutNotByLibbpf() throws Exception {
+        try (Dataplane first = load(64)) {
+            first.blocklist().put(Prefix.parse("198.18.3.0/24"), false, null);
+        }
+        // ABI v1 had fewer counters: a pinned sg_counters of another value size, as libbpf would refuse
+        setAbiVersion(1);
+        Files.delete(dir.resolve(Dataplane.COUNTERS));
+        try (BpfMap other = BpfMap.openPinned(dir.resolve(Dataplane.RATE))) {
+            other.pin(dir.resolve(Dataplane.COUNTERS));
+        }
+
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> load(64));
+
+        assertTrue(e.getMessage().startsWith("the maps pinned under " + dir + " were written by ABI version 1, this build"
+                + " speaks ABI version " + Abi.ABI_VERSION), e.getMessage());
+        assertTrue(e.getMessage().contains("run 'synguard detach --iface IF --pin-dir " + dir + "'"), e.getMessage());
+        assertTrue(e.getCause() == null, "not a libbpf failure");
+    }
+
+    @Test
     void aReloadRepairsAnIndexLeftBehindItsTries() {
         try (Dataplane first = load(64)) {
             first.blocklist().put(Prefix.parse("198.18.3.0/24"), false, null);

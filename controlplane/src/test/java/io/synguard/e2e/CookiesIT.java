@@ -37,14 +37,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The cookie step run by the daemon: real clients connect through synguard's own cookies, auto
- * engages under a spoofed flood and lets go after it, and a stopped or killed daemon leaves a host
- * that accepts connections. The clients' veth end carries a pass-everything XDP program (the flood
+ * The cookie step run by the daemon: real clients connect through synguard's own cookies and,
+ * forced, the kernel's own (the 5.15-6.8 method), auto engages under a spoofed flood and lets go
+ * after it, an interface that cannot send what XDP answers leaves the kernel's cookies in charge,
+ * and a stopped or killed daemon leaves a host that accepts connections. The clients' veth end carries a pass-everything XDP program (the flood
  * generator's), without which a veth drops what its peer sends with XDP_TX.
  */
 @BpfTest
 class CookiesIT extends OnProtectedHost {
     private static final String SYNCOOKIES = "/proc/sys/net/ipv4/tcp_syncookies";
+    private static final String TIMESTAMPS = "/proc/sys/net/ipv4/tcp_timestamps";
 
     private FloodGenerator generator;
     private FloodGenerator.Egress egress;
@@ -170,6 +172,55 @@ class CookiesIT extends OnProtectedHost {
         String out = host.detach();
         assertFalse(Files.exists(host.pinDir()), out);
         assertServed(LEGIT, SERVER);
+    }
+
+    @Test
+    void theKernelsOwnCookiesServeV4AndV6WithTheirSysctlsSetOnPurposeAndPutBackOnStop() {
+        NetNamespace.run(host.srv, () -> {
+            write(SYNCOOKIES, "1");
+            write(TIMESTAMPS, "1");
+        });
+        DaemonProcess daemon = host.startDaemon("--cookie-method", "kernel");
+        assertEquals(200, host.api.patch("/v1/config", "{\"cookies\":\"always\"}").status());
+        JsonNode cookies = status().get("cookies");
+        assertEquals("kernel", cookies.get("method").asText(), cookies.toString());
+        assertTrue(cookies.get("active").asBoolean(), cookies.toString());
+        assertFalse(Files.exists(host.pinDir().resolve("cookie_ack_link")), "no TC half: the stack checks its own cookies");
+        assertEquals("2", NetNamespace.inside(host.srv, () -> read(SYNCOOKIES)), "the helper answers only with cookies always on");
+        assertEquals("2", NetNamespace.inside(host.srv, () -> read(TIMESTAMPS)), "timestamps without per-connection offsets");
+
+        long sent = cookiesSent();
+        assertServed(LEGIT, SERVER);
+        assertServed(LEGIT6, SERVER6);
+        assertTrue(cookiesSent() >= sent + 2, "both answered from XDP with the kernel's cookie: " + status().get("totals"));
+
+        daemon.stop();
+        assertEquals("1", NetNamespace.inside(host.srv, () -> read(SYNCOOKIES)), "put back on SIGTERM");
+        assertEquals("1", NetNamespace.inside(host.srv, () -> read(TIMESTAMPS)), "put back on SIGTERM");
+        assertServed(LEGIT, SERVER);
+    }
+
+    @Test
+    void whereTheInterfaceCannotSendWhatXdpAnswersCookiesAreUnavailableAndTheKernelsAnswerInstead() {
+        // without an XDP program (or GRO) on the clients' end, the veth loses what XDP_TX sends it
+        replies.close();
+        replies = null;
+        NetNamespace.run(host.srv, () -> write(SYNCOOKIES, "0"));
+        DaemonProcess daemon = host.startDaemon();
+        assertTrue(daemon.output().contains("SYN cookies from XDP are unavailable: the peer of the veth " + IFACE),
+                daemon.output());
+
+        assertEquals(200, host.api.patch("/v1/config", "{\"cookies\":\"always\"}").status());
+        JsonNode cookies = status().get("cookies");
+        assertEquals("unavailable", cookies.get("method").asText(), cookies.toString());
+        assertFalse(cookies.get("active").asBoolean(), cookies.toString());
+        assertEquals("1", NetNamespace.inside(host.srv, () -> read(SYNCOOKIES)), "the kernel's own cookies, never silence");
+        long sent = cookiesSent();
+        assertServed(LEGIT, SERVER);
+        assertEquals(sent, cookiesSent(), "nothing answered from XDP");
+
+        daemon.stop();
+        assertEquals("0", NetNamespace.inside(host.srv, () -> read(SYNCOOKIES)), "put back on SIGTERM");
     }
 
     /** A connection from source reaches the server's accept, within a few tries. */

@@ -1,7 +1,10 @@
 package io.synguard.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.synguard.bpf.BpfMap;
+import io.synguard.bpf.MappedRegion;
 import io.synguard.bpf.NetNamespace;
+import io.synguard.dataplane.Abi;
 import io.synguard.testing.BpfTest;
 import io.synguard.testing.DaemonProcess;
 import io.synguard.testing.HttpInNamespace.Reply;
@@ -11,6 +14,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +35,8 @@ import static io.synguard.e2e.ProtectedHost.NEIGHBOUR_B;
 import static io.synguard.e2e.ProtectedHost.PORT;
 import static io.synguard.e2e.ProtectedHost.SERVER;
 import static io.synguard.e2e.ProtectedHost.SERVER6;
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -132,6 +139,33 @@ class DaemonIT extends OnProtectedHost {
         assertFalse(host.connects(ATTACKER, SERVER), "the attacker stays blocked");
         assertFalse(daemon.output().contains("too scattered"), "a blocked source is not a random-source flood:\n"
                 + daemon.output());
+    }
+
+    @Test
+    void pinsAnOlderAbiLeftStopTheStartWithOneSentenceSayingWhatToDoAndDetachClearsThem() throws IOException {
+        host.startDaemon().stop();
+        Path pins = host.pinDir();
+        // as an ABI v1 daemon left them: its config says version 1, and it had fewer counters
+        try (BpfMap config = BpfMap.openPinned(pins.resolve("sg_config")); MappedRegion region = config.mmap()) {
+            region.segment().set(JAVA_INT, Abi.CONFIG.byteOffset(groupElement("abi_version")), 1);
+        }
+        Files.delete(pins.resolve("sg_counters"));
+        try (BpfMap otherShape = BpfMap.openPinned(pins.resolve("sg_rate"))) {
+            otherShape.pin(pins.resolve("sg_counters"));
+        }
+
+        DaemonProcess refused = host.launch(ProtectedHost.IFACE);
+        assertNotEquals(0, refused.awaitExit(Duration.ofSeconds(60)));
+        String out = refused.output();
+        assertTrue(out.contains("synguard: the maps pinned under " + pins + " were written by ABI version 1, this build"
+                + " speaks ABI version " + Abi.ABI_VERSION), out);
+        assertTrue(out.contains("run 'synguard detach --iface IF --pin-dir " + pins + "'"), out);
+        assertFalse(out.contains("\tat ") || out.contains("Exception") || out.contains("libbpf:"),
+                "one sentence, neither a stack trace nor libbpf's log:\n" + out);
+
+        host.detach();
+        host.startDaemon();
+        assertTrue(host.connects(LEGIT, SERVER));
     }
 
     @Test
