@@ -113,7 +113,11 @@ enum sg_counter {
 	SG_CNT_COOKIES_REJECTED = 20,	/* ACKs to a listener with no valid
 					 * cookie, or over their source's
 					 * burst: dropped */
-	SG_CNT__COUNT = 21,
+	SG_CNT_COOKIES_UNASSIGNED = 21,	/* of the validated, ACKs the listener
+					 * took no request socket for (the
+					 * kfunc refused: its queue full, say);
+					 * the stack answers those with a RST */
+	SG_CNT__COUNT = 22,
 };
 
 /* Monitor mode counts would-be drops in the DROPPED_* counters, and sends

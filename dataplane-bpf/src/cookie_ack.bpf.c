@@ -189,8 +189,8 @@ int synguard_cookie_ack(struct __sk_buff *skb)
 	attrs.rcv_tsecr = w.o.tsecr;
 
 	tp = bpf_skc_to_tcp_sock(sk);
-	if (tp)
-		bpf_sk_assign_tcp_reqsk(skb, (struct sock *)tp, &attrs, sizeof(attrs));
+	if (!tp || bpf_sk_assign_tcp_reqsk(skb, (struct sock *)tp, &attrs, sizeof(attrs)))
+		cnt->c[SG_CNT_COOKIES_UNASSIGNED]++;
 	bpf_sk_release(sk);
 	return TC_ACT_OK;
 }

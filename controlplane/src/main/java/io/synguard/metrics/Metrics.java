@@ -65,10 +65,12 @@ public final class Metrics {
         totals(status, "passed_allowlist", "SYNs passed by the allowlist", Abi.Counter.PASSED_ALLOWLIST);
         totals(status, "malformed", "Frames with a header cut short or inconsistent", Abi.Counter.MALFORMED);
         totals(status, "cookies_sent", "SYNs answered with a SYN cookie from XDP", Abi.Counter.COOKIES_SENT);
-        totals(status, "cookies_validated", "ACKs whose cookie was good, handed to the listener",
+        totals(status, "cookies_validated", "ACKs whose cookie was good, handed to the listener (those it refuses are counted unassigned too)",
                 Abi.Counter.COOKIES_VALIDATED);
         totals(status, "cookies_rejected", "ACKs to a listener with a bad cookie, or over their source's burst",
                 Abi.Counter.COOKIES_REJECTED);
+        totals(status, "cookies_unassigned", "Of the ACKs with a good cookie, those the listener took no request"
+                + " socket for (its queue full, say): the stack answers them with a RST", Abi.Counter.COOKIES_UNASSIGNED);
         gauge(status, "cookies_active", "1 while SYNs are answered with cookies", s -> s.cookies().active() ? 1 : 0);
         gauge(status, "packets_per_second", "Frames a second, last interval", s -> s.rates().packetsPps());
         gauge(status, "syn_per_second", "SYNs a second, last interval", s -> s.rates().synPps());

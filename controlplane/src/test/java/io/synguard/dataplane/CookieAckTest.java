@@ -24,6 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import static io.synguard.dataplane.Abi.Counter.COOKIES_REJECTED;
+import static io.synguard.dataplane.Abi.Counter.COOKIES_UNASSIGNED;
 import static io.synguard.dataplane.Abi.Counter.COOKIES_VALIDATED;
 import static io.synguard.packet.FrameBuilder.ACK;
 import static io.synguard.packet.FrameBuilder.PSH;
@@ -34,8 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * The TC half of synguard's own cookies, row by row through BPF_PROG_TEST_RUN in a namespace with a
  * real listener on port 80: which ACKs pass (TC_ACT_OK) and which drop (TC_ACT_SHOT), and what is
- * counted. A test run is not TC ingress, so the kfunc itself refuses there; the end-to-end test
- * covers the hand-over.
+ * counted. A test run is not TC ingress, so the kfunc itself refuses there: every good cookie is
+ * also counted unassigned; the end-to-end test covers the hand-over, where none is.
  */
 @BpfTest
 class CookieAckTest {
@@ -102,17 +103,17 @@ class CookieAckTest {
         return Stream.of(
                 new Row("IPv4 ACK with a valid cookie passes",
                         now -> ack("198.18.40.1", 40000, 0, now, INFO, ACK), TC_ACT_OK)
-                        .counts(COOKIES_VALIDATED, 1),
+                        .counts(COOKIES_VALIDATED, 1, COOKIES_UNASSIGNED, 1),
                 new Row("IPv6 ACK with a valid cookie passes",
                         now -> ack("2001:2:0:40::1", 40000, 0, now, INFO, ACK), TC_ACT_OK)
-                        .counts(COOKIES_VALIDATED, 1),
+                        .counts(COOKIES_VALIDATED, 1, COOKIES_UNASSIGNED, 1),
                 new Row("valid cookie, ACK carrying data and timestamps",
-                        now -> ack("198.18.40.2", 40001, 0, now, INFO, ACK | PSH), TC_ACT_OK).counts(COOKIES_VALIDATED, 1),
+                        now -> ack("198.18.40.2", 40001, 0, now, INFO, ACK | PSH), TC_ACT_OK).counts(COOKIES_VALIDATED, 1, COOKIES_UNASSIGNED, 1),
                 new Row("a cookie of the previous key slot passes after a rotation",
                         now -> ack("198.18.40.3", 40000, 0, now, INFO, ACK), TC_ACT_OK)
-                        .given(dp -> dp.cookieKeys().set(CookieVerdictTest.KEYS, 1)).counts(COOKIES_VALIDATED, 1),
+                        .given(dp -> dp.cookieKeys().set(CookieVerdictTest.KEYS, 1)).counts(COOKIES_VALIDATED, 1, COOKIES_UNASSIGNED, 1),
                 new Row("a cookie of the previous time counter passes",
-                        now -> ack("198.18.40.4", 40000, 0, now - 1, INFO, ACK), TC_ACT_OK).counts(COOKIES_VALIDATED, 1),
+                        now -> ack("198.18.40.4", 40000, 0, now - 1, INFO, ACK), TC_ACT_OK).counts(COOKIES_VALIDATED, 1, COOKIES_UNASSIGNED, 1),
                 new Row("an expired cookie (two counters old) drops",
                         now -> ack("198.18.40.5", 40000, 0, now - 2, INFO, ACK), TC_ACT_SHOT).counts(COOKIES_REJECTED, 1),
                 new Row("a wrong cookie drops",

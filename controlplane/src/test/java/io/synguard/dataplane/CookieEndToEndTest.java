@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 
 import static io.synguard.dataplane.Abi.Counter.COOKIES_REJECTED;
 import static io.synguard.dataplane.Abi.Counter.COOKIES_SENT;
+import static io.synguard.dataplane.Abi.Counter.COOKIES_UNASSIGNED;
 import static io.synguard.dataplane.Abi.Counter.COOKIES_VALIDATED;
 import static io.synguard.dataplane.Abi.Counter.SYN_PASSED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -254,6 +255,7 @@ class CookieEndToEndTest {
         assertEquals(0, delta.get(SYN_PASSED), "SYNs that reached the listener");
         assertEquals(own ? 1 : 0, delta.get(COOKIES_VALIDATED), "ACKs validated at TC");
         assertEquals(0, delta.get(COOKIES_REJECTED));
+        assertEquals(0, delta.get(COOKIES_UNASSIGNED), "the listener took every validated ACK's request socket");
     }
 
     private static void awaitAccepted(long n) {
