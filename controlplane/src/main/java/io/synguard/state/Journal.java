@@ -2,6 +2,7 @@ package io.synguard.state;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SequenceWriter;
 
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -85,22 +86,52 @@ public final class Journal implements AutoCloseable {
 
     /** Appends records and forces them to disk: once this returns they survive a crash. */
     public void append(List<?> records) {
-        if (records.isEmpty()) {
+        append(encode(records));
+    }
+
+    /**
+     * Records as the journal writes them, made ahead of their {@link #append(Lines)}: thread-safe,
+     * so a caller may encode one batch while it does other work.
+     */
+    public Lines encode(List<?> records) {
+        ByteArrayBuilder out = new ByteArrayBuilder();
+        try (SequenceWriter lines = json.writer().withRootValueSeparator("\n").writeValues(out)) {
+            for (Object r : records) {
+                lines.write(r);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode journal records", e);
+        }
+        if (!records.isEmpty()) {
+            out.write('\n');
+        }
+        return new Lines(out, records.size());
+    }
+
+    /** Records encoded by {@link #encode}, one JSON line each. */
+    public static final class Lines {
+        private final ByteArrayBuilder bytes;
+        private final int records;
+
+        private Lines(ByteArrayBuilder bytes, int records) {
+            this.bytes = bytes;
+            this.records = records;
+        }
+    }
+
+    /** Appends encoded records and forces them to disk: once this returns they survive a crash. */
+    public void append(Lines lines) {
+        if (lines.records == 0) {
             return;
         }
         try {
-            ByteArrayBuilder out = new ByteArrayBuilder();
-            for (Object r : records) {
-                out.write(json.writeValueAsBytes(r));
-                out.write('\n');
-            }
-            ByteBuffer buf = out.buffer();
+            ByteBuffer buf = lines.bytes.buffer();
             while (buf.hasRemaining()) {
                 current.write(buf);
             }
             current.force(false);
             syncs++;
-            appended += records.size();
+            appended += lines.records;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to the journal in " + dir, e);
         }
@@ -255,7 +286,7 @@ public final class Journal implements AutoCloseable {
     /** A growable byte buffer that hands itself over without a copy. */
     private static final class ByteArrayBuilder extends java.io.ByteArrayOutputStream {
         ByteArrayBuilder() {
-            super(256);
+            super(1 << 12);
         }
 
         ByteBuffer buffer() {
