@@ -11,11 +11,14 @@ import io.synguard.json.Json;
 import io.synguard.metrics.Metrics;
 import io.synguard.net.Prefix;
 import io.synguard.policy.Entry;
+import io.synguard.policy.Listing;
 import io.synguard.policy.Policy;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +32,8 @@ final class Endpoints {
     static final long MAX_TTL_S = 10L * 365 * 24 * 3600;
     static final int MAX_REASON = 1024;
     static final int MAX_TOP = 1000;
+    /** Entries one page of a listing holds at most. */
+    static final int MAX_LIST = 1_000_000;
 
     /** Reads one object where the parser stands; what follows is the caller's to check. */
     private static final ObjectReader RULE_POST = Json.mapper().readerFor(Views.RulePost.class)
@@ -51,10 +56,10 @@ final class Endpoints {
         return new Router()
                 .add("GET", "/healthz", true, r -> health())
                 .add("GET", "/v1/status", false, r -> Response.json(200, Views.Status.of(service.status())))
-                .add("GET", "/v1/blocks", false, r -> list(RuleKind.BLOCK))
+                .add("GET", "/v1/blocks", false, r -> list(RuleKind.BLOCK, r))
                 .add("POST", "/v1/blocks", false, r -> post(RuleKind.BLOCK, r))
                 .add("DELETE", "/v1/blocks/{}", false, r -> delete(RuleKind.BLOCK, r))
-                .add("GET", "/v1/allows", false, r -> list(RuleKind.ALLOW))
+                .add("GET", "/v1/allows", false, r -> list(RuleKind.ALLOW, r))
                 .add("POST", "/v1/allows", false, r -> post(RuleKind.ALLOW, r))
                 .add("DELETE", "/v1/allows/{}", false, r -> delete(RuleKind.ALLOW, r))
                 .add("GET", "/v1/config", false, r -> Response.json(200, service.settings()))
@@ -72,8 +77,45 @@ final class Endpoints {
         return Response.json(200, Map.of("status", "ok"));
     }
 
-    private Response list(RuleKind kind) {
-        return Response.json(200, service.lists().list(kind).stream().map(Views.Rule::of).toList());
+    /**
+     * A list in {@link Prefix}'s order, streamed: all of it, or a page of {@code limit} entries after
+     * the prefix {@code after}; a page that does not reach the end says where the next begins in a
+     * {@code Link} header (RFC 8288, rel "next").
+     */
+    private Response list(RuleKind kind, Request r) {
+        String limitText = single(r, "limit");
+        int limit = limitText == null ? Integer.MAX_VALUE : whole("limit", limitText, 1, MAX_LIST);
+        String afterText = single(r, "after");
+        Prefix after = afterText == null ? null : prefix(afterText);
+        Listing listing = service.lists().listing(kind, after, limit);
+        Map<String, String> headers = listing.continuesAfter()
+                .map(last -> Map.of("Link", "<" + r.path() + "?limit=" + limit + "&after="
+                        + URLEncoder.encode(last.toString(), StandardCharsets.UTF_8) + ">; rel=\"next\""))
+                .orElse(Map.of());
+        return Response.streamed(Response.JSON, headers, new RuleArray(listing));
+    }
+
+    /** A query parameter given at most once; null when absent. */
+    private static String single(Request r, String name) {
+        List<String> values = r.query().getOrDefault(name, List.of());
+        if (values.size() > 1) {
+            throw ApiException.badRequest(name + " is given " + values.size() + " times");
+        }
+        return values.isEmpty() ? null : values.getFirst();
+    }
+
+    /** A whole number in min..max, or 400 naming the parameter. */
+    private static int whole(String name, String text, int min, int max) {
+        int n;
+        try {
+            n = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest(name + " must be a whole number, was '" + text + "'");
+        }
+        if (n < min || n > max) {
+            throw ApiException.badRequest(name + " must be " + min + ".." + max + ", was " + n);
+        }
+        return n;
     }
 
     private Response post(RuleKind kind, Request r) {
@@ -146,16 +188,7 @@ final class Endpoints {
     }
 
     private Response top(Request r) {
-        String limitText = r.query("limit", "10");
-        int limit;
-        try {
-            limit = Integer.parseInt(limitText);
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest("limit must be a whole number, was '" + limitText + "'");
-        }
-        if (limit < 1 || limit > MAX_TOP) {
-            throw ApiException.badRequest("limit must be 1.." + MAX_TOP + ", was " + limit);
-        }
+        int limit = whole("limit", r.query("limit", "10"), 1, MAX_TOP);
         return Response.json(200, service.top(limit).stream().map(Views.Top::of).toList());
     }
 

@@ -3,6 +3,7 @@ package io.synguard.api;
 import io.synguard.dataplane.RuleKind;
 import io.synguard.net.Prefix;
 import io.synguard.policy.Entry;
+import io.synguard.policy.Listing;
 import io.synguard.policy.Origin;
 import io.synguard.policy.Policy;
 
@@ -20,9 +21,9 @@ public final class OperatorLists {
         this.policy = policy;
     }
 
-    /** Every entry of a list with its hits, IPv4 first, in address order. */
-    List<Policy.Listed> list(RuleKind kind) {
-        return policy.list(kind);
+    /** A list's entries in {@link Prefix}'s order after a prefix (null: all), at most limit. */
+    Listing listing(RuleKind kind, Prefix after, int limit) {
+        return policy.listing(kind, after, limit);
     }
 
     /** Adds or replaces an entry; the entry before (or null) and after. */

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@link Service} without a kernel: a real {@link Policy} over a {@link RecordingStore} (which
@@ -133,6 +134,8 @@ final class FakeService implements Service, AutoCloseable {
     static final class RecordingStore implements RuleStore {
         final List<String> changes = Collections.synchronizedList(new ArrayList<>());
         final Map<Prefix, Long> hits = new ConcurrentHashMap<>();
+        /** Times the hits of an entry were asked for: once an entry listed. */
+        final AtomicLong hitsAsked = new AtomicLong();
 
         @Override
         public void put(RuleKind kind, Prefix prefix, boolean auto, Instant expires) {
@@ -157,6 +160,7 @@ final class FakeService implements Service, AutoCloseable {
 
         @Override
         public long hits(RuleKind kind, Prefix prefix) {
+            hitsAsked.incrementAndGet();
             return hits.getOrDefault(prefix, 0L);
         }
 
