@@ -21,6 +21,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -145,10 +146,12 @@ final class Endpoints {
 
     /**
      * The entries of a bulk import, validated, the parser standing on the array's start; it stops on
-     * the array's end. {@link BulkImport#decode} takes the same path.
+     * the array's end. Equal reasons become one string: a million entries of one reason hold it once.
+     * {@link BulkImport#decode} takes the same path.
      */
     static List<Policy.Request> bulk(JsonParser parser) throws IOException {
         List<Policy.Request> all = new ArrayList<>();
+        Map<String, String> reasons = new HashMap<>();
         for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
             if (t != JsonToken.START_OBJECT) {
                 throw ApiException.badRequest("entry " + all.size() + ": not a JSON object");
@@ -156,7 +159,9 @@ final class Endpoints {
             if (all.size() == MAX_BULK) {
                 throw new ApiException(413, "too_many", "a bulk import takes at most " + MAX_BULK + " entries");
             }
-            all.add(validate(RULE_POST.readValue(parser, Views.RulePost.class), all.size()));
+            Policy.Request r = validate(RULE_POST.readValue(parser, Views.RulePost.class), all.size());
+            all.add(r.reason() == null ? r
+                    : new Policy.Request(r.prefix(), r.ttl(), reasons.computeIfAbsent(r.reason(), k -> k)));
         }
         return all;
     }
