@@ -13,9 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -77,11 +75,7 @@ public final class RuleList {
      * fit; a failing batch stops it, the batches before it stay.
      */
     public int putAll(Collection<RuleSpec> specs) {
-        Map<Prefix, RuleSpec> latest = new HashMap<>(specs.size() * 2);
-        specs.forEach(s -> latest.put(s.prefix(), s));
-        RuleSpec[] sorted = latest.values().toArray(RuleSpec[]::new);
-        latest.clear();
-        Arrays.sort(sorted, Comparator.comparing(RuleSpec::prefix));
+        RuleSpec[] sorted = latestOfEach(specs);
         synchronized (index) {
             int[] serials = new int[sorted.length];
             long fresh = 0;
@@ -104,6 +98,22 @@ public final class RuleList {
             }
             return sorted.length;
         }
+    }
+
+    /**
+     * The specs in prefix order, the last given of a prefix only: a stable sort puts the specs of one
+     * prefix side by side in the order they came.
+     */
+    private static RuleSpec[] latestOfEach(Collection<RuleSpec> specs) {
+        RuleSpec[] sorted = specs.toArray(RuleSpec[]::new);
+        Arrays.sort(sorted, Comparator.comparing(RuleSpec::prefix));
+        int kept = 0;
+        for (int i = 0; i < sorted.length; i++) {
+            if (i + 1 == sorted.length || !sorted[i + 1].prefix().equals(sorted[i].prefix())) {
+                sorted[kept++] = sorted[i];
+            }
+        }
+        return Arrays.copyOf(sorted, kept);
     }
 
     /** Puts sorted[from..to), one family, whose indexed serials (or RULE_EMPTY) are serials[from..to). */

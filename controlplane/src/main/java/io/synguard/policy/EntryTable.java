@@ -5,7 +5,9 @@ import io.synguard.net.Family;
 import io.synguard.net.Prefix;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
@@ -16,29 +18,66 @@ import java.util.stream.Stream;
  * here, where an {@link Entry} each in a hash map took ~150 (its prefix, address array, two
  * instants and the map's node). An {@link Entry} is made when one is asked for. The key of an entry
  * is its prefix as two longs (the address's first and last eight bytes; IPv4 in the top of the
- * first) and a shape (family and length). Columns are dense, [0, size); an open-addressed index
- * (linear probing, no tombstones) maps keys to positions. Not thread-safe.
+ * first) and a shape (family and length). Columns are dense, [0, size), in pages of
+ * {@value #PAGE} entries: they grow a page at a time, never copied, and no array is large enough for
+ * the collector to treat apart (G1 gives an object of half a region or more regions of its own, and a
+ * heap short of free runs of them collects in full). An open-addressed index (linear probing, no
+ * tombstones) maps keys to positions. Not thread-safe.
  */
 final class EntryTable {
     /** The expiry of an entry that never lapses. */
     static final long NEVER = Long.MIN_VALUE;
+    private static final int PAGE_BITS = 12;
+    static final int PAGE = 1 << PAGE_BITS;
     private static final int V6 = 1 << 8;
     private static final Origin[] ORIGINS = Origin.values();
 
     private final RuleKind kind;
-    private long[] high = new long[8];
-    private long[] low = new long[8];
-    private int[] shape = new int[8];
-    private byte[] origin = new byte[8];
-    /** Epoch nanoseconds. */
-    private long[] created = new long[8];
-    /** Epoch nanoseconds, or {@link #NEVER}. */
-    private long[] expires = new long[8];
-    private String[] reason = new String[8];
-    private String[] host = new String[8];
+    private Page[] pages = new Page[0];
     private int size;
     /** Position + 1 of the entry whose key probes here first or after; 0 for an empty slot. */
     private int[] index = new int[16];
+
+    /** The columns of {@value #PAGE} entries. */
+    private static final class Page {
+        final long[] high = new long[PAGE];
+        final long[] low = new long[PAGE];
+        final int[] shape = new int[PAGE];
+        final byte[] origin = new byte[PAGE];
+        /** Epoch nanoseconds. */
+        final long[] created = new long[PAGE];
+        /** Epoch nanoseconds, or {@link #NEVER}. */
+        final long[] expires = new long[PAGE];
+        final String[] reason = new String[PAGE];
+        final String[] host = new String[PAGE];
+
+        Page copy() {
+            Page c = new Page();
+            System.arraycopy(high, 0, c.high, 0, PAGE);
+            System.arraycopy(low, 0, c.low, 0, PAGE);
+            System.arraycopy(shape, 0, c.shape, 0, PAGE);
+            System.arraycopy(origin, 0, c.origin, 0, PAGE);
+            System.arraycopy(created, 0, c.created, 0, PAGE);
+            System.arraycopy(expires, 0, c.expires, 0, PAGE);
+            System.arraycopy(reason, 0, c.reason, 0, PAGE);
+            System.arraycopy(host, 0, c.host, 0, PAGE);
+            return c;
+        }
+
+        /** Moves the entry at from (of page source) to at. */
+        void take(int at, Page source, int from) {
+            high[at] = source.high[from];
+            low[at] = source.low[from];
+            shape[at] = source.shape[from];
+            origin[at] = source.origin[from];
+            created[at] = source.created[from];
+            expires[at] = source.expires[from];
+            reason[at] = source.reason[from];
+            host[at] = source.host[from];
+            source.reason[from] = null;
+            source.host[from] = null;
+        }
+    }
 
     EntryTable(RuleKind kind) {
         this.kind = kind;
@@ -64,11 +103,13 @@ final class EntryTable {
         if (at < 0) {
             at = append(hi, lo, sh);
         }
-        origin[at] = (byte) e.origin().ordinal();
-        created[at] = nanos(e.created());
-        expires[at] = e.expires() == null ? NEVER : nanos(e.expires());
-        reason[at] = e.reason();
-        host[at] = e.host();
+        Page page = pages[at >>> PAGE_BITS];
+        int i = at & (PAGE - 1);
+        page.origin[i] = (byte) e.origin().ordinal();
+        page.created[i] = nanos(e.created());
+        page.expires[i] = e.expires() == null ? NEVER : nanos(e.expires());
+        page.reason[i] = e.reason();
+        page.host[i] = e.host();
         return before;
     }
 
@@ -80,13 +121,14 @@ final class EntryTable {
     /** Stops holding the entry of a key if it lapses at expiresNanos; that entry, or null. */
     Entry removeIfExpiring(long hi, long lo, int sh, long expiresNanos) {
         int at = find(hi, lo, sh);
-        return at < 0 || expires[at] != expiresNanos ? null : removeKey(hi, lo, sh);
+        return at < 0 || pages[at >>> PAGE_BITS].expires[at & (PAGE - 1)] != expiresNanos ? null
+                : removeKey(hi, lo, sh);
     }
 
     /** Visits every entry, made as asked for. */
     void forEach(Consumer<Entry> visitor) {
-        for (int i = 0; i < size; i++) {
-            visitor.accept(entryAt(i));
+        for (int at = 0; at < size; at++) {
+            visitor.accept(entryAt(at));
         }
     }
 
@@ -98,9 +140,11 @@ final class EntryTable {
     /** Counts the entries that have not lapsed at now into counts, by origin. */
     void countLive(long nowNanos, Map<Origin, Long> counts) {
         long[] byOrigin = new long[ORIGINS.length];
-        for (int i = 0; i < size; i++) {
-            if (expires[i] == NEVER || expires[i] > nowNanos) {
-                byOrigin[origin[i]]++;
+        for (int at = 0; at < size; at++) {
+            Page page = pages[at >>> PAGE_BITS];
+            int i = at & (PAGE - 1);
+            if (page.expires[i] == NEVER || page.expires[i] > nowNanos) {
+                byOrigin[page.origin[i]]++;
             }
         }
         for (Origin o : ORIGINS) {
@@ -113,14 +157,10 @@ final class EntryTable {
     /** A copy of the entries as they are now, for reading while this one changes. */
     EntryTable copy() {
         EntryTable c = new EntryTable(kind);
-        c.high = Arrays.copyOf(high, size);
-        c.low = Arrays.copyOf(low, size);
-        c.shape = Arrays.copyOf(shape, size);
-        c.origin = Arrays.copyOf(origin, size);
-        c.created = Arrays.copyOf(created, size);
-        c.expires = Arrays.copyOf(expires, size);
-        c.reason = Arrays.copyOf(reason, size);
-        c.host = Arrays.copyOf(host, size);
+        c.pages = new Page[(size + PAGE - 1) >>> PAGE_BITS];
+        for (int p = 0; p < c.pages.length; p++) {
+            c.pages[p] = pages[p].copy();
+        }
         c.size = size;
         c.index = null; // a copy is only read in order
         return c;
@@ -130,9 +170,11 @@ final class EntryTable {
     long[] sortedV4() {
         long[] keys = new long[size];
         int n = 0;
-        for (int i = 0; i < size; i++) {
-            if ((shape[i] & V6) == 0) {
-                keys[n++] = high[i] >>> 24 | shape[i];
+        for (int at = 0; at < size; at++) {
+            Page page = pages[at >>> PAGE_BITS];
+            int i = at & (PAGE - 1);
+            if ((page.shape[i] & V6) == 0) {
+                keys[n++] = page.high[i] >>> 24 | page.shape[i];
             }
         }
         keys = Arrays.copyOf(keys, n);
@@ -142,16 +184,15 @@ final class EntryTable {
 
     /** The IPv6 prefixes, sorted. */
     Prefix[] sortedV6() {
-        Prefix[] v6 = new Prefix[size];
-        int n = 0;
-        for (int i = 0; i < size; i++) {
-            if ((shape[i] & V6) != 0) {
-                v6[n++] = prefixAt(i);
+        List<Prefix> v6 = new ArrayList<>();
+        for (int at = 0; at < size; at++) {
+            if ((pages[at >>> PAGE_BITS].shape[at & (PAGE - 1)] & V6) != 0) {
+                v6.add(prefixAt(at));
             }
         }
-        v6 = Arrays.copyOf(v6, n);
-        Arrays.sort(v6);
-        return v6;
+        Prefix[] sorted = v6.toArray(Prefix[]::new);
+        Arrays.sort(sorted);
+        return sorted;
     }
 
     /** The IPv4 prefix of a key {@link #sortedV4} gave. */
@@ -196,35 +237,47 @@ final class EntryTable {
     // ---- columns and index --------------------------------------------------------------------
 
     private Entry entryAt(int at) {
-        return new Entry(kind, prefixAt(at), ORIGINS[origin[at]], reason[at], instant(created[at]),
-                expires[at] == NEVER ? null : instant(expires[at]), host[at]);
+        Page page = pages[at >>> PAGE_BITS];
+        int i = at & (PAGE - 1);
+        return new Entry(kind, prefixAt(at), ORIGINS[page.origin[i]], page.reason[i], instant(page.created[i]),
+                page.expires[i] == NEVER ? null : instant(page.expires[i]), page.host[i]);
     }
 
     private Prefix prefixAt(int at) {
-        Family family = (shape[at] & V6) != 0 ? Family.V6 : Family.V4;
+        Page page = pages[at >>> PAGE_BITS];
+        int i = at & (PAGE - 1);
+        Family family = (page.shape[i] & V6) != 0 ? Family.V6 : Family.V4;
         byte[] bytes = new byte[family.bytes()];
-        for (int i = 0; i < bytes.length; i++) {
-            long word = i < 8 ? high[at] : low[at];
-            bytes[i] = (byte) (word >>> (56 - 8 * (i % 8)));
+        for (int b = 0; b < bytes.length; b++) {
+            long word = b < 8 ? page.high[i] : page.low[i];
+            bytes[b] = (byte) (word >>> (56 - 8 * (b % 8)));
         }
-        return Prefix.of(family, bytes, shape[at] & 0xff);
+        return Prefix.of(family, bytes, page.shape[i] & 0xff);
     }
 
     private int find(long hi, long lo, int sh) {
         int mask = index.length - 1;
         for (int slot = hash(hi, lo, sh) & mask; index[slot] != 0; slot = (slot + 1) & mask) {
             int at = index[slot] - 1;
-            if (high[at] == hi && low[at] == lo && shape[at] == sh) {
+            Page page = pages[at >>> PAGE_BITS];
+            int i = at & (PAGE - 1);
+            if (page.high[i] == hi && page.low[i] == lo && page.shape[i] == sh) {
                 return at;
             }
         }
         return -1;
     }
 
+    private int hashAt(int at) {
+        Page page = pages[at >>> PAGE_BITS];
+        int i = at & (PAGE - 1);
+        return hash(page.high[i], page.low[i], page.shape[i]);
+    }
+
     /** The slot that holds position at. */
     private int slotOf(int at) {
         int mask = index.length - 1;
-        int slot = hash(high[at], low[at], shape[at]) & mask;
+        int slot = hashAt(at) & mask;
         while (index[slot] != at + 1) {
             slot = (slot + 1) & mask;
         }
@@ -232,21 +285,16 @@ final class EntryTable {
     }
 
     private int append(long hi, long lo, int sh) {
-        if (size == high.length) {
-            int grown = size + (size >> 1) + 8;
-            high = Arrays.copyOf(high, grown);
-            low = Arrays.copyOf(low, grown);
-            shape = Arrays.copyOf(shape, grown);
-            origin = Arrays.copyOf(origin, grown);
-            created = Arrays.copyOf(created, grown);
-            expires = Arrays.copyOf(expires, grown);
-            reason = Arrays.copyOf(reason, grown);
-            host = Arrays.copyOf(host, grown);
-        }
         int at = size++;
-        high[at] = hi;
-        low[at] = lo;
-        shape[at] = sh;
+        if (at >>> PAGE_BITS == pages.length) {
+            pages = Arrays.copyOf(pages, pages.length + 1);
+            pages[pages.length - 1] = new Page();
+        }
+        Page page = pages[at >>> PAGE_BITS];
+        int i = at & (PAGE - 1);
+        page.high[i] = hi;
+        page.low[i] = lo;
+        page.shape[i] = sh;
         if (size * 2 > index.length) {
             reindex(index.length * 2);
         } else {
@@ -263,25 +311,22 @@ final class EntryTable {
         Entry before = entryAt(at);
         unplace(slotOf(at));
         int last = --size;
+        Page lastPage = pages[last >>> PAGE_BITS];
         if (at != last) {
             index[slotOf(last)] = at + 1;
-            high[at] = high[last];
-            low[at] = low[last];
-            shape[at] = shape[last];
-            origin[at] = origin[last];
-            created[at] = created[last];
-            expires[at] = expires[last];
-            reason[at] = reason[last];
-            host[at] = host[last];
+            pages[at >>> PAGE_BITS].take(at & (PAGE - 1), lastPage, last & (PAGE - 1));
+        } else {
+            lastPage.take(last & (PAGE - 1), lastPage, last & (PAGE - 1)); // lets go of its strings
         }
-        reason[last] = null;
-        host[last] = null;
+        if ((last & (PAGE - 1)) == 0) { // its last page is empty now
+            pages = Arrays.copyOf(pages, pages.length - 1);
+        }
         return before;
     }
 
     private void place(int at) {
         int mask = index.length - 1;
-        int slot = hash(high[at], low[at], shape[at]) & mask;
+        int slot = hashAt(at) & mask;
         while (index[slot] != 0) {
             slot = (slot + 1) & mask;
         }
@@ -292,8 +337,7 @@ final class EntryTable {
     private void unplace(int slot) {
         int mask = index.length - 1;
         for (int next = (slot + 1) & mask; index[next] != 0; next = (next + 1) & mask) {
-            int at = index[next] - 1;
-            int home = hash(high[at], low[at], shape[at]) & mask;
+            int home = hashAt(index[next] - 1) & mask;
             // the entry at next may move to slot unless its home lies cyclically in (slot, next]
             boolean stays = slot <= next ? slot < home && home <= next : slot < home || home <= next;
             if (!stays) {

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -125,9 +126,10 @@ public final class Journal implements AutoCloseable {
             return;
         }
         try {
-            ByteBuffer buf = lines.bytes.buffer();
-            while (buf.hasRemaining()) {
-                current.write(buf);
+            for (ByteBuffer buf : lines.bytes.buffers()) {
+                while (buf.hasRemaining()) {
+                    current.write(buf);
+                }
             }
             current.force(false);
             syncs++;
@@ -283,14 +285,55 @@ public final class Journal implements AutoCloseable {
 
     record SnapshotHeader(long nextSegment) {}
 
-    /** A growable byte buffer that hands itself over without a copy. */
-    private static final class ByteArrayBuilder extends java.io.ByteArrayOutputStream {
-        ByteArrayBuilder() {
-            super(1 << 12);
+    /**
+     * Bytes kept in blocks of {@value #BLOCK}, never copied as they grow: a slice of a large import
+     * encodes to megabytes, and one growing array would be copied at each doubling, each copy large
+     * enough for the collector to place apart (G1's humongous objects).
+     */
+    private static final class ByteArrayBuilder extends OutputStream {
+        private static final int BLOCK = 1 << 17;
+        private final List<byte[]> full = new ArrayList<>();
+        private byte[] current = new byte[1 << 12];
+        private int count;
+
+        @Override
+        public void write(int b) {
+            room();
+            current[count++] = (byte) b;
         }
 
-        ByteBuffer buffer() {
-            return ByteBuffer.wrap(buf, 0, count);
+        @Override
+        public void write(byte[] b, int off, int len) {
+            while (len > 0) {
+                room();
+                int n = Math.min(len, current.length - count);
+                System.arraycopy(b, off, current, count, n);
+                count += n;
+                off += n;
+                len -= n;
+            }
+        }
+
+        /** Room for one more byte: a first small block grows to a full one, a full one is put aside. */
+        private void room() {
+            if (count < current.length) {
+                return;
+            }
+            if (current.length < BLOCK) {
+                current = Arrays.copyOf(current, BLOCK);
+                return;
+            }
+            full.add(current);
+            current = new byte[BLOCK];
+            count = 0;
+        }
+
+        /** The bytes, in order, as buffers over the blocks. */
+        List<ByteBuffer> buffers() {
+            List<ByteBuffer> out = new ArrayList<>(full.size() + 1);
+            full.forEach(b -> out.add(ByteBuffer.wrap(b)));
+            out.add(ByteBuffer.wrap(current, 0, count));
+            return out;
         }
     }
 }

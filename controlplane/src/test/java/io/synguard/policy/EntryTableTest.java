@@ -24,12 +24,12 @@ class EntryTableTest {
         EntryTable table = new EntryTable(RuleKind.BLOCK);
         Map<Prefix, Entry> reference = new HashMap<>();
         List<Prefix> universe = new ArrayList<>();
-        for (int i = 0; i < 3000; i++) { // a small universe: many replacements, removals and collisions
+        for (int i = 0; i < 6 * EntryTable.PAGE; i++) { // small enough for many replacements and removals
             universe.add(i % 10 == 0
                     ? Prefix.parse("2001:2:" + Integer.toHexString(i) + "::/" + (48 + i % 81))
                     : Prefix.parse("198." + (18 + i % 2) + "." + (i >> 8 & 0xff) + "." + (i & 0xff) + "/" + (24 + i % 9)));
         }
-        for (int step = 0; step < 60_000; step++) {
+        for (int step = 0; step < 200_000; step++) { // the table grows to pages, shrinks and grows again
             Prefix p = universe.get(random.nextInt(universe.size()));
             if (random.nextInt(3) == 0) {
                 assertEquals(reference.remove(p), table.remove(p), "remove " + p);
@@ -48,6 +48,12 @@ class EntryTableTest {
         table.forEach(all::add);
         assertEquals(reference.size(), all.size());
         all.forEach(e -> assertEquals(reference.get(e.prefix()), e));
+        for (Prefix p : universe) {
+            assertEquals(reference.remove(p), table.remove(p));
+        }
+        assertEquals(0, table.size());
+        table.put(new Entry(RuleKind.BLOCK, universe.getFirst(), Origin.AUTO, null, T0, null));
+        assertEquals(1, table.size(), "and takes entries again");
     }
 
     @Test
