@@ -111,7 +111,10 @@ public final class Daemon implements Service, AutoCloseable {
         this.cookies = Cookies.start(dataplane, options.iface(), options.pinDirectory(),
                 new Sysctls(Path.of("/proc/sys"), options.stateDir().resolve("sysctls.json")), metrics, clock);
         this.attachment = Attachment.attach(dataplane, options.iface(), options.attach(), options.pinDirectory());
-        this.lists = new OperatorLists(policy);
+        // the launcher's -XX:+ExplicitGCInvokesConcurrent makes this a concurrent cycle, after which G1
+        // gives back what the heap no longer needs (-XX:MaxHeapFreeRatio); off the request's thread
+        this.lists = new OperatorLists(policy, () -> Thread.ofPlatform().daemon().name("synguard-reclaim")
+                .start(System::gc));
         this.monitor = new Monitor(dataplane, policy, metrics, clock, () -> settings, options.iface(), attachment::mode,
                 new StateFile(options.stateDir().resolve("baseline.json")));
         this.fleet = options.fleetEtcd().isEmpty() ? null

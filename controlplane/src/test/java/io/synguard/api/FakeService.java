@@ -55,6 +55,8 @@ final class FakeService implements Service, AutoCloseable {
     final List<JsonNode> applied = Collections.synchronizedList(new ArrayList<>());
     /** The limits top was asked for. */
     final List<Integer> topLimits = Collections.synchronizedList(new ArrayList<>());
+    /** Times the lists asked for a collection after a large import. */
+    final AtomicLong reclaims = new AtomicLong();
     volatile boolean attached = true;
     volatile List<SourceRates.SourceRate> top = List.of();
 
@@ -109,7 +111,7 @@ final class FakeService implements Service, AutoCloseable {
 
     @Override
     public OperatorLists lists() {
-        return new OperatorLists(policy);
+        return new OperatorLists(policy, reclaims::incrementAndGet);
     }
 
     @Override
