@@ -40,15 +40,15 @@ class ListingTest {
     private Exchange api;
 
     @BeforeEach
-    void start() {
+    void blocksListed() {
         service = new FakeService(dir);
-        api = new Exchange(service.router(), TOKEN);
         service.policy().putAll(RuleKind.BLOCK,
                 BLOCKS.stream().map(b -> new Policy.Request(Prefix.parse(b), null, "r " + b)).toList(), Origin.OPERATOR);
+        api = new Exchange(service.router(), TOKEN);
     }
 
     @AfterEach
-    void stop() {
+    void closed() {
         api.close();
         service.close();
     }
