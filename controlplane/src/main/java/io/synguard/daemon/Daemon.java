@@ -60,6 +60,8 @@ public final class Daemon implements Service, AutoCloseable {
     private final Cookies cookies;
     private final Metrics metrics;
     private final ApiServer api;
+    /** How long after a large import its garbage is collected (see reclaimSoon). */
+    private static final long RECLAIM_DELAY_MS = 1000;
     private final ScheduledExecutorService scheduler;
     private final Thread eventsThread;
     private final RateLimitEvents events;
@@ -111,10 +113,7 @@ public final class Daemon implements Service, AutoCloseable {
         this.cookies = Cookies.start(dataplane, options.iface(), options.pinDirectory(),
                 new Sysctls(Path.of("/proc/sys"), options.stateDir().resolve("sysctls.json")), metrics, clock);
         this.attachment = Attachment.attach(dataplane, options.iface(), options.attach(), options.pinDirectory());
-        // the launcher's -XX:+ExplicitGCInvokesConcurrent makes this a concurrent cycle, after which G1
-        // gives back what the heap no longer needs (-XX:MaxHeapFreeRatio); off the request's thread
-        this.lists = new OperatorLists(policy, () -> Thread.ofPlatform().daemon().name("synguard-reclaim")
-                .start(System::gc));
+        this.lists = new OperatorLists(policy, Daemon::reclaimSoon);
         this.monitor = new Monitor(dataplane, policy, metrics, clock, () -> settings, options.iface(), attachment::mode,
                 new StateFile(options.stateDir().resolve("baseline.json")));
         this.fleet = options.fleetEtcd().isEmpty() ? null
@@ -337,5 +336,22 @@ public final class Daemon implements Service, AutoCloseable {
         LOG.warn("no BPF filesystem was mounted at {}; synguard mounted one. Its pins, and with them the blocks and"
                 + " counters, outlive this process only as long as that mount: inside 'ip netns exec' it dies with"
                 + " the command (run under 'nsenter --net=...' instead)", root);
+    }
+
+    /**
+     * Collects a second after a large import, once its request and answer are gone: the launcher's
+     * -XX:+ExplicitGCInvokesConcurrent makes it a concurrent cycle, after which G1 gives back what the
+     * heap no longer needs (-XX:MaxHeapFreeRatio). Collected at once, the import's body and entries,
+     * still referenced while it answers, would be kept, and the heap with them.
+     */
+    private static void reclaimSoon() {
+        Thread.ofPlatform().daemon().name("synguard-reclaim").start(() -> {
+            try {
+                Thread.sleep(RECLAIM_DELAY_MS);
+                System.gc();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 }
