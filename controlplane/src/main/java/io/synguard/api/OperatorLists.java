@@ -16,7 +16,7 @@ import java.util.Optional;
  */
 public final class OperatorLists {
     /** Entries from which an import is large enough to ask for its garbage to be collected after. */
-    static final int RECLAIM_FROM = 100_000;
+    public static final int RECLAIM_FROM = 100_000;
 
     private final Policy policy;
     private final Runnable reclaim;

@@ -105,6 +105,10 @@ public final class Daemon implements Service, AutoCloseable {
         Policy.Restored restored = policy.restore(Settings.DEFAULTS);
         LOG.info("restored {} blocks and {} allows ({} reinstated in the kernel, {} adopted from it, {} lapsed)",
                 restored.blocks(), restored.allows(), restored.reinstated(), restored.adopted(), restored.lapsed());
+        if (restored.blocks() + restored.allows() >= OperatorLists.RECLAIM_FROM) {
+            // the replay's garbage, as after a large import; queued behind the snapshot restore wrote
+            scheduler.execute(Daemon::reclaimSoon);
+        }
         this.settings = startingSettings(restored.settings(), options);
         policy.saveSettings(settings);
         apply(settings);

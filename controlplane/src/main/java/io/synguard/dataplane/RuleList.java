@@ -15,6 +15,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -209,13 +210,18 @@ public final class RuleList {
 
     /** Every entry, IPv4 first, with its hits. */
     public List<Rule> list() {
+        List<Rule> rules = new ArrayList<>();
+        forEach(rules::add);
+        return rules;
+    }
+
+    /** Visits every entry, IPv4 first, with its hits, one at a time: a million are never all in memory. */
+    public void forEach(Consumer<Rule> visitor) {
         synchronized (index) {
-            List<Rule> rules = new ArrayList<>();
             try (Arena arena = Arena.ofConfined()) {
-                forEachEntry(arena, v4, Family.V4, (p, meta) -> rules.add(rule(p, meta)));
-                forEachEntry(arena, v6, Family.V6, (p, meta) -> rules.add(rule(p, meta)));
+                forEachEntry(arena, v4, Family.V4, (p, meta) -> visitor.accept(rule(p, meta)));
+                forEachEntry(arena, v6, Family.V6, (p, meta) -> visitor.accept(rule(p, meta)));
             }
-            return rules;
         }
     }
 

@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SequenceWriter;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -254,32 +257,46 @@ public final class Journal implements AutoCloseable {
         }
     }
 
+    /**
+     * Hands consumer each whole line of file as it is read (a journal of a million entries is ~100
+     * MB: never held whole), the snapshot's header skipped. A last line without its newline was cut
+     * short by a crash: it is dropped, and the file truncated before it.
+     */
     private void readLines(Path file, boolean snapshot, Consumer<JsonNode> consumer) throws IOException {
-        List<String> lines = new ArrayList<>();
-        String text = Files.readString(file);
-        int start = 0;
-        while (start < text.length()) {
-            int nl = text.indexOf('\n', start);
-            if (nl < 0) {
-                LOG.warn("{}: dropping a last line cut short by a crash ({} bytes); it was never acknowledged",
-                        file, text.length() - start);
-                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                    ch.truncate(text.substring(0, start).getBytes(StandardCharsets.UTF_8).length);
+        long lineStart = 0;
+        long read = 0;
+        int number = 0;
+        ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            for (int b; (b = in.read()) >= 0; ) {
+                read++;
+                if (b != '\n') {
+                    line.write(b);
+                    continue;
                 }
-                break;
+                number++;
+                if (number > 1 || !snapshot) {
+                    consumer.accept(record(file, number, line));
+                }
+                line.reset();
+                lineStart = read;
             }
-            lines.add(text.substring(start, nl));
-            start = nl + 1;
         }
-        for (int i = snapshot ? 1 : 0; i < lines.size(); i++) {
-            JsonNode record;
-            try {
-                record = json.readTree(lines.get(i));
-            } catch (IOException e) {
-                throw new IllegalStateException(file + " line " + (i + 1) + " is damaged (" + e.getMessage()
-                        + "); move the state directory aside to start empty, the pinned maps keep enforcing", e);
+        if (line.size() > 0) {
+            LOG.warn("{}: dropping a last line cut short by a crash ({} bytes); it was never acknowledged",
+                    file, line.size());
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                ch.truncate(lineStart);
             }
-            consumer.accept(record);
+        }
+    }
+
+    private JsonNode record(Path file, int number, ByteArrayOutputStream line) {
+        try {
+            return json.readTree(line.toByteArray());
+        } catch (IOException e) {
+            throw new IllegalStateException(file + " line " + number + " is damaged (" + e.getMessage()
+                    + "); move the state directory aside to start empty, the pinned maps keep enforcing", e);
         }
     }
 

@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * A {@link Service} without a kernel: a real {@link Policy} over a {@link RecordingStore} (which
@@ -156,8 +157,8 @@ final class FakeService implements Service, AutoCloseable {
         }
 
         @Override
-        public List<Rule> list(RuleKind kind) {
-            return List.of();
+        public void forEach(RuleKind kind, Consumer<Rule> visitor) {
+            // holds nothing
         }
 
         @Override
