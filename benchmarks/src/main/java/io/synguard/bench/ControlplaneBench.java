@@ -28,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /**
  * The control plane as BENCHMARKS.md §4 and the control-plane issue ask: the daemon started by the
@@ -39,15 +40,20 @@ import picocli.CommandLine.Command;
  * on the same connection in the same round (the server's floor);</li>
  * <li>a bulk import of 1M prefixes in one request, end to end, beside the same 1M put straight
  * into a fresh data plane's maps in the same run (the batched map update's floor);</li>
- * <li>the daemon's resident memory idle and holding those 1M blocks.</li>
+ * <li>the daemon's resident memory idle and holding those 1M blocks, 3 s and 10 s after the import, and the CPU
+ * time the daemon spent on the import (less moved by other work on the machine than the wall time).</li>
  * </ul>
  */
 @Command(name = "controlplane", description = {
         "The daemon in namespaces: flood-to-detection and to first block, REST latency, a 1M-prefix bulk import, "
                 + "resident memory idle and with 1M blocks.",
-        "Full: 5 detection rounds and 5 REST rounds of 2000 requests each. --quick: 3 rounds, of 500 requests."})
+        "Full: 5 rounds of each part, REST rounds of 2000 requests each. --quick: 3 rounds, of 500 requests.",
+        "Parts (--only): detection, rest, bulk (the import, its floor and the memory, a fresh daemon each round)."})
 final class ControlplaneBench extends RoundsSuite {
     private static final int BULK = 1_000_000;
+
+    @Mixin
+    private OnlyOption only;
 
     private final Path root = Suite.root();
     private final Map<String, double[]> figures = new LinkedHashMap<>();
@@ -68,19 +74,33 @@ final class ControlplaneBench extends RoundsSuite {
     }
 
     private void run(BenchWorld world) throws Exception {
-        step("starting the daemon through " + root.resolve("synguard"));
-        try (DaemonUnderTest daemon = DaemonUnderTest.start(world, root, world.stateDir,
-                world.bpffs.resolve(BenchWorld.IFACE))) {
-            KeepAliveClient api = daemon.api();
-            Thread.sleep(3_000);
-            record("rss_idle_mb", rssMb(daemon.process()));
-            detection(world, api);
-            rest(api);
-            bulk(api);
-            Thread.sleep(3_000);
-            record("rss_1m_blocks_mb", rssMb(daemon.process()));
+        if (part("detection") || part("rest")) {
+            step("starting the daemon through " + root.resolve("synguard"));
+            try (DaemonUnderTest daemon = DaemonUnderTest.start(world, root, world.stateDir,
+                    world.bpffs.resolve(BenchWorld.IFACE))) {
+                if (part("detection")) {
+                    detection(world, daemon.api());
+                }
+                if (part("rest")) {
+                    rest(daemon.api());
+                }
+            }
         }
-        bulkFloor();
+        if (part("bulk")) {
+            byte[] body = bulkBody();
+            List<RuleSpec> specs = Blocklists.generate(BULK, 7).prefixes().stream()
+                    .map(p -> new RuleSpec(p, false, null)).toList();
+            for (int r = 0; r < rounds; r++) {
+                step("bulk round " + (r + 1) + " of " + rounds);
+                bulk(world, r, body);
+                bulkFloor(specs);
+                record("bulk_over_floor", last("bulk_1m_s") / last("bulk_1m_maps_only_s"));
+            }
+        }
+    }
+
+    private boolean part(String name) {
+        return name.matches(only.only);
     }
 
     private void detection(BenchWorld world, KeepAliveClient api) throws Exception {
@@ -211,35 +231,64 @@ final class ControlplaneBench extends RoundsSuite {
                 .getBytes(StandardCharsets.US_ASCII);
     }
 
-    private void bulk(KeepAliveClient api) {
+    /** The import's body: a JSON array of the data-plane suite's 1M prefixes. */
+    private static byte[] bulkBody() {
         step("bulk import: building a JSON array of " + BULK + " prefixes");
         List<Prefix> prefixes = Blocklists.generate(BULK, 7).prefixes();
         StringBuilder body = new StringBuilder(BULK * 32).append('[');
         for (int i = 0; i < prefixes.size(); i++) {
             body.append(i == 0 ? "" : ",").append("{\"prefix\":\"").append(prefixes.get(i)).append("\"}");
         }
-        byte[] bytes = body.append(']').toString().getBytes(StandardCharsets.US_ASCII);
-        step(String.format(Locale.ROOT, "bulk import: POST /v1/blocks with %.1f MB", bytes.length / 1e6));
-        long t0 = System.nanoTime();
-        KeepAliveClient.Reply reply = api.send("POST", "/v1/blocks", bytes);
-        long nanos = System.nanoTime() - t0;
-        if (reply.status() != 201) {
-            throw new IllegalStateException("bulk import: HTTP " + reply.status() + " " + reply.body());
-        }
-        record("bulk_1m_s", nanos / 1e9);
-        record("bulk_body_mb", bytes.length / 1e6);
-        step(String.format(Locale.ROOT, "  %s in %.2f s", reply.body(), nanos / 1e9));
+        return body.append(']').toString().getBytes(StandardCharsets.US_ASCII);
     }
 
-    private void bulkFloor() {
-        step("bulk floor: the same " + BULK + " prefixes put straight into a fresh data plane's maps");
-        List<RuleSpec> specs = Blocklists.generate(BULK, 7).prefixes().stream()
-                .map(p -> new RuleSpec(p, false, null)).toList();
+    /**
+     * One round of the import: a fresh daemon (own state and pins, detached on exit), its resident
+     * memory idle, the import, and its resident memory holding the 1M blocks.
+     */
+    private void bulk(BenchWorld world, int round, byte[] body) throws Exception {
+        Path state = Files.createDirectories(world.stateDir.resolve("bulk-" + round));
+        try (DaemonUnderTest daemon = DaemonUnderTest.start(world, root, state,
+                world.pinDirectory("bulk-" + round).resolve(BenchWorld.IFACE), "--detach-on-exit")) {
+            Thread.sleep(3_000);
+            record("rss_idle_mb", rssMb(daemon.process()));
+            step(String.format(Locale.ROOT, "  POST /v1/blocks with %.1f MB", body.length / 1e6));
+            double cpu0 = cpuSeconds(daemon.process());
+            long t0 = System.nanoTime();
+            KeepAliveClient.Reply reply = daemon.api().send("POST", "/v1/blocks", body);
+            long nanos = System.nanoTime() - t0;
+            double cpu = cpuSeconds(daemon.process()) - cpu0;
+            if (reply.status() != 201) {
+                throw new IllegalStateException("bulk import: HTTP " + reply.status() + " " + reply.body());
+            }
+            record("bulk_1m_s", nanos / 1e9);
+            record("bulk_1m_daemon_cpu_s", cpu);
+            record("bulk_body_mb", body.length / 1e6);
+            step(String.format(Locale.ROOT, "  %s in %.2f s, %.2f s of the daemon's CPU", reply.body(), nanos / 1e9, cpu));
+            Thread.sleep(3_000);
+            record("rss_1m_blocks_mb", rssMb(daemon.process()));
+            Thread.sleep(7_000);
+            record("rss_1m_blocks_10s_mb", rssMb(daemon.process()));
+            step(String.format(Locale.ROOT, "  resident %.0f MB idle, %.0f MB with the 1M blocks (3 s after), %.0f MB 10 s after",
+                    last("rss_idle_mb"), last("rss_1m_blocks_mb"), last("rss_1m_blocks_10s_mb")));
+        }
+    }
+
+    /** The same prefixes put straight into a fresh data plane's maps through RuleList.putAll. */
+    private void bulkFloor(List<RuleSpec> specs) {
         try (Dataplane dp = Dataplane.load(Dataplane.Options.defaults().withMaxRules(1 << 21))) {
             long t0 = System.nanoTime();
             dp.blocklist().putAll(specs);
             record("bulk_1m_maps_only_s", (System.nanoTime() - t0) / 1e9);
         }
+        step(String.format(Locale.ROOT, "  floor: the maps alone in %.2f s", last("bulk_1m_maps_only_s")));
+    }
+
+    /** The CPU time (user and system) a process and its threads have used so far, in seconds. */
+    private static double cpuSeconds(Process p) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0; // utime, stime in USER_HZ ticks
     }
 
     private static double rssMb(Process p) throws IOException {

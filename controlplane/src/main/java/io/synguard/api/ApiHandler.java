@@ -7,10 +7,12 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -54,6 +56,8 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     private long waitingBytes;
     private boolean busy;
     private boolean closing;
+    /** The streamed answer being written; null when none is. */
+    private ChunkedAnswer streaming;
 
     ApiHandler(Access access, Audit audit, ExecutorService workers) {
         this.access = access;
@@ -61,11 +65,17 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         this.workers = workers;
     }
 
-    /** A request whole, copied off its buffer. */
-    private record Incoming(String method, String uri, String authorization, boolean keepAlive, byte[] body) {
+    /**
+     * A request whole, copied off its buffer.
+     *
+     * @param http10 an HTTP/1.0 request, which cannot take a chunked body: a streamed one ends with the connection
+     */
+    private record Incoming(String method, String uri, String authorization, boolean keepAlive, boolean http10,
+                            byte[] body) {
         static Incoming of(FullHttpRequest http) {
             return new Incoming(http.method().name(), http.uri(), http.headers().get(HttpHeaderNames.AUTHORIZATION),
-                    HttpUtil.isKeepAlive(http), ByteBufUtil.getBytes(http.content()));
+                    HttpUtil.isKeepAlive(http), http.protocolVersion().equals(HttpVersion.HTTP_1_0),
+                    ByteBufUtil.getBytes(http.content()));
         }
     }
 
@@ -111,39 +121,77 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
                 Incoming in = (Incoming) item;
                 waitingBytes -= in.body().length;
                 workers.execute(() -> {
-                    FullHttpResponse response = null;
+                    Object response = null;
                     try {
                         response = serve(in, peer(ctx));
                     } catch (Error e) {
                         LOG.error("{} {} failed; its connection ends", in.method(), in.uri(), e);
                         throw e;
                     } finally {
-                        FullHttpResponse answer = response;
-                        onLoop(ctx, () -> answered(ctx, answer, in.keepAlive()));
+                        Object answer = response;
+                        onLoop(ctx, () -> answered(ctx, answer, in));
                     }
                 });
             }
         }
     }
 
-    /** Writes a worker's answer and goes on; none means the endpoint threw an Error, and the connection ends. */
-    private void answered(ChannelHandlerContext ctx, FullHttpResponse answer, boolean keepAlive) {
-        busy = false;
-        if (answer == null) {
-            ctx.close();
-            return;
+    /**
+     * Writes a worker's answer (a {@link FullHttpResponse}, or a {@link Streamed} one) and goes on;
+     * none means the endpoint threw an Error, and the connection ends.
+     */
+    private void answered(ChannelHandlerContext ctx, Object answer, Incoming in) {
+        switch (answer) {
+            case null -> {
+                busy = false;
+                ctx.close();
+            }
+            case Streamed s -> {
+                boolean keepAlive = in.keepAlive() && !in.http10();
+                HttpUtil.setTransferEncodingChunked(s.head(), !in.http10());
+                s.head().headers().set(HttpHeaderNames.CONNECTION,
+                        keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+                streaming = new ChunkedAnswer(ctx, workers, s.chunks(), in.method() + " " + in.uri(), whole -> {
+                    streaming = null;
+                    busy = false;
+                    if (!whole) {
+                        return;
+                    }
+                    if (keepAlive) {
+                        next(ctx);
+                    } else {
+                        closeAfterAnswer(ctx);
+                        linger(ctx.channel());
+                    }
+                });
+                streaming.start(s.head());
+            }
+            default -> {
+                busy = false;
+                write(ctx, (FullHttpResponse) answer, !in.keepAlive());
+                next(ctx);
+            }
         }
-        write(ctx, answer, !keepAlive);
-        next(ctx);
     }
 
-    private FullHttpResponse serve(Incoming in, InetSocketAddress peer) {
+    /** A head whose body a {@link ChunkedAnswer} writes. */
+    private record Streamed(HttpResponse head, Response.Chunks chunks) {}
+
+    /** The answer to a request: a {@link FullHttpResponse}, or a {@link Streamed} one. */
+    private Object serve(Incoming in, InetSocketAddress peer) {
         Request request = new Request(in.method(), Access.pathOf(in.uri()), List.of(), Map.of(), in.body(), peer, null);
         try {
             Access.Admitted admitted = access.check(in.method(), in.uri(), in.authorization());
             request = new Request(in.method(), admitted.path(), admitted.match().parameters(), admitted.query(),
                     in.body(), peer, admitted.tokenId());
-            return http(admitted.match().route().endpoint().serve(request));
+            Response r = admitted.match().route().endpoint().serve(request);
+            if (r.chunks() == null) {
+                return http(r);
+            }
+            HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()));
+            head.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
+            r.headers().forEach(head.headers()::set);
+            return new Streamed(head, r.chunks());
         } catch (RuntimeException e) {
             return refused(request, e);
         }
@@ -188,6 +236,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
         if (r.contentType() != null) {
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
         }
+        r.headers().forEach(response.headers()::set);
         response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length);
         return response;
     }
@@ -198,11 +247,16 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(response);
             return;
         }
+        closeAfterAnswer(ctx);
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(response).addListener(written -> linger(ctx.channel()));
+    }
+
+    /** This connection's last answer is being written: nothing more is read or served. */
+    private void closeAfterAnswer(ChannelHandlerContext ctx) {
         closing = true;
         waiting.clear();
         Refusal.stopReading(ctx);
-        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        ctx.writeAndFlush(response).addListener(written -> linger(ctx.channel()));
     }
 
     /**
@@ -246,9 +300,20 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (streaming != null) {
+            streaming.writabilityChanged();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
         waiting.clear();
+        if (streaming != null) {
+            streaming.abandon();
+        }
         ctx.fireChannelInactive();
     }
 

@@ -11,13 +11,17 @@ import io.synguard.json.Json;
 import io.synguard.metrics.Metrics;
 import io.synguard.net.Prefix;
 import io.synguard.policy.Entry;
+import io.synguard.policy.Listing;
 import io.synguard.policy.Policy;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +33,8 @@ final class Endpoints {
     static final long MAX_TTL_S = 10L * 365 * 24 * 3600;
     static final int MAX_REASON = 1024;
     static final int MAX_TOP = 1000;
+    /** Entries one page of a listing holds at most. */
+    static final int MAX_LIST = 1_000_000;
 
     /** Reads one object where the parser stands; what follows is the caller's to check. */
     private static final ObjectReader RULE_POST = Json.mapper().readerFor(Views.RulePost.class)
@@ -51,10 +57,10 @@ final class Endpoints {
         return new Router()
                 .add("GET", "/healthz", true, r -> health())
                 .add("GET", "/v1/status", false, r -> Response.json(200, Views.Status.of(service.status())))
-                .add("GET", "/v1/blocks", false, r -> list(RuleKind.BLOCK))
+                .add("GET", "/v1/blocks", false, r -> list(RuleKind.BLOCK, r))
                 .add("POST", "/v1/blocks", false, r -> post(RuleKind.BLOCK, r))
                 .add("DELETE", "/v1/blocks/{}", false, r -> delete(RuleKind.BLOCK, r))
-                .add("GET", "/v1/allows", false, r -> list(RuleKind.ALLOW))
+                .add("GET", "/v1/allows", false, r -> list(RuleKind.ALLOW, r))
                 .add("POST", "/v1/allows", false, r -> post(RuleKind.ALLOW, r))
                 .add("DELETE", "/v1/allows/{}", false, r -> delete(RuleKind.ALLOW, r))
                 .add("GET", "/v1/config", false, r -> Response.json(200, service.settings()))
@@ -73,8 +79,45 @@ final class Endpoints {
         return Response.json(200, Map.of("status", "ok"));
     }
 
-    private Response list(RuleKind kind) {
-        return Response.json(200, service.lists().list(kind).stream().map(Views.Rule::of).toList());
+    /**
+     * A list in {@link Prefix}'s order, streamed: all of it, or a page of {@code limit} entries after
+     * the prefix {@code after}; a page that does not reach the end says where the next begins in a
+     * {@code Link} header (RFC 8288, rel "next").
+     */
+    private Response list(RuleKind kind, Request r) {
+        String limitText = single(r, "limit");
+        int limit = limitText == null ? Integer.MAX_VALUE : whole("limit", limitText, 1, MAX_LIST);
+        String afterText = single(r, "after");
+        Prefix after = afterText == null ? null : prefix(afterText);
+        Listing listing = service.lists().listing(kind, after, limit);
+        Map<String, String> headers = listing.continuesAfter()
+                .map(last -> Map.of("Link", "<" + r.path() + "?limit=" + limit + "&after="
+                        + URLEncoder.encode(last.toString(), StandardCharsets.UTF_8) + ">; rel=\"next\""))
+                .orElse(Map.of());
+        return Response.streamed(Response.JSON, headers, new RuleArray(listing));
+    }
+
+    /** A query parameter given at most once; null when absent. */
+    private static String single(Request r, String name) {
+        List<String> values = r.query().getOrDefault(name, List.of());
+        if (values.size() > 1) {
+            throw ApiException.badRequest(name + " is given " + values.size() + " times");
+        }
+        return values.isEmpty() ? null : values.getFirst();
+    }
+
+    /** A whole number in min..max, or 400 naming the parameter. */
+    private static int whole(String name, String text, int min, int max) {
+        int n;
+        try {
+            n = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest(name + " must be a whole number, was '" + text + "'");
+        }
+        if (n < min || n > max) {
+            throw ApiException.badRequest(name + " must be " + min + ".." + max + ", was " + n);
+        }
+        return n;
     }
 
     private Response post(RuleKind kind, Request r) {
@@ -104,10 +147,12 @@ final class Endpoints {
 
     /**
      * The entries of a bulk import, validated, the parser standing on the array's start; it stops on
-     * the array's end. {@link BulkImport#decode} takes the same path.
+     * the array's end. Equal reasons become one string: a million entries of one reason hold it once.
+     * {@link BulkImport#decode} takes the same path.
      */
     static List<Policy.Request> bulk(JsonParser parser) throws IOException {
         List<Policy.Request> all = new ArrayList<>();
+        Map<String, String> reasons = new HashMap<>();
         for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
             if (t != JsonToken.START_OBJECT) {
                 throw ApiException.badRequest("entry " + all.size() + ": not a JSON object");
@@ -115,7 +160,9 @@ final class Endpoints {
             if (all.size() == MAX_BULK) {
                 throw new ApiException(413, "too_many", "a bulk import takes at most " + MAX_BULK + " entries");
             }
-            all.add(validate(RULE_POST.readValue(parser, Views.RulePost.class), all.size()));
+            Policy.Request r = validate(RULE_POST.readValue(parser, Views.RulePost.class), all.size());
+            all.add(r.reason() == null ? r
+                    : new Policy.Request(r.prefix(), r.ttl(), reasons.computeIfAbsent(r.reason(), k -> k)));
         }
         return all;
     }
@@ -147,16 +194,7 @@ final class Endpoints {
     }
 
     private Response top(Request r) {
-        String limitText = r.query("limit", "10");
-        int limit;
-        try {
-            limit = Integer.parseInt(limitText);
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest("limit must be a whole number, was '" + limitText + "'");
-        }
-        if (limit < 1 || limit > MAX_TOP) {
-            throw ApiException.badRequest("limit must be 1.." + MAX_TOP + ", was " + limit);
-        }
+        int limit = whole("limit", r.query("limit", "10"), 1, MAX_TOP);
         String by = r.query("by", "source");
         return switch (by) {
             case "source" -> Response.json(200, service.top(limit).stream().map(Views.Top::of).toList());

@@ -3,6 +3,7 @@ package io.synguard.api;
 import io.synguard.dataplane.RuleKind;
 import io.synguard.net.Prefix;
 import io.synguard.policy.Entry;
+import io.synguard.policy.Listing;
 import io.synguard.policy.Origin;
 import io.synguard.policy.Policy;
 
@@ -14,15 +15,25 @@ import java.util.Optional;
  * {@link Policy}, every entry they put in made by the operator.
  */
 public final class OperatorLists {
-    private final Policy policy;
+    /** Entries from which an import is large enough to ask for its garbage to be collected after. */
+    public static final int RECLAIM_FROM = 100_000;
 
-    public OperatorLists(Policy policy) {
+    private final Policy policy;
+    private final Runnable reclaim;
+
+    /**
+     * @param reclaim run after a bulk import of {@value #RECLAIM_FROM} entries or more: the daemon
+     *                starts a collection, so the heap a large import took (a million entries: 300 MB
+     *                in their passing, 80 MB held after) goes back to the host instead of staying resident
+     */
+    public OperatorLists(Policy policy, Runnable reclaim) {
         this.policy = policy;
+        this.reclaim = reclaim;
     }
 
-    /** Every entry of a list with its hits, IPv4 first, in address order. */
-    List<Policy.Listed> list(RuleKind kind) {
-        return policy.list(kind);
+    /** A list's entries in {@link Prefix}'s order after a prefix (null: all), at most limit. */
+    Listing listing(RuleKind kind, Prefix after, int limit) {
+        return policy.listing(kind, after, limit);
     }
 
     /** Adds or replaces an entry; the entry before (or null) and after. */
@@ -32,7 +43,11 @@ public final class OperatorLists {
 
     /** Adds or replaces the entries of a bulk import; how many. */
     int putAll(RuleKind kind, List<Policy.Request> requests) {
-        return policy.putAll(kind, requests, Origin.OPERATOR);
+        int added = policy.putAll(kind, requests, Origin.OPERATOR);
+        if (requests.size() >= RECLAIM_FROM) {
+            reclaim.run();
+        }
+        return added;
     }
 
     /** Removes an entry; what it was, or empty if there was none. */

@@ -9,17 +9,40 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Map;
 
 /**
- * A response: status, content type and body.
+ * A response: status, content type, headers and body, whole or {@link Chunks streamed}.
  *
  * @param status      HTTP status
  * @param contentType the body's type; null for no body
- * @param body        the body
+ * @param body        the body when whole; empty when streamed
+ * @param headers     headers beyond the content's
+ * @param chunks      the body when streamed; else null
  */
-public record Response(int status, String contentType, byte[] body) {
+public record Response(int status, String contentType, byte[] body, Map<String, String> headers, Chunks chunks) {
     static final String JSON = "application/json";
     static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
+
+    /** A whole body. */
+    public Response(int status, String contentType, byte[] body) {
+        this(status, contentType, body, Map.of(), null);
+    }
+
+    /**
+     * A body made a chunk at a time while the connection takes it (chunked transfer encoding), so
+     * that a large one is never whole in memory. Called on a worker, one call at a time.
+     */
+    @FunctionalInterface
+    public interface Chunks {
+        /** The next part of the body; null once all of it was given. */
+        byte[] next();
+    }
+
+    /** A 200 whose body is streamed. */
+    static Response streamed(String contentType, Map<String, String> headers, Chunks chunks) {
+        return new Response(200, contentType, new byte[0], headers, chunks);
+    }
 
     static Response json(int status, Object value) {
         try {

@@ -1,6 +1,8 @@
 package io.synguard.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.synguard.json.Json;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -14,10 +16,26 @@ import java.util.Map;
 
 /** What the block/allow commands share: listing, adding (one or a file of them), removing. */
 final class Rules {
+    /** Entries a listing asks the daemon for at a time. */
+    static final int PAGE = 10_000;
+
     private Rules() {}
 
+    /**
+     * Prints a list, asked for {@value #PAGE} entries at a time (each page after the last one's
+     * prefix), so no answer of the daemon's is larger than a page.
+     */
     static void list(ClientOptions client, String path, PrintWriter out) {
-        JsonNode rules = client.client().get("/v1/" + path);
+        ArrayNode rules = Json.mapper().createArrayNode();
+        for (String after = null; ; ) {
+            JsonNode page = client.client().get("/v1/" + path + "?limit=" + PAGE
+                    + (after == null ? "" : "&after=" + ApiClient.encode(after)));
+            page.forEach(rules::add);
+            if (page.size() < PAGE) {
+                break;
+            }
+            after = page.get(PAGE - 1).get("prefix").asText();
+        }
         if (client.json) {
             out.println(rules.toPrettyString());
             return;

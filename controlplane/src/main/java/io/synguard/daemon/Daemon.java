@@ -67,6 +67,8 @@ public final class Daemon implements Service, AutoCloseable {
     private final Cookies cookies;
     private final Metrics metrics;
     private final ApiServer api;
+    /** How long after a large import its garbage is collected (see reclaimSoon). */
+    private static final long RECLAIM_DELAY_MS = 1000;
     private final ScheduledExecutorService scheduler;
     private final Thread eventsThread;
     private final RateLimitEvents events;
@@ -115,6 +117,10 @@ public final class Daemon implements Service, AutoCloseable {
             Policy.Restored restored = policy.restore(Settings.DEFAULTS);
             LOG.info("restored {} blocks and {} allows ({} reinstated in the kernel, {} adopted from it, {} lapsed)",
                     restored.blocks(), restored.allows(), restored.reinstated(), restored.adopted(), restored.lapsed());
+            if (restored.blocks() + restored.allows() >= OperatorLists.RECLAIM_FROM) {
+                // the replay's garbage, as after a large import; queued behind the snapshot restore wrote
+                scheduler.execute(Daemon::reclaimSoon);
+            }
             this.settings = startingSettings(restored.settings(), options);
             policy.saveSettings(settings);
             apply(settings);
@@ -125,7 +131,7 @@ public final class Daemon implements Service, AutoCloseable {
                     options.cookieMethod());
             this.attachment = Attachment.attach(dataplane, options.iface(), options.attach(), options.pinDirectory());
             cookies.watchXdpTx(() -> XdpTx.unavailable(options.iface(), attachment.mode()));
-            this.lists = new OperatorLists(policy);
+            this.lists = new OperatorLists(policy, Daemon::reclaimSoon);
             this.monitor = new Monitor(dataplane, policy, metrics, clock, () -> settings, options.iface(), attachment::mode,
                     new StateFile(options.stateDir().resolve("baseline.json")));
             this.fleet = options.fleetEtcd().isEmpty() ? null
@@ -146,7 +152,6 @@ public final class Daemon implements Service, AutoCloseable {
             this.api = ApiServer.start(options.api(), this, tokens, new Audit(clock), metrics);
             LOG.info("synguard is protecting {} ({} mode, {}); API on {}://{}:{}", options.iface(), attachment.mode(),
                     settings.mode().text(), options.api().scheme(), api.address().getHostString(), api.address().getPort());
-    
         } catch (RuntimeException | InterruptedException e) {
             LOG.error("synguard did not start; stopping what it had made");
             try {
@@ -392,5 +397,22 @@ public final class Daemon implements Service, AutoCloseable {
         LOG.warn("no BPF filesystem was mounted at {}; synguard mounted one. Its pins, and with them the blocks and"
                 + " counters, outlive this process only as long as that mount: inside 'ip netns exec' it dies with"
                 + " the command (run under 'nsenter --net=...' instead)", root);
+    }
+
+    /**
+     * Collects a second after a large import, once its request and answer are gone: the launcher's
+     * -XX:+ExplicitGCInvokesConcurrent makes it a concurrent cycle, after which G1 gives back what the
+     * heap no longer needs (-XX:MaxHeapFreeRatio). Collected at once, the import's body and entries,
+     * still referenced while it answers, would be kept, and the heap with them.
+     */
+    private static void reclaimSoon() {
+        Thread.ofPlatform().daemon().name("synguard-reclaim").start(() -> {
+            try {
+                Thread.sleep(RECLAIM_DELAY_MS);
+                System.gc();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 }

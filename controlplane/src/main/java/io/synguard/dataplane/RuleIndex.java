@@ -5,8 +5,6 @@ import io.synguard.net.Prefix;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
-import java.util.NavigableSet;
-import java.util.TreeSet;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
@@ -18,7 +16,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * before the bits that lead to it, and the reverse when removing.
  *
  * <p>The table itself answers lookups; {@link LengthBits} keeps the bits that lead to rules, and
- * the blocks in address order say which covers an allow changes. Not thread-safe; its owner
+ * the blocks in address order ({@link BlockOrder}) say which covers an allow changes. Not thread-safe; its owner
  * serializes calls.
  */
 final class RuleIndex {
@@ -45,8 +43,8 @@ final class RuleIndex {
     /** Allows of each length, per family. */
     private final int[] v4AllowLengths = new int[33];
     private final int[] v6AllowLengths = new int[129];
-    /** Every block, in {@link Prefix}'s order: the blocks inside an allow are one range of it. */
-    private final NavigableSet<Prefix> blocks = new TreeSet<>();
+    /** The blocks in order, while no block came or went since it was read; else null. */
+    private BlockOrder blocks;
 
     private RuleIndex(MemorySegment table, MemorySegment hits, MemorySegment t16, MemorySegment config, int mask,
                       int seed) {
@@ -150,7 +148,7 @@ final class RuleIndex {
             allowLengths(prefix)[prefix.length()]++;
             recoverBlocksInside(prefix, -1);
         } else {
-            blocks.add(prefix);
+            blocks = null;
         }
         bits.count(prefix, 1);
     }
@@ -166,7 +164,7 @@ final class RuleIndex {
             allowLengths(prefix)[prefix.length()]--;
             recoverBlocksInside(prefix, slot);
         } else {
-            blocks.remove(prefix);
+            blocks = null;
         }
         SERIAL.setRelease(table, slot * RULE_SIZE, Abi.RULE_TOMBSTONE);
         live--;
@@ -289,7 +287,21 @@ final class RuleIndex {
      * block sorts between those two.
      */
     private void recoverBlocksInside(Prefix allow, int skip) {
-        recover(blocks.subSet(allow, true, lastAddressOf(allow), true), skip);
+        recover(blocks().between(allow, lastAddressOf(allow)), skip);
+    }
+
+    /** The blocks in order, read from the table if a block came or went since they were last. */
+    private BlockOrder blocks() {
+        if (blocks == null) {
+            BlockOrder.Builder b = new BlockOrder.Builder();
+            forEach((prefix, kind, serial, hits) -> {
+                if (kind == RuleKind.BLOCK) {
+                    b.add(prefix);
+                }
+            });
+            blocks = b.build();
+        }
+        return blocks;
     }
 
     /** Recomputes the cover of each of these blocks, ignoring slot skip. */
@@ -322,14 +334,12 @@ final class RuleIndex {
                 Prefix prefix = prefixAt(slot);
                 if (kindAt(slot * RULE_SIZE) == RuleKind.ALLOW) {
                     allowLengths(prefix)[prefix.length()]++;
-                } else {
-                    blocks.add(prefix);
                 }
                 bits.countQuietly(prefix);
             }
         }
         bits.rewrite();
-        recover(blocks, -1);
+        recover(blocks().all(), -1);
     }
 
     // ---- keys ---------------------------------------------------------------------------------

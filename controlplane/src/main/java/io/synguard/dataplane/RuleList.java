@@ -10,11 +10,12 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -68,58 +69,76 @@ public final class RuleList {
     /**
      * Adds or replaces many entries, as {@link #put} each (the last of a prefix given twice wins):
      * the tries take them {@value #BATCH} at a time in one system call, the index after each batch.
-     * How many distinct prefixes. Throws {@link RuleTableFullException} before changing anything when
-     * the new ones would not fit; a failing batch stops it, the batches before it stay.
+     * They go in address order: consecutive inserts then walk the same path of a trie, which in
+     * random order costs a cache miss a level (1M prefixes: 2.4-3.6 s sorted against 6.4-8.8 s
+     * random, batched, measured side by side on a loaded 2-core VM). How many distinct prefixes.
+     * Throws {@link RuleTableFullException} before changing anything when the new ones would not
+     * fit; a failing batch stops it, the batches before it stay.
      */
     public int putAll(Collection<RuleSpec> specs) {
-        Map<Prefix, RuleSpec> distinct = new LinkedHashMap<>();
-        specs.forEach(s -> distinct.put(s.prefix(), s));
+        RuleSpec[] sorted = latestOfEach(specs);
         synchronized (index) {
-            long fresh = distinct.keySet().stream().filter(p -> index.serial(p, kind) == Abi.RULE_EMPTY).count();
+            int[] serials = new int[sorted.length];
+            long fresh = 0;
+            for (int i = 0; i < sorted.length; i++) {
+                serials[i] = index.serial(sorted[i].prefix(), kind);
+                fresh += serials[i] == Abi.RULE_EMPTY ? 1 : 0;
+            }
             if (index.size() + fresh > index.capacity()) {
                 throw new RuleTableFullException("the rule table holds " + index.capacity() + " rules, "
                         + index.size() + " in use: " + fresh + " more do not fit; restart with a larger --max-rules");
             }
-            for (Family family : Family.values()) {
-                List<RuleSpec> batch = new ArrayList<>(BATCH);
-                for (RuleSpec spec : distinct.values()) {
-                    if (spec.prefix().family() == family) {
-                        batch.add(spec);
-                        if (batch.size() == BATCH) {
-                            putBatch(family, batch);
-                            batch.clear();
-                        }
-                    }
+            // Prefix's order puts IPv4 first: each family is one run of the sorted array
+            for (int from = 0, to; from < sorted.length; from = to) {
+                Family family = sorted[from].prefix().family();
+                to = Math.min(sorted.length, from + BATCH);
+                while (sorted[to - 1].prefix().family() != family) {
+                    to--;
                 }
-                putBatch(family, batch);
+                putBatch(family, sorted, serials, from, to);
             }
-            return distinct.size();
+            return sorted.length;
         }
     }
 
-    private void putBatch(Family family, List<RuleSpec> batch) {
-        if (batch.isEmpty()) {
-            return;
+    /**
+     * The specs in prefix order, the last given of a prefix only: a stable sort puts the specs of one
+     * prefix side by side in the order they came.
+     */
+    private static RuleSpec[] latestOfEach(Collection<RuleSpec> specs) {
+        RuleSpec[] sorted = specs.toArray(RuleSpec[]::new);
+        Arrays.sort(sorted, Comparator.comparing(RuleSpec::prefix));
+        int kept = 0;
+        for (int i = 0; i < sorted.length; i++) {
+            if (i + 1 == sorted.length || !sorted[i + 1].prefix().equals(sorted[i].prefix())) {
+                sorted[kept++] = sorted[i];
+            }
         }
+        return Arrays.copyOf(sorted, kept);
+    }
+
+    /** Puts sorted[from..to), one family, whose indexed serials (or RULE_EMPTY) are serials[from..to). */
+    private void putBatch(Family family, RuleSpec[] sorted, int[] serials, int from, int to) {
+        int n = to - from;
         try (Arena arena = Arena.ofConfined()) {
             MemoryLayout keyLayout = family == Family.V4 ? Abi.LPM_V4_KEY : Abi.LPM_V6_KEY;
-            MemorySegment keys = arena.allocate(keyLayout, batch.size());
-            MemorySegment metas = arena.allocate(Abi.RULE_META, batch.size());
-            int[] serials = new int[batch.size()];
-            boolean[] fresh = new boolean[batch.size()];
-            for (int i = 0; i < batch.size(); i++) {
-                RuleSpec spec = batch.get(i);
-                int serial = index.serial(spec.prefix(), kind);
-                fresh[i] = serial == Abi.RULE_EMPTY;
-                serials[i] = fresh[i] ? this.serials.next() : serial;
+            MemorySegment keys = arena.allocate(keyLayout, n);
+            MemorySegment metas = arena.allocate(Abi.RULE_META, n);
+            boolean[] fresh = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                RuleSpec spec = sorted[from + i];
+                fresh[i] = serials[from + i] == Abi.RULE_EMPTY;
+                if (fresh[i]) {
+                    serials[from + i] = this.serials.next();
+                }
                 writeKey(keys.asSlice(i * keyLayout.byteSize(), keyLayout.byteSize()), spec.prefix());
-                writeMeta(metas.asSlice(i * Abi.RULE_META.byteSize(), Abi.RULE_META.byteSize()), serials[i],
+                writeMeta(metas.asSlice(i * Abi.RULE_META.byteSize(), Abi.RULE_META.byteSize()), serials[from + i],
                         spec.auto(), spec.expires());
             }
-            (family == Family.V4 ? v4 : v6).updateBatch(keys, metas, batch.size(), BpfMap.ANY);
-            for (int i = 0; i < batch.size(); i++) {
+            (family == Family.V4 ? v4 : v6).updateBatch(keys, metas, n, BpfMap.ANY);
+            for (int i = 0; i < n; i++) {
                 if (fresh[i]) {
-                    index.insert(batch.get(i).prefix(), kind, serials[i]);
+                    index.insert(sorted[from + i].prefix(), kind, serials[from + i]);
                 }
             }
         }
@@ -191,13 +210,18 @@ public final class RuleList {
 
     /** Every entry, IPv4 first, with its hits. */
     public List<Rule> list() {
+        List<Rule> rules = new ArrayList<>();
+        forEach(rules::add);
+        return rules;
+    }
+
+    /** Visits every entry, IPv4 first, with its hits, one at a time: a million are never all in memory. */
+    public void forEach(Consumer<Rule> visitor) {
         synchronized (index) {
-            List<Rule> rules = new ArrayList<>();
             try (Arena arena = Arena.ofConfined()) {
-                forEachEntry(arena, v4, Family.V4, (p, meta) -> rules.add(rule(p, meta)));
-                forEachEntry(arena, v6, Family.V6, (p, meta) -> rules.add(rule(p, meta)));
+                forEachEntry(arena, v4, Family.V4, (p, meta) -> visitor.accept(rule(p, meta)));
+                forEachEntry(arena, v6, Family.V6, (p, meta) -> visitor.accept(rule(p, meta)));
             }
-            return rules;
         }
     }
 

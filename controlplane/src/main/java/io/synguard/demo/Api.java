@@ -60,7 +60,8 @@ final class Api {
     private record Reply(int status, String body) {}
 
     private Reply exchange(String path, String bearer) {
-        String head = "GET " + path + " HTTP/1.1\r\nHost: " + address.getHostString() + "\r\nConnection: close\r\n"
+        // HTTP/1.0: a listing's body then ends with the connection rather than in chunks
+        String head = "GET " + path + " HTTP/1.0\r\nHost: " + address.getHostString() + "\r\nConnection: close\r\n"
                 + (bearer == null ? "" : "Authorization: Bearer " + bearer + "\r\n") + "\r\n";
         try (Socket socket = NetNamespace.inside(namespace, this::connect)) {
             socket.setSoTimeout(TIMEOUT_MS);

@@ -39,7 +39,7 @@ public final class RawHttp implements AutoCloseable {
         }
     }
 
-    /** A response; its body read by its Content-Length. */
+    /** A response; its body read by its Content-Length, or chunk by chunk. */
     public record Response(int status, Map<String, String> headers, String body) {}
 
     public RawHttp send(String text) throws IOException {
@@ -80,13 +80,37 @@ public final class RawHttp implements AutoCloseable {
             }
             headers.put(h.substring(0, colon).strip().toLowerCase(Locale.ROOT), h.substring(colon + 1).strip());
         }
-        int length = bodiless ? 0 : Integer.parseInt(headers.getOrDefault("content-length", "0"));
-        String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+        String body;
+        if (!bodiless && "chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+            body = chunked(in).toString(StandardCharsets.UTF_8);
+        } else {
+            int length = bodiless ? 0 : Integer.parseInt(headers.getOrDefault("content-length", "0"));
+            body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+        }
         String[] words = statusLine.split(" ");
         if (words.length < 2 || !words[0].startsWith("HTTP/1.") || !words[1].matches("[1-5][0-9][0-9]")) {
             throw new IOException("not an HTTP/1.1 status line: " + statusLine);
         }
         return new Response(Integer.parseInt(words[1]), headers, body);
+    }
+
+    /** A chunked body read from in: every chunk up to the last, empty one, and the (empty) trailer after it. */
+    public static ByteArrayOutputStream chunked(InputStream in) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (int size; (size = Integer.parseInt(line(in).strip(), 16)) > 0; ) {
+            byte[] chunk = in.readNBytes(size);
+            if (chunk.length < size) {
+                throw new IOException("connection closed inside a chunk");
+            }
+            body.writeBytes(chunk);
+            if (!line(in).isEmpty()) {
+                throw new IOException("a chunk not followed by CRLF");
+            }
+        }
+        while (!line(in).isEmpty()) {
+            // trailer fields: none are sent
+        }
+        return body;
     }
 
     /** Whether the server ends the connection (rather than send more) within the read timeout. */
@@ -101,6 +125,10 @@ public final class RawHttp implements AutoCloseable {
     }
 
     private String line() throws IOException {
+        return line(in);
+    }
+
+    private static String line(InputStream in) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int b = in.read(); b != '\n'; b = in.read()) {
             if (b < 0) {

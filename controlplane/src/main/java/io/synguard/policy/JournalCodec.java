@@ -8,10 +8,8 @@ import io.synguard.net.Prefix;
 import io.synguard.state.Journal;
 
 import java.time.Instant;
-import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -42,21 +40,26 @@ final class JournalCodec {
         return replayed;
     }
 
-    /** What the journal said last: of each prefix, that it holds an entry or was removed; of the settings. */
+    /**
+     * What the journal said last: of each prefix, that it holds an entry (packed, as the policy holds
+     * them: a journal of a million entries replays into ~50 MB) or was removed; of the settings.
+     */
     static final class Replayed {
-        private final Map<RuleKind, Map<Prefix, Entry>> entries = new EnumMap<>(RuleKind.class);
+        private final Map<RuleKind, EntryTable> entries = new EnumMap<>(RuleKind.class);
         private final Map<RuleKind, Set<Prefix>> removed = new EnumMap<>(RuleKind.class);
         private Settings settings;
+        private String lastText;
 
         private Replayed() {
             for (RuleKind kind : RuleKind.values()) {
-                entries.put(kind, new LinkedHashMap<>());
+                entries.put(kind, new EntryTable(kind));
                 removed.put(kind, new HashSet<>());
             }
         }
 
-        Collection<Entry> entries(RuleKind kind) {
-            return entries.get(kind).values();
+        /** The entries of a kind, each made as the iteration reaches it. */
+        Iterable<Entry> entries(RuleKind kind) {
+            return entries.get(kind).stream()::iterator;
         }
 
         /** Whether the journal's last word on prefix was to remove it. */
@@ -80,7 +83,7 @@ final class JournalCodec {
                         case "fleet" -> Origin.FLEET;
                         default -> Origin.OPERATOR;
                     };
-                    entries.get(kind).put(p, new Entry(kind, p, origin, text(r.get("reason")),
+                    entries.get(kind).put(new Entry(kind, p, origin, text(r.get("reason")),
                             Instant.parse(r.get("created").asText()), instant(r.get("expires")), text(r.get("host"))));
                     removed.get(kind).remove(p);
                 }
@@ -97,8 +100,19 @@ final class JournalCodec {
             removed.get(kind).add(p);
         }
 
-        private static String text(JsonNode node) {
-            return node == null || node.isNull() ? null : node.asText();
+        /**
+         * A field's text; one equal to the previous record's is that same string, so the records of
+         * one import, which share a reason, hold it once.
+         */
+        private String text(JsonNode node) {
+            String t = node == null || node.isNull() ? null : node.asText();
+            if (t != null && t.equals(lastText)) {
+                return lastText;
+            }
+            if (t != null) {
+                lastText = t;
+            }
+            return t;
         }
 
         private static Instant instant(JsonNode node) {

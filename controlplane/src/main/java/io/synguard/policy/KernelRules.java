@@ -10,6 +10,7 @@ import io.synguard.net.Prefix;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** The data plane's lists as a {@link RuleStore}. */
 public final class KernelRules implements RuleStore {
@@ -35,8 +36,8 @@ public final class KernelRules implements RuleStore {
     }
 
     @Override
-    public List<Rule> list(RuleKind kind) {
-        return lists(kind).list();
+    public void forEach(RuleKind kind, Consumer<Rule> visitor) {
+        lists(kind).forEach(visitor);
     }
 
     @Override

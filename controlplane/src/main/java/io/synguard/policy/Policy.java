@@ -16,7 +16,9 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,12 +41,17 @@ public final class Policy {
     private static final long COMPACT_SLACK = 10_000;
     /** Entries of a batch handled together (see putAll). */
     private static final int SLICE = 65_536;
+    /** Entries {@link #list} reads at a time. */
+    private static final int LIST_CHUNK = 4096;
 
     private final RuleStore store;
     private final Journal journal;
     private final InstantSource clock;
     private final Executor background;
     private final Entries entries = new Entries();
+    /** Per kind, the order of its entries for listings, and the change count it was made at. */
+    private final SortedKeys[] sorted = new SortedKeys[RuleKind.values().length];
+    private final long[] sortedVersion = new long[RuleKind.values().length];
     /** Entries that lapsed since {@link #expire} last counted, whichever way they went. */
     private int lapsedUncounted;
     private Settings settings = Settings.DEFAULTS;
@@ -143,14 +150,16 @@ public final class Policy {
      * Adds or replaces many entries of one kind, as {@link #put} each, {@value #SLICE} at a time:
      * each slice goes to the data plane in batches and to the journal in one write, forced to disk
      * once, so a 1M-entry import never holds more than a slice of its intermediate objects, and a
-     * detector's blocks of one interval cost one sync. How many went in (auto blocks of allowed
-     * prefixes do not).
+     * detector's blocks of one interval cost one sync. An operator's go in address order
+     * ({@link #inTrieOrder}). A slice's journal lines are encoded on another thread while the data
+     * plane takes it, and written after. How many went in (auto blocks of allowed prefixes do not).
      */
     public synchronized int putAll(RuleKind kind, List<Request> requests, Origin origin) {
         Instant now = clock.instant();
+        List<Request> ordered = inTrieOrder(requests, origin);
         int added = 0;
-        for (int from = 0; from < requests.size(); from += SLICE) {
-            List<Request> slice = requests.subList(from, Math.min(requests.size(), from + SLICE));
+        for (int from = 0; from < ordered.size(); from += SLICE) {
+            List<Request> slice = ordered.subList(from, Math.min(ordered.size(), from + SLICE));
             List<Entry> batch = new ArrayList<>(slice.size());
             List<RuleSpec> specs = new ArrayList<>(slice.size());
             for (Request r : slice) {
@@ -161,20 +170,37 @@ public final class Policy {
                     specs.add(new RuleSpec(e.prefix(), origin == Origin.AUTO, e.expires()));
                 }
             }
+            CompletableFuture<Journal.Lines> lines = CompletableFuture.supplyAsync(() -> encode(batch));
             try {
                 store.putAll(kind, specs);
             } catch (RuleTableFullException full) {
                 if (origin != Origin.AUTO) {
                     throw full;
                 }
-                record(batch.subList(0, putWhileRoom(kind, specs)));
+                List<Entry> fitted = batch.subList(0, putWhileRoom(kind, specs));
+                record(fitted, encode(fitted));
                 throw full;
             }
-            record(batch);
+            record(batch, lines.join());
             added += batch.size();
         }
         compactIfDue();
         return added;
+    }
+
+    /**
+     * An operator's requests in address order (a stable sort: of a prefix given twice, the last still
+     * wins), as the data plane takes them fastest when the whole import is in order rather than each
+     * slice (1M prefixes: 3.2-4.9 s against 4.1-10.1 s by slices, batched, on a loaded 2-core VM). A
+     * detector's keep their order, which says which go in first should the table fill.
+     */
+    private static List<Request> inTrieOrder(List<Request> requests, Origin origin) {
+        if (origin == Origin.AUTO) {
+            return requests;
+        }
+        List<Request> ordered = new ArrayList<>(requests);
+        ordered.sort(Comparator.comparing(Request::prefix));
+        return ordered;
     }
 
     /**
@@ -193,10 +219,15 @@ public final class Policy {
         return specs.size();
     }
 
-    private void record(List<Entry> batch) {
+    private Journal.Lines encode(List<Entry> batch) {
+        return journal.encode(batch.stream().map(JournalCodec::put).toList());
+    }
+
+    /** Holds and journals a batch the data plane has taken: its lines are {@link #encode}'s. */
+    private void record(List<Entry> batch, Journal.Lines lines) {
         batch.forEach(entries::put);
         changes++;
-        journal.append(batch.stream().map(JournalCodec::put).toList());
+        journal.append(lines);
         if (!batch.isEmpty() && batch.getFirst().origin() != Origin.FLEET) {
             listener.put(List.copyOf(batch));
         }
@@ -241,7 +272,7 @@ public final class Policy {
             }
             batches.forEach((kind, batch) -> {
                 store.putAll(kind, batch.stream().map(e -> new RuleSpec(e.prefix(), false, e.expires())).toList());
-                record(batch);
+                record(batch, encode(batch));
                 taken.addAll(batch);
             });
         }
@@ -300,12 +331,43 @@ public final class Policy {
 
     /** Every entry of a list with its hits, IPv4 first, in address order. */
     public List<Listed> list(RuleKind kind) {
-        List<Entry> live;
-        synchronized (this) {
-            live = live(kind);
+        Listing all = listing(kind, null, Integer.MAX_VALUE);
+        List<Listed> listed = new ArrayList<>();
+        for (List<Listed> chunk; !(chunk = all.next(LIST_CHUNK)).isEmpty(); ) {
+            listed.addAll(chunk);
         }
-        return live.stream().sorted(Comparator.comparing(Entry::prefix))
-                .map(e -> new Listed(e, store.hits(kind, e.prefix()))).toList();
+        return listed;
+    }
+
+    /**
+     * The entries of a list in {@link Prefix}'s order (IPv4 first, by address, shorter first), read a
+     * chunk at a time: those after a prefix (null: from the first), at most limit of them.
+     */
+    public Listing listing(RuleKind kind, Prefix after, int limit) {
+        SortedKeys keys;
+        synchronized (this) {
+            if (sortedVersion[kind.ordinal()] != entries.version() || sorted[kind.ordinal()] == null) {
+                sorted[kind.ordinal()] = entries.sortedKeys(kind);
+                sortedVersion[kind.ordinal()] = entries.version();
+            }
+            keys = sorted[kind.ordinal()];
+        }
+        return new Listing(this, kind, keys, after == null ? 0 : keys.firstAfter(after), limit);
+    }
+
+    /** The entries of these prefixes that are held and have not lapsed, in the same order, with their hits. */
+    List<Listed> liveOf(RuleKind kind, List<Prefix> prefixes) {
+        List<Entry> live = new ArrayList<>(prefixes.size());
+        synchronized (this) {
+            Instant now = clock.instant();
+            for (Prefix p : prefixes) {
+                Entry e = live(kind, p, now);
+                if (e != null) {
+                    live.add(e);
+                }
+            }
+        }
+        return live.stream().map(e -> new Listed(e, store.hits(kind, e.prefix()))).toList();
     }
 
     /** An entry with the SYNs it matched. */
@@ -330,7 +392,7 @@ public final class Policy {
         Map<Origin, Long> counts = new EnumMap<>(Origin.class);
         counts.put(Origin.OPERATOR, 0L);
         counts.put(Origin.AUTO, 0L);
-        live(kind).forEach(e -> counts.merge(e.origin(), 1L, Long::sum));
+        entries.countLive(kind, clock.instant(), counts);
         return counts;
     }
 
@@ -377,11 +439,6 @@ public final class Policy {
         return e == null || e.expiredAt(now) ? null : e;
     }
 
-    private List<Entry> live(RuleKind kind) {
-        Instant now = clock.instant();
-        return entries.all(kind).stream().filter(e -> !e.expiredAt(now)).toList();
-    }
-
     /**
      * Takes out an entry that lapsed but is still held, before a change to its prefix: the change
      * then starts from nothing, as it would after the sweep.
@@ -411,11 +468,9 @@ public final class Policy {
     /** Rotates the journal now and writes the state of this moment in the background. */
     private void snapshot() {
         Journal.SnapshotWriter writer = journal.rotate();
-        List<Object> state = new ArrayList<>();
-        state.add(JournalCodec.settings(settings));
-        for (RuleKind kind : RuleKind.values()) {
-            entries.all(kind).forEach(e -> state.add(JournalCodec.put(e)));
-        }
+        Object settingsRecord = JournalCodec.settings(settings);
+        Stream<Entry> held = entries.copyAll();
+        Iterable<Object> state = () -> Stream.concat(Stream.of(settingsRecord), held.map(JournalCodec::put)).iterator();
         background.execute(() -> {
             try {
                 writer.write(state);

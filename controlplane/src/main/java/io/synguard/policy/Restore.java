@@ -7,9 +7,7 @@ import io.synguard.net.Prefix;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Start-up: the entries rebuilt from the journal, and the data plane made to agree with them. What
@@ -55,35 +53,43 @@ final class Restore {
         return lapsed;
     }
 
+    /**
+     * Without a map of what the data plane holds: whether it holds a journaled entry is asked of its
+     * index, and what it holds is visited once, so a million entries restore in what the policy
+     * holds of them.
+     */
     private void reconcile(RuleKind kind, JournalCodec.Replayed journaled) {
-        Map<Prefix, Rule> enforced = new HashMap<>();
-        for (Rule r : store.list(kind)) {
-            enforced.put(r.prefix(), r);
-        }
         List<RuleSpec> missing = new ArrayList<>();
         for (Entry e : journaled.entries(kind)) {
             if (e.expiredAt(now)) {
                 continue;
             }
-            if (!enforced.containsKey(e.prefix())) {
+            if (!enforced(kind, e.prefix())) {
                 missing.add(new RuleSpec(e.prefix(), e.origin() == Origin.AUTO, e.expires()));
             }
             entries.put(e);
         }
         store.putAll(kind, missing);
         reinstated += missing.size();
-        for (Rule r : enforced.values()) {
+        List<Prefix> dropped = new ArrayList<>();
+        store.forEach(kind, r -> {
             if (entries.get(kind, r.prefix()) != null) {
-                continue;
+                return;
             }
             Entry e = new Entry(kind, r.prefix(), r.auto() ? Origin.AUTO : Origin.OPERATOR, null, now, r.expires());
             if (e.expiredAt(now) || journaled.removed(kind, r.prefix())) {
-                store.remove(kind, r.prefix());
-                lapsed++;
+                dropped.add(r.prefix());
             } else {
                 entries.put(e);
                 adopted++;
             }
-        }
+        });
+        dropped.forEach(p -> store.remove(kind, p));
+        lapsed += dropped.size();
+    }
+
+    /** Whether the data plane holds an entry of exactly this prefix. */
+    private boolean enforced(RuleKind kind, Prefix prefix) {
+        return store.longestContaining(kind, prefix).filter(p -> p.length() == prefix.length()).isPresent();
     }
 }

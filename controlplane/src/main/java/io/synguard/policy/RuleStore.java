@@ -8,6 +8,7 @@ import io.synguard.net.Prefix;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** What the policy needs of the data plane's lists; the kernel's, or a fake in tests. */
 public interface RuleStore {
@@ -20,8 +21,8 @@ public interface RuleStore {
     /** Removes an entry; false if there was none. */
     boolean remove(RuleKind kind, Prefix prefix);
 
-    /** Every entry of a kind, with its hits. */
-    List<Rule> list(RuleKind kind);
+    /** Visits every entry of a kind, with its hits, one at a time; the visitor changes nothing here. */
+    void forEach(RuleKind kind, Consumer<Rule> visitor);
 
     /** Hits of one entry; 0 if there is none. */
     long hits(RuleKind kind, Prefix prefix);

@@ -2,10 +2,14 @@ package io.synguard.state;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SequenceWriter;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -17,6 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -85,22 +90,53 @@ public final class Journal implements AutoCloseable {
 
     /** Appends records and forces them to disk: once this returns they survive a crash. */
     public void append(List<?> records) {
-        if (records.isEmpty()) {
+        append(encode(records));
+    }
+
+    /**
+     * Records as the journal writes them, made ahead of their {@link #append(Lines)}: thread-safe,
+     * so a caller may encode one batch while it does other work.
+     */
+    public Lines encode(List<?> records) {
+        ByteArrayBuilder out = new ByteArrayBuilder();
+        try (SequenceWriter lines = json.writer().withRootValueSeparator("\n").writeValues(out)) {
+            for (Object r : records) {
+                lines.write(r);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode journal records", e);
+        }
+        if (!records.isEmpty()) {
+            out.write('\n');
+        }
+        return new Lines(out, records.size());
+    }
+
+    /** Records encoded by {@link #encode}, one JSON line each. */
+    public static final class Lines {
+        private final ByteArrayBuilder bytes;
+        private final int records;
+
+        private Lines(ByteArrayBuilder bytes, int records) {
+            this.bytes = bytes;
+            this.records = records;
+        }
+    }
+
+    /** Appends encoded records and forces them to disk: once this returns they survive a crash. */
+    public void append(Lines lines) {
+        if (lines.records == 0) {
             return;
         }
         try {
-            ByteArrayBuilder out = new ByteArrayBuilder();
-            for (Object r : records) {
-                out.write(json.writeValueAsBytes(r));
-                out.write('\n');
-            }
-            ByteBuffer buf = out.buffer();
-            while (buf.hasRemaining()) {
-                current.write(buf);
+            for (ByteBuffer buf : lines.bytes.buffers()) {
+                while (buf.hasRemaining()) {
+                    current.write(buf);
+                }
             }
             current.force(false);
             syncs++;
-            appended += records.size();
+            appended += lines.records;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to the journal in " + dir, e);
         }
@@ -221,45 +257,100 @@ public final class Journal implements AutoCloseable {
         }
     }
 
+    /**
+     * Hands consumer each whole line of file as it is read (a journal of a million entries is ~100
+     * MB: never held whole), the snapshot's header skipped. A last line without its newline was cut
+     * short by a crash: it is dropped, and the file truncated before it.
+     */
     private void readLines(Path file, boolean snapshot, Consumer<JsonNode> consumer) throws IOException {
-        List<String> lines = new ArrayList<>();
-        String text = Files.readString(file);
-        int start = 0;
-        while (start < text.length()) {
-            int nl = text.indexOf('\n', start);
-            if (nl < 0) {
-                LOG.warn("{}: dropping a last line cut short by a crash ({} bytes); it was never acknowledged",
-                        file, text.length() - start);
-                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                    ch.truncate(text.substring(0, start).getBytes(StandardCharsets.UTF_8).length);
+        long lineStart = 0;
+        long read = 0;
+        int number = 0;
+        ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            for (int b; (b = in.read()) >= 0; ) {
+                read++;
+                if (b != '\n') {
+                    line.write(b);
+                    continue;
                 }
-                break;
+                number++;
+                if (number > 1 || !snapshot) {
+                    consumer.accept(record(file, number, line));
+                }
+                line.reset();
+                lineStart = read;
             }
-            lines.add(text.substring(start, nl));
-            start = nl + 1;
         }
-        for (int i = snapshot ? 1 : 0; i < lines.size(); i++) {
-            JsonNode record;
-            try {
-                record = json.readTree(lines.get(i));
-            } catch (IOException e) {
-                throw new IllegalStateException(file + " line " + (i + 1) + " is damaged (" + e.getMessage()
-                        + "); move the state directory aside to start empty, the pinned maps keep enforcing", e);
+        if (line.size() > 0) {
+            LOG.warn("{}: dropping a last line cut short by a crash ({} bytes); it was never acknowledged",
+                    file, line.size());
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                ch.truncate(lineStart);
             }
-            consumer.accept(record);
+        }
+    }
+
+    private JsonNode record(Path file, int number, ByteArrayOutputStream line) {
+        try {
+            return json.readTree(line.toByteArray());
+        } catch (IOException e) {
+            throw new IllegalStateException(file + " line " + number + " is damaged (" + e.getMessage()
+                    + "); move the state directory aside to start empty, the pinned maps keep enforcing", e);
         }
     }
 
     record SnapshotHeader(long nextSegment) {}
 
-    /** A growable byte buffer that hands itself over without a copy. */
-    private static final class ByteArrayBuilder extends java.io.ByteArrayOutputStream {
-        ByteArrayBuilder() {
-            super(256);
+    /**
+     * Bytes kept in blocks of {@value #BLOCK}, never copied as they grow: a slice of a large import
+     * encodes to megabytes, and one growing array would be copied at each doubling, each copy large
+     * enough for the collector to place apart (G1's humongous objects).
+     */
+    private static final class ByteArrayBuilder extends OutputStream {
+        private static final int BLOCK = 1 << 17;
+        private final List<byte[]> full = new ArrayList<>();
+        private byte[] current = new byte[1 << 12];
+        private int count;
+
+        @Override
+        public void write(int b) {
+            room();
+            current[count++] = (byte) b;
         }
 
-        ByteBuffer buffer() {
-            return ByteBuffer.wrap(buf, 0, count);
+        @Override
+        public void write(byte[] b, int off, int len) {
+            while (len > 0) {
+                room();
+                int n = Math.min(len, current.length - count);
+                System.arraycopy(b, off, current, count, n);
+                count += n;
+                off += n;
+                len -= n;
+            }
+        }
+
+        /** Room for one more byte: a first small block grows to a full one, a full one is put aside. */
+        private void room() {
+            if (count < current.length) {
+                return;
+            }
+            if (current.length < BLOCK) {
+                current = Arrays.copyOf(current, BLOCK);
+                return;
+            }
+            full.add(current);
+            current = new byte[BLOCK];
+            count = 0;
+        }
+
+        /** The bytes, in order, as buffers over the blocks. */
+        List<ByteBuffer> buffers() {
+            List<ByteBuffer> out = new ArrayList<>(full.size() + 1);
+            full.forEach(b -> out.add(ByteBuffer.wrap(b)));
+            out.add(ByteBuffer.wrap(current, 0, count));
+            return out;
         }
     }
 }

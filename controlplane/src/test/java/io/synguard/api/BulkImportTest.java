@@ -12,6 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class BulkImportTest {
@@ -24,6 +25,14 @@ class BulkImportTest {
                 new Policy.Request(Prefix.parse("198.18.2.1/32"), null, "r"),
                 new Policy.Request(Prefix.parse("2001:db8::/32"), null, null)), all);
         assertEquals(List.of(), decode("[]"));
+    }
+
+    @Test
+    void equalReasonsAreHeldOnce() {
+        List<Policy.Request> all = decode("[{\"prefix\":\"198.18.1.1\",\"reason\":\"list 7\"},"
+                + "{\"prefix\":\"198.18.1.2\",\"reason\":\"list 7\"},{\"prefix\":\"198.18.1.3\",\"reason\":\"list 8\"}]");
+        assertSame(all.get(0).reason(), all.get(1).reason());
+        assertEquals("list 8", all.get(2).reason());
     }
 
     @ParameterizedTest

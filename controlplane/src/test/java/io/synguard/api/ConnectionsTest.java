@@ -4,14 +4,18 @@ import io.synguard.net.RawHttp;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.synguard.dataplane.RuleKind;
 import io.synguard.json.Json;
+import io.synguard.net.Prefix;
+import io.synguard.policy.Origin;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -260,6 +265,24 @@ class ConnectionsTest {
             assertEquals(404, client.read().status());
             JsonNode blocks = Json.mapper().readTree(client.read().body());
             assertEquals(20_000, blocks.size(), "the list after the import, as it came after it");
+        }
+    }
+
+    @Test
+    void aListingToAnHttp10RequestEndsWithTheConnectionRatherThanInChunks() throws Exception {
+        service.policy().put(RuleKind.BLOCK, Prefix.parse("198.18.1.0/24"), null, "http 1.0", Origin.OPERATOR);
+        InetSocketAddress server = serve(loopback());
+        try (Socket socket = new Socket(server.getAddress(), server.getPort())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET /v1/blocks HTTP/1.0\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String text = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String head = text.substring(0, text.indexOf("\r\n\r\n")).toLowerCase(Locale.ROOT);
+            assertTrue(head.startsWith("http/1.1 200") && head.contains("connection: close"), head);
+            assertFalse(head.contains("transfer-encoding") || head.contains("content-length"), head);
+            JsonNode blocks = Json.mapper().readTree(text.substring(text.indexOf("\r\n\r\n") + 4));
+            assertEquals("198.18.1.0/24", blocks.get(0).get("prefix").asText());
+            assertEquals(1, blocks.size());
         }
     }
 

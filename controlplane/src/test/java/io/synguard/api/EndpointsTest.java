@@ -478,4 +478,17 @@ class EndpointsTest extends OnFakeService {
         api.get("/v1/top?limit=" + limit).assertError(400);
         assertEquals(List.of(), service.topLimits);
     }
+
+    @Test
+    void aLargeImportAsksForItsGarbageToBeCollectedAfterASmallOneDoesNot() {
+        StringBuilder body = new StringBuilder("[");
+        for (int i = 0; i < OperatorLists.RECLAIM_FROM; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"prefix\":\"10.").append(i >> 16).append('.')
+                    .append(i >> 8 & 0xff).append('.').append(i & 0xff).append("\"}");
+        }
+        assertEquals(201, api.post("/v1/blocks", body.append(']').toString()).status());
+        assertEquals(1, service.reclaims.get());
+        assertEquals(201, api.post("/v1/blocks", "[{\"prefix\":\"198.18.1.0/24\"}]").status());
+        assertEquals(1, service.reclaims.get());
+    }
 }

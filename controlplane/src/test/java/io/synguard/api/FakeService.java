@@ -29,6 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * A {@link Service} without a kernel: a real {@link Policy} over a {@link RecordingStore} (which
@@ -56,6 +58,8 @@ final class FakeService implements Service, AutoCloseable {
     final List<JsonNode> applied = Collections.synchronizedList(new ArrayList<>());
     /** The limits top was asked for. */
     final List<Integer> topLimits = Collections.synchronizedList(new ArrayList<>());
+    /** Times the lists asked for a collection after a large import. */
+    final AtomicLong reclaims = new AtomicLong();
     volatile boolean attached = true;
     volatile List<SourceRates.SourceRate> top = List.of();
     volatile FlowSpecStatus flowspec = FlowSpecStatus.NONE;
@@ -126,7 +130,7 @@ final class FakeService implements Service, AutoCloseable {
 
     @Override
     public OperatorLists lists() {
-        return new OperatorLists(policy);
+        return new OperatorLists(policy, reclaims::incrementAndGet);
     }
 
     @Override
@@ -151,6 +155,8 @@ final class FakeService implements Service, AutoCloseable {
     static final class RecordingStore implements RuleStore {
         final List<String> changes = Collections.synchronizedList(new ArrayList<>());
         final Map<Prefix, Long> hits = new ConcurrentHashMap<>();
+        /** Times the hits of an entry were asked for: once an entry listed. */
+        final AtomicLong hitsAsked = new AtomicLong();
 
         @Override
         public void put(RuleKind kind, Prefix prefix, boolean auto, Instant expires) {
@@ -169,12 +175,13 @@ final class FakeService implements Service, AutoCloseable {
         }
 
         @Override
-        public List<Rule> list(RuleKind kind) {
-            return List.of();
+        public void forEach(RuleKind kind, Consumer<Rule> visitor) {
+            // holds nothing
         }
 
         @Override
         public long hits(RuleKind kind, Prefix prefix) {
+            hitsAsked.incrementAndGet();
             return hits.getOrDefault(prefix, 0L);
         }
 

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import static io.synguard.dataplane.RuleKind.BLOCK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
 
 class EntriesTest {
     private static final Instant T0 = Instant.parse("2026-11-24T12:00:00Z");
@@ -55,7 +54,7 @@ class EntriesTest {
         entries.remove(BLOCK, Prefix.parse("198.18.1.2"));
 
         assertEquals(List.of(), dueAt(59));
-        assertSame(replacement, entries.get(BLOCK, Prefix.parse("198.18.1.1")));
+        assertEquals(replacement, entries.get(BLOCK, Prefix.parse("198.18.1.1")));
         assertEquals(List.of(replacement), dueAt(60));
     }
 

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** The data plane's lists in memory: what the policy put there, as the kernel would hold it. */
 public final class FakeRuleStore implements RuleStore {
@@ -61,6 +62,11 @@ public final class FakeRuleStore implements RuleStore {
     }
 
     @Override
+    public synchronized void forEach(RuleKind kind, Consumer<Rule> visitor) {
+        list(kind).forEach(visitor);
+    }
+
+    /** Every entry of a kind, for the tests to look into. */
     public synchronized List<Rule> list(RuleKind kind) {
         return new ArrayList<>(lists.get(kind).values());
     }

@@ -1,9 +1,11 @@
 package io.synguard.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.synguard.net.RawHttp;
 import io.synguard.bpf.NetNamespace;
 import io.synguard.json.Json;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * A plain HTTP/1.1 client whose connections are made inside a network namespace, for talking to a
@@ -121,6 +124,11 @@ public final class HttpInNamespace {
             throw new IOException("no HTTP reply: " + text);
         }
         int status = Integer.parseInt(text.substring(9, 12));
+        if (text.substring(0, end).toLowerCase(Locale.ROOT).contains("\r\ntransfer-encoding: chunked")) {
+            byte[] bytes = all.toByteArray();
+            InputStream body = new ByteArrayInputStream(bytes, end + 4, bytes.length - end - 4);
+            return new Reply(status, RawHttp.chunked(body).toString(StandardCharsets.UTF_8));
+        }
         return new Reply(status, text.substring(end + 4));
     }
 }
