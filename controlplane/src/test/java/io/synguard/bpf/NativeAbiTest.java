@@ -135,6 +135,9 @@ class NativeAbiTest {
                 value = field.get(value);
                 type = field.getType();
             }
+            if (value instanceof Errno errno) {
+                return errno.number();
+            }
             return value instanceof Enum<?> constant ? constant.ordinal() : ((Number) value).longValue();
         } catch (ReflectiveOperationException e) {
             throw new AssertionError("the probe names " + path + ", which Java does not have", e);
