@@ -47,7 +47,7 @@ public final class SourceRates {
             }
             long s = read.syns(slot);
             long d = read.drops(slot);
-            int b = before.find(read.homeAt(slot), read.highAt(slot), read.lowAt(slot));
+            int b = previousSlot(before, read, slot);
             if (b >= 0 && before.syns(b) <= s) {
                 s -= before.syns(b);
             }
@@ -75,6 +75,20 @@ public final class SourceRates {
             droppedPps[i] = drops[p] / seconds;
         }
         return new Rates(high, low, synPps, droppedPps);
+    }
+
+    /**
+     * Where the previous read holds the source in slot of this one, or -1: first the same slot, where
+     * a source read again in the same order is (the two tables then walked side by side), else
+     * wherever its home leads.
+     */
+    private static int previousSlot(AddressCounts before, AddressCounts read, int slot) {
+        long hi = read.highAt(slot);
+        long lo = read.lowAt(slot);
+        if (slot < before.capacity() && before.holds(slot) && before.highAt(slot) == hi && before.lowAt(slot) == lo) {
+            return slot;
+        }
+        return before.find(read.homeAt(slot), hi, lo);
     }
 
     /**
