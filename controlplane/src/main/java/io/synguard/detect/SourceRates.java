@@ -32,7 +32,10 @@ public final class SourceRates {
         if (first) {
             return Rates.NONE;
         }
-        int[] slots = new int[read.size()];
+        // in the order read: the addresses, copied out as they are read, so that putting them in order
+        // reads these arrays, not the table again
+        long[] highs = new long[read.size()];
+        long[] lows = new long[read.size()];
         long[] syns = new long[read.size()];
         long[] drops = new long[read.size()];
         long[] keys = new long[read.size()];
@@ -47,7 +50,9 @@ public final class SourceRates {
             }
             long s = read.syns(slot);
             long d = read.drops(slot);
-            int b = before.find(read.homeAt(slot), read.highAt(slot), read.lowAt(slot));
+            long hi = read.highAt(slot);
+            long lo = read.lowAt(slot);
+            int b = previousSlot(before, hi, lo, read.homeAt(slot), slot);
             if (b >= 0 && before.syns(b) <= s) {
                 s -= before.syns(b);
             }
@@ -55,7 +60,8 @@ public final class SourceRates {
                 d -= before.drops(b);
             }
             if (s > 0 || d > 0) {
-                slots[n] = slot;
+                highs[n] = hi;
+                lows[n] = lo;
                 syns[n] = s;
                 drops[n] = d;
                 keys[n] = (maxSyns - Math.min(s, maxSyns)) << positionBits | n;
@@ -69,12 +75,24 @@ public final class SourceRates {
         double[] droppedPps = new double[n];
         for (int i = 0; i < n; i++) {
             int p = (int) (keys[i] & ((1L << positionBits) - 1));
-            high[i] = read.highAt(slots[p]);
-            low[i] = read.lowAt(slots[p]);
+            high[i] = highs[p];
+            low[i] = lows[p];
             synPps[i] = syns[p] / seconds;
             droppedPps[i] = drops[p] / seconds;
         }
         return new Rates(high, low, synPps, droppedPps);
+    }
+
+    /**
+     * Where the previous read holds a source this one holds in slot, or -1: first the same slot, where
+     * a source read again in the same order is (the two tables then walked side by side), else
+     * wherever its home leads.
+     */
+    private static int previousSlot(AddressCounts before, long hi, long lo, int home, int slot) {
+        if (slot < before.capacity() && before.holds(slot) && before.highAt(slot) == hi && before.lowAt(slot) == lo) {
+            return slot;
+        }
+        return before.find(home, hi, lo);
     }
 
     /**

@@ -62,4 +62,22 @@ class SourceRatesTest {
         assertEquals(List.of(InetAddress.ofLiteral("198.18.1.3"), InetAddress.ofLiteral("198.18.1.1")),
                 r.stream().map(SourceRates.SourceRate::address).toList());
     }
+
+    @Test
+    void aSourceIsFoundWhereverThePreviousReadHoldsIt() {
+        // the same home: the previous read holds .1 then .2 in its first two slots, this one .2 then .1
+        AddressCounts before = new AddressCounts(2);
+        AddressCounts after = new AddressCounts(2);
+        byte[] one = InetAddress.ofLiteral("198.18.1.1").getAddress();
+        byte[] two = InetAddress.ofLiteral("198.18.1.2").getAddress();
+        before.add(0, AddressCounts.high(one), AddressCounts.low(one), 100, 0, 1);
+        before.add(0, AddressCounts.high(two), AddressCounts.low(two), 1000, 0, 1);
+        after.add(0, AddressCounts.high(two), AddressCounts.low(two), 1030, 0, 1);
+        after.add(0, AddressCounts.high(one), AddressCounts.low(one), 120, 0, 1);
+        rates.update(T0, before);
+        List<SourceRates.SourceRate> r = rates.update(T0.plusSeconds(1), after);
+
+        assertEquals(List.of(new SourceRates.SourceRate(InetAddress.ofLiteral("198.18.1.2"), 30, 0),
+                new SourceRates.SourceRate(InetAddress.ofLiteral("198.18.1.1"), 20, 0)), r);
+    }
 }
