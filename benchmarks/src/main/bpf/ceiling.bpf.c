@@ -26,6 +26,12 @@ int ceiling_one_miss(struct xdp_md *ctx)
 }
 
 SEC("xdp")
+int ceiling_parse_tx(struct xdp_md *ctx)
+{
+	return ref_parse_tx(ctx);
+}
+
+SEC("xdp")
 int ceiling_pass(struct xdp_md *ctx)
 {
 	return XDP_PASS;

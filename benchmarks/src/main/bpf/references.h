@@ -6,7 +6,9 @@
  *  - xdp_drop drops every frame unread;
  *  - parse_drop parses what synguard parses (parse.h) and drops;
  *  - one_miss parses, reads one line at a random index of a 64 MiB table
- *    keyed by the source, and drops.
+ *    keyed by the source, and drops;
+ *  - parse_tx parses and sends the SYN back with XDP_TX, addressed as a
+ *    SYN-ACK would be: what answering costs before any cookie is made.
  * With the generator on another CPU, xdp_drop never pays for the headers
  * crossing over: a filter that must read them is held against parse_drop,
  * one whose table cannot stay in cache against one_miss. Anything but an
@@ -62,6 +64,54 @@ static __always_inline int ref_one_miss(struct xdp_md *ctx)
 	       ((1 << REF_LINES_BITS) - 1);
 	line = bpf_map_lookup_elem(&ref_table, &slot);
 	return line && line->word[0] == 1 ? XDP_PASS : XDP_DROP;
+}
+
+#define REF_SWAP(a, b)					\
+	do {						\
+		__typeof__(a) tmp;			\
+		__builtin_memcpy(&tmp, &(a), sizeof(tmp));	\
+		__builtin_memcpy(&(a), &(b), sizeof(tmp));	\
+		__builtin_memcpy(&(b), &tmp, sizeof(tmp));	\
+	} while (0)
+
+/* Swaps the Ethernet and IP addresses and the TCP ports of an initial SYN
+ * and sends it back. A one's-complement sum does not depend on the order of
+ * its words, so both checksums stay valid without being touched; the flags
+ * stay SYN: the frame costs the way back, not the making of an answer. */
+static __always_inline int ref_parse_tx(struct xdp_md *ctx)
+{
+	void *end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = (void *)(long)ctx->data;
+	struct cursor c = { .pos = eth, .end = end };
+	struct packet pkt = {};
+	struct tcphdr *tcp;
+	void *l3;
+	int proto = parse_eth(&c);
+
+	l3 = c.pos;
+	proto = parse_ip(&c, &pkt, proto);
+	if (proto != IPPROTO_TCP || parse_tcp(&c, &pkt) != PARSE_SYN)
+		return XDP_PASS;
+	/* checked again where the verifier can see it */
+	tcp = c.pos;
+	if ((void *)(eth + 1) > end || (void *)(tcp + 1) > end)
+		return XDP_PASS;
+	if (pkt.family == SG_FAMILY_V4) {
+		struct iphdr *ip = l3;
+
+		if ((void *)(ip + 1) > end)
+			return XDP_PASS;
+		REF_SWAP(ip->saddr, ip->daddr);
+	} else {
+		struct ipv6hdr *ip6 = l3;
+
+		if ((void *)(ip6 + 1) > end)
+			return XDP_PASS;
+		REF_SWAP(ip6->saddr, ip6->daddr);
+	}
+	REF_SWAP(eth->h_source, eth->h_dest);
+	REF_SWAP(tcp->source, tcp->dest);
+	return XDP_TX;
 }
 
 #endif /* SG_REFERENCES_H */

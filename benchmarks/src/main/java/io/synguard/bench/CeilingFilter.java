@@ -13,8 +13,8 @@ import java.util.List;
 
 /**
  * The references (references.h): drop every frame unread (xdp_drop), parse and drop (parse_drop),
- * parse, read one random line of a 64 MiB table and drop (one_miss); and the other bound, pass every
- * frame (xdp_pass).
+ * parse, read one random line of a 64 MiB table and drop (one_miss), parse and send the SYN back
+ * with XDP_TX (parse_tx); and the other bound, pass every frame (xdp_pass).
  */
 final class CeilingFilter implements PeerFilter {
     private final String name;
@@ -51,6 +51,10 @@ final class CeilingFilter implements PeerFilter {
         return new CeilingFilter("one_miss", "ceiling_one_miss", namespace);
     }
 
+    static CeilingFilter parseTx(Path namespace) {
+        return new CeilingFilter("parse_tx", "ceiling_parse_tx", namespace);
+    }
+
     static CeilingFilter pass(Path namespace) {
         return new CeilingFilter("xdp_pass", "ceiling_pass", namespace);
     }
@@ -66,6 +70,7 @@ final class CeilingFilter implements PeerFilter {
             case "xdp_drop" -> "XDP_DROP of every frame, unread";
             case "parse_drop" -> "parses as synguard does, drops SYNs";
             case "one_miss" -> "parses, one random read of a 64 MiB table keyed by the source, drops SYNs";
+            case "parse_tx" -> "parses, sends SYNs back with XDP_TX, addresses and ports swapped";
             default -> "XDP_PASS: every frame into the stack";
         };
     }

@@ -38,7 +38,7 @@ import picocli.CommandLine.Option;
         "A real TCP server and legitimate clients under botnet floods of rising rate: no protection, SYN cookies, "
                 + "nftables, synguard; success rate, connect times, detection and first block. Then spoofed floods, "
                 + "flat out and smooth at shares of synguard's cookie capacity: the kernel's cookies, synguard with "
-                + "cookies off and on; success rate, connect times, capacity.",
+                + "cookies off and on; success rate, connect times, capacity beside the references xdp_drop and parse_tx.",
         "Full: 3 rounds of 8 s botnet and 5 s spoofed floods. --quick: 1 round of 4 s and 2 s floods, spoofed at 80 % "
                 + "of capacity only."})
 final class ServiceBench extends RoundsSuite {

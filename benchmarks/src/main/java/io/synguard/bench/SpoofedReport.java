@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Stream;
 
 /**
  * The spoofed sweep's figures: medians over rounds per protection and flood, each protection's
@@ -25,11 +26,12 @@ final class SpoofedReport {
                double legitSuccessPct, Double connectP50Ms, Double connectP99Ms, int repeats) {}
 
     /**
-     * A protection's capacity: SYNs answered a second flat out, and over the kernel's in the same
-     * rounds; beside it what the device took in, and that over the ceiling's (XDP_DROP) take (medians).
+     * A protection's capacity (or parse_tx's): SYNs answered a second flat out, over the kernel's and
+     * over parse_tx's (XDP_TX, no cookie) in the same rounds; beside it what the device took in, and
+     * that over the ceiling's (XDP_DROP) take (medians).
      */
-    record Capacity(String protection, double answeredMpps, double ratioToKernel, double receivedMpps,
-                    double shareOfCeiling) {}
+    record Capacity(String protection, double answeredMpps, double ratioToKernel, double ratioToParseTx,
+                    double receivedMpps, double shareOfCeiling) {}
 
     /** The targets: synguard's capacity over the kernel's, and legitimate success at 80 % of synguard's capacity. */
     record Targets(double capacityRatio, boolean capacityMet, double synguardSuccessPct, double kernelSuccessPct,
@@ -54,13 +56,14 @@ final class SpoofedReport {
 
     List<Capacity> capacities() {
         double[] kernel = flatOut("kernel", SpoofedSweep.Trial::answeredPps);
+        double[] reflector = flatOut(SpoofedSweep.REFLECTOR, SpoofedSweep.Trial::answeredPps);
         double[] ceiling = flatOut(SpoofedSweep.CEILING, SpoofedSweep.Trial::rxPps);
         List<Capacity> c = new ArrayList<>();
-        for (String p : SpoofedSweep.PROTECTIONS) {
+        for (String p : Stream.concat(Stream.of(SpoofedSweep.REFLECTOR), SpoofedSweep.PROTECTIONS.stream()).toList()) {
             double[] answered = flatOut(p, SpoofedSweep.Trial::answeredPps);
             double[] received = flatOut(p, SpoofedSweep.Trial::rxPps);
-            c.add(new Capacity(p, Stats.median(answered) / 1e6, medianRatio(answered, kernel), Stats.median(received) / 1e6,
-                    medianRatio(received, ceiling)));
+            c.add(new Capacity(p, Stats.median(answered) / 1e6, medianRatio(answered, kernel), medianRatio(answered, reflector),
+                    Stats.median(received) / 1e6, medianRatio(received, ceiling)));
         }
         return c;
     }
@@ -88,12 +91,14 @@ final class SpoofedReport {
                     r.protection(), r.ratePps() == 0 ? "-" : String.format(Locale.ROOT, "%,d", r.ratePps()), r.genMpps(),
                     r.rxMpps(), r.answeredMpps(), r.legitSuccessPct(), fmt(r.connectP50Ms()), fmt(r.connectP99Ms())));
         }
-        sb.append(String.format(Locale.ROOT, "%nFlat out the device took in %.2f Mpps with XDP_DROP (the ceiling).%n",
+        sb.append(String.format(Locale.ROOT, "%nFlat out the device took in %.2f Mpps with XDP_DROP (the ceiling); parse_tx "
+                + "(parses as synguard does, sends each SYN back with XDP_TX, no cookie) is the answering reference.%n",
                 ceilingMpps()));
-        sb.append("\n| capacity (flat out) | answered Mpps | x kernel | received Mpps | x ceiling |\n|---|---:|---:|---:|---:|\n");
+        sb.append("\n| capacity (flat out) | answered Mpps | x kernel | x parse_tx | received Mpps | x ceiling |\n"
+                + "|---|---:|---:|---:|---:|---:|\n");
         for (Capacity c : capacities()) {
-            sb.append(String.format(Locale.ROOT, "| %s | %.3f | %.2f | %.2f | %.2f |%n", c.protection(), c.answeredMpps(),
-                    c.ratioToKernel(), c.receivedMpps(), c.shareOfCeiling()));
+            sb.append(String.format(Locale.ROOT, "| %s | %.3f | %.2f | %.2f | %.2f | %.2f |%n", c.protection(), c.answeredMpps(),
+                    c.ratioToKernel(), c.ratioToParseTx(), c.receivedMpps(), c.shareOfCeiling()));
         }
         Targets t = targets();
         sb.append(String.format(Locale.ROOT, "%nTargets: synguard's capacity %.1fx the kernel's (>= %.0fx: %s); at %.0f%% of it, "

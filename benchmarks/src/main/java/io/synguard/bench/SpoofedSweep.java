@@ -23,7 +23,9 @@ import java.util.stream.Stream;
  * The service under spoofed (random-source) SYN floods: flat out first, for each protection's
  * capacity (SYNs answered a second at the receiving CPU), then smooth floods at shares of synguard's
  * cookie capacity measured in the same round, with legitimate clients connecting all along; beside
- * them, flat out, the ceiling: an XDP_DROP program, as fast as the device takes frames in. The
+ * them, flat out, the references: the ceiling, an XDP_DROP program, as fast as the device takes
+ * frames in, and {@code parse_tx}, which parses as synguard does and sends each SYN back with
+ * XDP_TX, addressed as a SYN-ACK: what answering at all costs on this device, cookies aside. The
  * device under test's NAPI runs in a thread of its own on {@link #DUT_CPU}; the generator, and the
  * client side's NAPI that takes the answers, on {@link #GENERATOR_CPU}; every protection has an XDP program on the same receive ring:
  * <ul>
@@ -36,6 +38,8 @@ final class SpoofedSweep {
     static final List<String> PROTECTIONS = List.of("kernel", "synguard-off", "synguard");
     /** The reference flooded flat out first in every round: how fast the device takes frames in at all. */
     static final String CEILING = "xdp_drop";
+    /** The reference flooded flat out next: how fast the device can answer at all, with XDP_TX and no cookie. */
+    static final String REFLECTOR = "parse_tx";
     static final Sources SPOOFED = Sources.parse("spoofed:198.19.0.0/16");
     private static final int GENERATOR_CPU = 0;
     private static final int DUT_CPU = 1;
@@ -89,7 +93,7 @@ final class SpoofedSweep {
         for (int i = 0; i < PROTECTIONS.size(); i++) {
             order.add(PROTECTIONS.get((i + round - 1) % PROTECTIONS.size()));
         }
-        for (String protection : Stream.concat(Stream.of(CEILING), order.stream()).toList()) {
+        for (String protection : Stream.concat(Stream.of(CEILING, REFLECTOR), order.stream()).toList()) {
             try (Protection _ = Protection.start(world, root, protection)) {
                 trials.add(trial(world, generator, egress, protection, round, Double.NaN, 0));
             }
@@ -129,12 +133,16 @@ final class SpoofedSweep {
         return t;
     }
 
-    /** What guards the device under test during a group of trials (or the ceiling's XDP_DROP); closing takes it off. */
+    /** What guards the device under test during a group of trials (or a reference program); closing takes it off. */
     private record Protection(CeilingFilter pass, DaemonUnderTest daemon) implements AutoCloseable {
         static Protection start(BenchWorld world, Path root, String name) throws Exception {
-            if (name.equals("kernel") || name.equals(CEILING)) {
-                CeilingFilter pass = name.equals(CEILING) ? CeilingFilter.drop(world.namespace(world.srv))
-                        : CeilingFilter.pass(world.namespace(world.srv));
+            if (name.equals("kernel") || name.equals(CEILING) || name.equals(REFLECTOR)) {
+                Path srv = world.namespace(world.srv);
+                CeilingFilter pass = switch (name) {
+                    case CEILING -> CeilingFilter.drop(srv);
+                    case REFLECTOR -> CeilingFilter.parseTx(srv);
+                    default -> CeilingFilter.pass(srv);
+                };
                 try {
                     pass.enable();
                 } catch (RuntimeException e) {

@@ -83,7 +83,10 @@ class BenchmarksIT {
         for (JsonNode row : result.get("spoofed")) {
             assertTrue(row.get("legit_success_pct").isNumber() && row.get("answered_mpps").asDouble() > 0, row.toString());
         }
-        assertEquals(SpoofedSweep.PROTECTIONS.size(), result.get("capacity").size());
+        assertEquals(1 + SpoofedSweep.PROTECTIONS.size(), result.get("capacity").size());
+        JsonNode reflector = result.get("capacity").get(0);
+        assertEquals(SpoofedSweep.REFLECTOR, reflector.get("protection").asText());
+        assertTrue(reflector.get("answered_mpps").asDouble() > 0, "parse_tx answers with XDP_TX: " + reflector);
         assertTrue(result.at("/targets/capacity_ratio").asDouble() > 1, "synguard's cookies out-answer the kernel's: "
                 + result.get("capacity"));
         assertNothingLeft();
