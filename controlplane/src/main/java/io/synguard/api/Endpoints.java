@@ -94,7 +94,7 @@ final class Endpoints {
                 .map(last -> Map.of("Link", "<" + r.path() + "?limit=" + limit + "&after="
                         + URLEncoder.encode(last.toString(), StandardCharsets.UTF_8) + ">; rel=\"next\""))
                 .orElse(Map.of());
-        return Response.streamed(Response.JSON, headers, new RuleArray(listing));
+        return Response.streamed(Response.JSON, headers, new RuleArray(listing, service.fleet().host()));
     }
 
     /** A query parameter given at most once; null when absent. */
@@ -128,9 +128,10 @@ final class Endpoints {
                 Policy.Request one = validate(RULE_POST.readValue(parser, Views.RulePost.class));
                 requireEnd(parser);
                 Policy.Change change = service.lists().put(kind, one);
-                audit.record(r, 201, change.before() == null ? null : Views.Rule.of(change.before(), 0),
-                        Views.Rule.of(change.after(), 0));
-                return Response.json(201, Views.Rule.of(change.after(), service.lists().hitsOf(kind, one.prefix())));
+                String self = service.fleet().host();
+                audit.record(r, 201, change.before() == null ? null : Views.Rule.of(change.before(), 0, self),
+                        Views.Rule.of(change.after(), 0, self));
+                return Response.json(201, Views.Rule.of(change.after(), service.lists().hitsOf(kind, one.prefix()), self));
             }
             if (first == JsonToken.START_ARRAY) {
                 List<Policy.Request> all = bulk(parser);
@@ -173,7 +174,7 @@ final class Endpoints {
         if (removed.isEmpty()) {
             throw ApiException.notFound("no " + (kind == RuleKind.BLOCK ? "block" : "allow") + " for " + p);
         }
-        audit.record(r, 204, Views.Rule.of(removed.get(), 0), null);
+        audit.record(r, 204, Views.Rule.of(removed.get(), 0, service.fleet().host()), null);
         return Response.empty(204);
     }
 

@@ -19,11 +19,14 @@ final class RuleArray implements Response.Chunks {
     private static final ObjectWriter RULE = Json.mapper().writerFor(Views.Rule.class);
 
     private final Listing listing;
+    /** This host's name in its fleet, for its own entries; null outside a fleet. */
+    private final String self;
     private boolean started;
     private boolean ended;
 
-    RuleArray(Listing listing) {
+    RuleArray(Listing listing, String self) {
         this.listing = listing;
+        this.self = self;
     }
 
     @Override
@@ -36,7 +39,7 @@ final class RuleArray implements Response.Chunks {
         for (Policy.Listed l : chunk) {
             out.write(started ? ',' : '[');
             started = true;
-            out.writeBytes(json(Views.Rule.of(l)));
+            out.writeBytes(json(Views.Rule.of(l, self)));
         }
         if (chunk.isEmpty()) {
             out.writeBytes(started ? new byte[]{']'} : new byte[]{'[', ']'});

@@ -26,16 +26,19 @@ public final class Views {
         return t == null ? null : t.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
-    /** A block or an allow; host, the fleet member that made it, only on one learnt from the fleet. */
+    /**
+     * A block or an allow; host, the fleet member that made it: the one it was learnt from, or this
+     * host (self) for its own entries while it is in a fleet; absent outside a fleet.
+     */
     public record Rule(String prefix, Origin origin, String reason, String created, String expires, long hits,
                        @JsonInclude(JsonInclude.Include.NON_NULL) String host) {
-        static Rule of(Entry e, long hits) {
+        static Rule of(Entry e, long hits, String self) {
             return new Rule(e.prefix().toString(), e.origin(), e.reason(), time(e.created()), time(e.expires()), hits,
-                    e.host());
+                    e.host() != null ? e.host() : self);
         }
 
-        static Rule of(Policy.Listed l) {
-            return of(l.entry(), l.hits());
+        static Rule of(Policy.Listed l, String self) {
+            return of(l.entry(), l.hits(), self);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.synguard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.synguard.fleet.FleetStatus;
 import io.synguard.config.Settings;
 import io.synguard.dataplane.RuleKind;
 import io.synguard.flowspec.Action;
@@ -111,6 +112,14 @@ class EndpointsTest extends OnFakeService {
         assertTrue(f.get("last_sync").isNull());
         assertEquals(201, api.post("/v1/blocks", BLOCK_BODY).status());
         assertFalse(api.getJson("/v1/blocks").get(0).has("host"));
+    }
+
+    @Test
+    void inAFleetTheHostsOwnEntriesNameItAsTheirHost() {
+        service.fleet = new FleetStatus("etcd", "edge-1", true, List.of(), 1, 0, null, 0, 0, 0);
+        JsonNode made = api.post("/v1/blocks", BLOCK_BODY).json();
+        assertEquals("edge-1", made.get("host").asText());
+        assertEquals("edge-1", api.getJson("/v1/blocks").get(0).get("host").asText());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.synguard.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.synguard.fleet.FleetStatus;
 import io.synguard.config.Settings;
 import io.synguard.dataplane.Abi.Counter;
 import io.synguard.dataplane.CounterValues;
@@ -56,6 +57,8 @@ final class FakeService implements Service, AutoCloseable {
     final RecordingStore store = new RecordingStore();
     /** Patches that were applied, in order; a refused patch is not here. */
     final List<JsonNode> applied = Collections.synchronizedList(new ArrayList<>());
+    /** How the fleet stands: none unless a test joins one. */
+    volatile FleetStatus fleet = FleetStatus.NONE;
     /** The limits top was asked for. */
     final List<Integer> topLimits = Collections.synchronizedList(new ArrayList<>());
     /** Times the lists asked for a collection after a large import. */
@@ -189,5 +192,10 @@ final class FakeService implements Service, AutoCloseable {
         public Optional<Prefix> longestContaining(RuleKind kind, Prefix prefix) {
             return Optional.empty();
         }
+    }
+
+    @Override
+    public FleetStatus fleet() {
+        return fleet;
     }
 }
