@@ -12,6 +12,8 @@ import io.synguard.fleet.FleetStatus;
 import io.synguard.flowspec.FlowSpecStatus;
 import io.synguard.policy.Origin;
 
+import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -25,6 +27,22 @@ import java.util.function.ToDoubleFunction;
 public final class Metrics {
     /** Ports {@code synguard_destination_port_syn_per_second} shows at most: its labels stay few. */
     public static final int BUSIEST_PORTS = 10;
+    /** The data plane's counters shown as synguard_NAME_total, NAME the counter's own in lower case, and their help. */
+    private static final Map<Abi.Counter, String> TOTALS = new EnumMap<>(Map.ofEntries(
+            Map.entry(Abi.Counter.PACKETS, "Frames the XDP program saw"),
+            Map.entry(Abi.Counter.TCP, "TCP segments with a readable header"),
+            Map.entry(Abi.Counter.SYN, "Initial SYNs"),
+            Map.entry(Abi.Counter.SYN_PASSED, "SYNs passed"),
+            Map.entry(Abi.Counter.DROPPED_BLOCKLIST, "SYNs dropped by the blocklist (monitor mode: would be)"),
+            Map.entry(Abi.Counter.DROPPED_RATELIMIT, "SYNs dropped by the rate limiter (monitor mode: would be)"),
+            Map.entry(Abi.Counter.PASSED_ALLOWLIST, "SYNs passed by the allowlist"),
+            Map.entry(Abi.Counter.MALFORMED, "Frames with a header cut short or inconsistent"),
+            Map.entry(Abi.Counter.COOKIES_SENT, "SYNs answered with a SYN cookie from XDP"),
+            Map.entry(Abi.Counter.COOKIES_VALIDATED, "ACKs whose cookie was good, handed to the listener (those it"
+                    + " refuses are counted unassigned too)"),
+            Map.entry(Abi.Counter.COOKIES_REJECTED, "ACKs to a listener with a bad cookie, or over their source's burst"),
+            Map.entry(Abi.Counter.COOKIES_UNASSIGNED, "Of the ACKs with a good cookie, those the listener took no"
+                    + " request socket for (its queue full, say): the stack answers them with a RST")));
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Counter attacks;
     private final Counter autoBlocks;
@@ -54,23 +72,9 @@ public final class Metrics {
                 .register(registry);
         cookieSwitches = Counter.builder().name("synguard_cookie_switches")
                 .help("Times the SYN cookie step went on or off").register(registry);
-        totals(status, "packets", "Frames the XDP program saw", Abi.Counter.PACKETS);
-        totals(status, "tcp", "TCP segments with a readable header", Abi.Counter.TCP);
-        totals(status, "syn", "Initial SYNs", Abi.Counter.SYN);
-        totals(status, "syn_passed", "SYNs passed", Abi.Counter.SYN_PASSED);
-        totals(status, "dropped_blocklist", "SYNs dropped by the blocklist (monitor mode: would be)",
-                Abi.Counter.DROPPED_BLOCKLIST);
-        totals(status, "dropped_ratelimit", "SYNs dropped by the rate limiter (monitor mode: would be)",
-                Abi.Counter.DROPPED_RATELIMIT);
-        totals(status, "passed_allowlist", "SYNs passed by the allowlist", Abi.Counter.PASSED_ALLOWLIST);
-        totals(status, "malformed", "Frames with a header cut short or inconsistent", Abi.Counter.MALFORMED);
-        totals(status, "cookies_sent", "SYNs answered with a SYN cookie from XDP", Abi.Counter.COOKIES_SENT);
-        totals(status, "cookies_validated", "ACKs whose cookie was good, handed to the listener (those it refuses are counted unassigned too)",
-                Abi.Counter.COOKIES_VALIDATED);
-        totals(status, "cookies_rejected", "ACKs to a listener with a bad cookie, or over their source's burst",
-                Abi.Counter.COOKIES_REJECTED);
-        totals(status, "cookies_unassigned", "Of the ACKs with a good cookie, those the listener took no request"
-                + " socket for (its queue full, say): the stack answers them with a RST", Abi.Counter.COOKIES_UNASSIGNED);
+        TOTALS.forEach((counter, help) -> CounterWithCallback.builder()
+                .name("synguard_" + counter.name().toLowerCase(Locale.ROOT)).help(help)
+                .callback(cb -> cb.call(status.get().totals().get(counter))).register(registry));
         gauge(status, "cookies_active", "1 while SYNs are answered with cookies", s -> s.cookies().active() ? 1 : 0);
         gauge(status, "packets_per_second", "Frames a second, last interval", s -> s.rates().packetsPps());
         gauge(status, "syn_per_second", "SYNs a second, last interval", s -> s.rates().synPps());
@@ -158,11 +162,6 @@ public final class Metrics {
     public synchronized MetricSnapshots snapshot() {
         scrapes++;
         return registry.scrape();
-    }
-
-    private void totals(Supplier<Status> status, String name, String help, Abi.Counter counter) {
-        CounterWithCallback.builder().name("synguard_" + name).help(help)
-                .callback(cb -> cb.call(status.get().totals().get(counter))).register(registry);
     }
 
     /** A gauge synguard_NAME read from source when taken. */
