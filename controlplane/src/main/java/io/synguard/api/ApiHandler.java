@@ -26,7 +26,7 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -49,7 +49,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
 
     private final Access access;
     private final Audit audit;
-    private final ExecutorService workers;
+    private final Executor workers;
     /** {@link Incoming} requests and {@link Refusal}s, in order. */
     private final Queue<Object> waiting = new ArrayDeque<>();
     /** Body bytes of the {@link Incoming} requests in waiting. */
@@ -59,7 +59,7 @@ final class ApiHandler extends ChannelInboundHandlerAdapter {
     /** The streamed answer being written; null when none is. */
     private ChunkedAnswer streaming;
 
-    ApiHandler(Access access, Audit audit, ExecutorService workers) {
+    ApiHandler(Access access, Audit audit, Executor workers) {
         this.access = access;
         this.audit = audit;
         this.workers = workers;

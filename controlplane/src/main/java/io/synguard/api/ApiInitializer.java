@@ -10,7 +10,7 @@ import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
 
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,13 +27,13 @@ final class ApiInitializer extends ChannelInitializer<Channel> {
 
     private final Access access;
     private final Audit audit;
-    private final ExecutorService workers;
+    private final Executor workers;
     private final Tls tls;
     private final Admission admission;
     private final Duration idle;
 
     /** tls null for plain HTTP. */
-    ApiInitializer(Access access, Audit audit, ExecutorService workers, Tls tls, int maxConnections, Duration idle) {
+    ApiInitializer(Access access, Audit audit, Executor workers, Tls tls, int maxConnections, Duration idle) {
         this.access = access;
         this.audit = audit;
         this.workers = workers;

@@ -113,30 +113,22 @@ public final class Journal implements AutoCloseable {
     }
 
     /** Records encoded by {@link #encode}, one JSON line each. */
-    public static final class Lines {
-        private final ByteArrayBuilder bytes;
-        private final int records;
-
-        private Lines(ByteArrayBuilder bytes, int records) {
-            this.bytes = bytes;
-            this.records = records;
-        }
-    }
+    public record Lines(ByteArrayBuilder bytes, int records) {}
 
     /** Appends encoded records and forces them to disk: once this returns they survive a crash. */
     public void append(Lines lines) {
-        if (lines.records == 0) {
+        if (lines.records() == 0) {
             return;
         }
         try {
-            for (ByteBuffer buf : lines.bytes.buffers()) {
+            for (ByteBuffer buf : lines.bytes().buffers()) {
                 while (buf.hasRemaining()) {
                     current.write(buf);
                 }
             }
             current.force(false);
             syncs++;
-            appended += lines.records;
+            appended += lines.records();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to the journal in " + dir, e);
         }

@@ -57,7 +57,7 @@ final class Exchange implements AutoCloseable {
     Exchange(Router router, Tokens tokens, String token) {
         this.token = token;
         Audit audit = new Audit(InstantSource.fixed(FakeService.NOW));
-        this.pipeline = new ApiInitializer(new Access(router, tokens), audit, Workers.direct(), null,
+        this.pipeline = new ApiInitializer(new Access(router, tokens), audit, Runnable::run, null,
                 ApiServer.Config.MAX_CONNECTIONS, ApiServer.Config.IDLE_TIMEOUT);
         this.channel = connect();
     }

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpVersion;
 
 import java.nio.file.Path;
 import java.time.InstantSource;
+import java.util.concurrent.Executor;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,6 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** How much a connection reads ahead of the request being served: a few requests, never many bodies. */
 class ReadAheadTest {
+    /** Workers that take every task and run none: a request handed to them stays under way. */
+    private static final Executor HELD = task -> { };
+
     @TempDir
     Path dir;
 
@@ -31,8 +35,7 @@ class ReadAheadTest {
     void handler() {
         service = new FakeService(dir);
         Audit audit = new Audit(InstantSource.fixed(FakeService.NOW));
-        channel = new EmbeddedChannel(new ApiHandler(new Access(service.router(), new Tokens("t")), audit,
-                Workers.held()));
+        channel = new EmbeddedChannel(new ApiHandler(new Access(service.router(), new Tokens("t")), audit, HELD));
     }
 
     @AfterEach
