@@ -326,11 +326,7 @@ final class FleetHosts implements AutoCloseable {
         steps.add(this::stopEtcd);
         closing.forEach(c -> steps.add(c::close));
         steps.add(network::close);
-        steps.add(() -> {
-            if (bpffs != null) {
-                bpffs.close();
-            }
-        });
+        steps.add(Teardown.closing(bpffs));
         steps.add(() -> Teardown.deleteTree(root));
         Teardown.all(steps);
     }

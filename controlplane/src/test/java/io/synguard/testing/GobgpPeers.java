@@ -167,11 +167,7 @@ public final class GobgpPeers implements AutoCloseable {
             });
         }
         steps.add(net::close);
-        steps.add(() -> {
-            if (dir != null) {
-                Teardown.deleteTree(dir);
-            }
-        });
+        steps.add(() -> Teardown.deleteTree(dir));
         Teardown.all(steps);
     }
 }
