@@ -146,12 +146,7 @@ public final class GobgpPeers implements AutoCloseable {
             if (System.nanoTime() > end) {
                 throw new AssertionError("not within " + limit + ": " + what);
             }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
+            DaemonProcess.sleep(100);
         }
     }
 
