@@ -87,19 +87,27 @@ static __always_inline int from_pool(struct xdp_md *ctx)
 	return 0;
 }
 
+/* verdict behind the rotation prologue. Both are inlined (verdict is a
+ * constant at every call): the pool programs compile to the instructions
+ * they had with the prologue written out in each. */
+static __always_inline int pooled(struct xdp_md *ctx,
+				  int (*verdict)(struct xdp_md *ctx))
+{
+	if (from_pool(ctx))
+		return XDP_ABORTED;
+	return verdict(ctx);
+}
+
 SEC("xdp")
 int bench_drop(struct xdp_md *ctx)
 {
 	return XDP_DROP;
 }
 
-/* parse_drop behind the rotation prologue */
 SEC("xdp")
 int bench_pool_drop(struct xdp_md *ctx)
 {
-	if (from_pool(ctx))
-		return XDP_ABORTED;
-	return ref_parse_drop(ctx);
+	return pooled(ctx, ref_parse_drop);
 }
 
 SEC("xdp")
@@ -111,9 +119,7 @@ int bench_parse_drop(struct xdp_md *ctx)
 SEC("xdp")
 int bench_pool_miss(struct xdp_md *ctx)
 {
-	if (from_pool(ctx))
-		return XDP_ABORTED;
-	return ref_one_miss(ctx);
+	return pooled(ctx, ref_one_miss);
 }
 
 SEC("xdp.frags")
@@ -125,9 +131,7 @@ int bench_synguard(struct xdp_md *ctx)
 SEC("xdp.frags")
 int bench_pool_synguard(struct xdp_md *ctx)
 {
-	if (from_pool(ctx))
-		return XDP_ABORTED;
-	return sg_process(ctx);
+	return pooled(ctx, sg_process);
 }
 
 SEC("xdp.frags")
@@ -162,7 +166,5 @@ int bench_lpm(struct xdp_md *ctx)
 SEC("xdp")
 int bench_pool_lpm(struct xdp_md *ctx)
 {
-	if (from_pool(ctx))
-		return XDP_ABORTED;
-	return lpm_verdict(ctx);
+	return pooled(ctx, lpm_verdict);
 }

@@ -103,13 +103,19 @@ class EndpointsTest extends OnFakeService {
         assertEquals("kfunc", c.get("method").asText());
     }
 
-    @Test
-    void fleetSaysNoneWhenTheHostIsInNoFleetAndLocalBlocksCarryNoHost() {
-        JsonNode f = api.getJson("/v1/fleet");
-        assertEquals("none", f.get("engine").asText());
+    /** The fleet with no fleet engine, FlowSpec with no speaker: "none", not connected, nothing held. */
+    @ParameterizedTest
+    @CsvSource({"/v1/fleet, engine, members", "/v1/flowspec, speaker, announced"})
+    void aPartNotConfiguredSaysNoneAndHoldsNothing(String path, String engine, String held) {
+        JsonNode f = api.getJson(path);
+        assertEquals("none", f.get(engine).asText());
         assertFalse(f.get("connected").asBoolean());
-        assertEquals(0, f.get("members").size());
-        assertTrue(f.get("last_sync").isNull());
+        assertEquals(0, f.get(held).size());
+    }
+
+    @Test
+    void fleetHasNoLastSyncWhenTheHostIsInNoFleetAndLocalBlocksCarryNoHost() {
+        assertTrue(api.getJson("/v1/fleet").get("last_sync").isNull());
         assertEquals(201, api.post("/v1/blocks", BLOCK_BODY).status());
         assertFalse(api.getJson("/v1/blocks").get(0).has("host"));
     }
@@ -120,14 +126,6 @@ class EndpointsTest extends OnFakeService {
         JsonNode made = api.post("/v1/blocks", BLOCK_BODY).json();
         assertEquals("edge-1", made.get("host").asText());
         assertEquals("edge-1", api.getJson("/v1/blocks").get(0).get("host").asText());
-    }
-
-    @Test
-    void flowspecSaysNoneWhenNothingIsAnnounced() {
-        JsonNode f = api.getJson("/v1/flowspec");
-        assertEquals("none", f.get("speaker").asText());
-        assertFalse(f.get("connected").asBoolean());
-        assertEquals(0, f.get("announced").size());
     }
 
     @Test

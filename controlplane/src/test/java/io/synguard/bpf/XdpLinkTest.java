@@ -3,8 +3,7 @@ package io.synguard.bpf;
 import io.synguard.dataplane.Dataplane;
 import io.synguard.host.NamespaceNetwork;
 import io.synguard.testing.BpfTest;
-import io.synguard.testing.TempBpffs;
-import io.synguard.testing.TestNetwork;
+import io.synguard.testing.KernelWorld;
 
 import java.nio.file.Path;
 import java.util.function.BiConsumer;
@@ -12,6 +11,7 @@ import java.util.function.BiConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,15 +23,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @BpfTest
 class XdpLinkTest {
-    private NamespaceNetwork net;
-    private TempBpffs bpffs;
+    @RegisterExtension
+    final KernelWorld world = new KernelWorld();
     private Dataplane dataplane;
     private Path ns;
 
     @BeforeEach
-    void world() {
-        net = TestNetwork.create();
-        bpffs = new TempBpffs();
+    void prepare() {
+        NamespaceNetwork net = world.net();
         String dut = net.namespace("dut");
         net.veth(dut, "sg0", net.namespace("peer"), "sg1");
         net.exec(dut, "ip", "link", "add", "br0", "type", "bridge");
@@ -40,21 +39,13 @@ class XdpLinkTest {
     }
 
     @AfterEach
-    void cleanUp() {
-        try {
-            dataplane.close();
-        } finally {
-            try {
-                net.close();
-            } finally {
-                bpffs.close();
-            }
-        }
+    void unload() {
+        dataplane.close();
     }
 
     @Test
     void autoOnVethIsNativeAndAPinnedLinkOutlivesItsFd() {
-        Path pin = bpffs.root().resolve("link");
+        Path pin = world.bpffs().root().resolve("link");
         NetNamespace.run(ns, () -> {
             int ifindex = Interfaces.index("sg0");
             try (XdpLink link = XdpLink.attach(dataplane.program(), ifindex, XdpMode.AUTO)) {

@@ -8,8 +8,7 @@ import io.synguard.dataplane.DataplaneConfig.CookieMode;
 import io.synguard.host.NamespaceNetwork;
 import io.synguard.metrics.Metrics;
 import io.synguard.testing.BpfTest;
-import io.synguard.testing.TempBpffs;
-import io.synguard.testing.TestNetwork;
+import io.synguard.testing.KernelWorld;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,6 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -40,30 +40,26 @@ class CookiesTest {
     @TempDir
     Path dir;
 
+    @RegisterExtension
+    final KernelWorld world = new KernelWorld();
     private Instant now = T0;
-    private NamespaceNetwork network;
-    private TempBpffs bpffs;
     private Dataplane dataplane;
 
     @BeforeEach
     void load() {
-        network = TestNetwork.create();
-        bpffs = new TempBpffs();
         dataplane = Dataplane.load(Dataplane.Options.defaults().withMaxRules(64).withRateSets(8));
     }
 
     @AfterEach
     void unload() {
         dataplane.close();
-        bpffs.close();
-        network.close();
     }
 
     /** The step started on lo in a namespace of its own, over sysctls, with the method forced (null: probed). */
     private Cookies start(Sysctls sysctls, CookieMethod forced) {
         Metrics metrics = new Metrics(() -> null, kind -> Map.of());
-        return NetNamespace.inside(NamespaceNetwork.path(network.namespace("cookies")),
-                () -> Cookies.start(dataplane, "lo", bpffs.root(), sysctls, metrics, () -> now, forced));
+        return NetNamespace.inside(NamespaceNetwork.path(world.net().namespace("cookies")),
+                () -> Cookies.start(dataplane, "lo", world.bpffs().root(), sysctls, metrics, () -> now, forced));
     }
 
     @Test
@@ -71,7 +67,7 @@ class CookiesTest {
         Cookies cookies = start(fakeSysctls("1"), null);
         try {
             assertEquals("kfunc", cookies.status().method());
-            assertTrue(Files.exists(bpffs.root().resolve("cookie_ack_link")), "the TC half is pinned");
+            assertTrue(Files.exists(world.bpffs().root().resolve("cookie_ack_link")), "the TC half is pinned");
             assertEquals(CookieMode.OFF, dataplane.config().cookieMode());
 
             assertEquals("CookieKeys[current slot 0]", slotAfter(59, cookies, dataplane));
@@ -91,7 +87,7 @@ class CookiesTest {
             cookies.close(true);
         }
         assertEquals(CookieMode.OFF, dataplane.config().cookieMode(), "a clean stop turns the step off");
-        assertFalse(Files.exists(bpffs.root().resolve("cookie_ack_link")), "detached and unpinned");
+        assertFalse(Files.exists(world.bpffs().root().resolve("cookie_ack_link")), "detached and unpinned");
     }
 
     @Test
@@ -100,7 +96,7 @@ class CookiesTest {
         Cookies cookies = start(sysctls, CookieMethod.KERNEL);
         try {
             assertEquals("kernel", cookies.status().method(), "forced");
-            assertFalse(Files.exists(bpffs.root().resolve("cookie_ack_link")), "no TC half for the kernel's cookies");
+            assertFalse(Files.exists(world.bpffs().root().resolve("cookie_ack_link")), "no TC half for the kernel's cookies");
 
             Optional<String> noXdpTx = Optional.of("the driver of lo has no XDP_TX");
             AtomicReference<Optional<String>> probe = new AtomicReference<>(noXdpTx);

@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
+import static io.synguard.testing.DaemonProcess.sleep;
+
 /**
  * A fleet of three synguard hosts and an etcd of one or three members. Namespace "core" holds etcd
  * (client ports 2379, 12379, 22379 on every address of its own) and the clients; host i (1..3) is namespace "hi", its protected
@@ -326,21 +328,8 @@ final class FleetHosts implements AutoCloseable {
         steps.add(this::stopEtcd);
         closing.forEach(c -> steps.add(c::close));
         steps.add(network::close);
-        steps.add(() -> {
-            if (bpffs != null) {
-                bpffs.close();
-            }
-        });
+        steps.add(Teardown.closing(bpffs));
         steps.add(() -> Teardown.deleteTree(root));
         Teardown.all(steps);
-    }
-
-    static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 }

@@ -48,19 +48,8 @@ class FlowSpecIT {
 
     @AfterEach
     void stop() {
-        Teardown.all(List.of(() -> {
-            if (daemon != null) {
-                daemon.close();
-            }
-        }, () -> {
-            if (bpffs != null) {
-                bpffs.close();
-            }
-        }, () -> {
-            if (peers != null) {
-                peers.close();
-            }
-        }, () -> Teardown.deleteTree(state)));
+        Teardown.all(List.of(Teardown.closing(daemon), Teardown.closing(bpffs), Teardown.closing(peers),
+                () -> Teardown.deleteTree(state)));
     }
 
     @Test

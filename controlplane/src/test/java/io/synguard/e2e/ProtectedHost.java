@@ -163,17 +163,9 @@ final class ProtectedHost implements AutoCloseable {
     public void close() {
         Teardown.all(List.of(
                 () -> daemons.forEach(DaemonProcess::close),
-                () -> {
-                    if (server != null) {
-                        server.close();
-                    }
-                },
+                Teardown.closing(server),
                 network::close,
-                () -> {
-                    if (bpffs != null) {
-                        bpffs.close();
-                    }
-                },
+                Teardown.closing(bpffs),
                 () -> Teardown.deleteTree(stateDir)));
     }
 }

@@ -60,15 +60,7 @@ class GobgpFlowSpecTest {
 
     @AfterEach
     void stop() {
-        Teardown.all(List.of(() -> {
-            if (relay != null) {
-                relay.close();
-            }
-        }, () -> {
-            if (peers != null) {
-                peers.close();
-            }
-        }, () -> Teardown.deleteTree(dir)));
+        Teardown.all(List.of(Teardown.closing(relay), Teardown.closing(peers), () -> Teardown.deleteTree(dir)));
     }
 
     @Test

@@ -146,12 +146,7 @@ public final class GobgpPeers implements AutoCloseable {
             if (System.nanoTime() > end) {
                 throw new AssertionError("not within " + limit + ": " + what);
             }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
+            DaemonProcess.sleep(100);
         }
     }
 
@@ -167,11 +162,7 @@ public final class GobgpPeers implements AutoCloseable {
             });
         }
         steps.add(net::close);
-        steps.add(() -> {
-            if (dir != null) {
-                Teardown.deleteTree(dir);
-            }
-        });
+        steps.add(() -> Teardown.deleteTree(dir));
         Teardown.all(steps);
     }
 }

@@ -36,6 +36,15 @@ public final class Teardown {
         }
     }
 
+    /** A step that closes resource, if there is one: the world may have failed before making it. */
+    public static Step closing(AutoCloseable resource) {
+        return () -> {
+            if (resource != null) {
+                resource.close();
+            }
+        };
+    }
+
     /** Deletes dir and everything below it; nothing if it does not exist. */
     public static void deleteTree(Path dir) {
         if (dir == null || !Files.exists(dir)) {
