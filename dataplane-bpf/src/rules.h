@@ -12,14 +12,28 @@
  * TLB misses once sources rotate.
  *
  * The budget, per SYN of an attack rotating over a million prefixes: the
- * /16's sg_t16 entry (512 KiB for all, stays in cache), one sg_rules line
- * per length probed (a miss each: 64 MiB), and this CPU's hit byte (a 2 MiB
- * stripe, stays in cache). sg_t16 names the lengths in use inside the /16,
- * so a source matched at the /16's longest length costs one miss; one
- * matched at a shorter length pays a probe per longer length first (10% of
- * the benchmark's sources: ~1.2 misses a SYN, with probes that run on into
- * the next line). Summaries per /24, which would spare those, take 16 MiB
- * at a byte each, and so a miss of their own that the probe waits on.
+ * /16's sg_t16 entry (512 KiB for all), one sg_rules line per length
+ * probed (a miss each: 64 MiB), and this CPU's hit byte (a 2 MiB stripe).
+ * sg_t16 names the lengths in use inside the /16, so a source matched at
+ * the /16's longest length costs one miss; one matched at a shorter length
+ * pays a probe per longer length first. Variants of this path loaded side
+ * by side over the same million rules, their runs interleaved, say what
+ * each part costs (docs/benchmarks.md, "Where the rotating case's time
+ * goes"): one read of sg_rules alone costs 1.05x one_miss, the whole SYN
+ * path 2.3-2.7x. Of that, the hit byte 0.1-0.4x (its stripe is as large
+ * as the L2 cache and does not stay there while sources rotate); the 10%
+ * of sources matched at /24 0.1x (their /24 probe waits for the /32 one,
+ * and a miss that waits on another costs ~450 ns of throughput here,
+ * where one more issued beside it costs ~45 ns); sg_t16 and the victim
+ * count nothing measurable; the rest, ~0.7x, this path's own work around
+ * the probe (counters, config, the allow cover, the probe loop), where
+ * one_miss does almost none. Measured and no faster: both lengths probed
+ * at once with compares that do not branch on the line (a line more a
+ * SYN costs more than the 10% save), homes on a line's first slot, an
+ * inlined first probe, and hits on the rule's own line (a line made dirty
+ * a SYN costs what the stripe does). Summaries per /24, which would spare
+ * the shorter-length probe, take 16 MiB at a byte each, and so a miss of
+ * their own that the probe waits on.
  *
  * Allow always wins. The probes run longest length first, so the first rule
  * found is the longest match; if it is a block that some allow contains,
@@ -209,7 +223,8 @@ static __always_inline int rules_match(const struct packet *pkt)
  * on the rule at every SYN moved its line between every CPU that matched
  * it, and a locked add stalls the CPU until the rule's cache miss is
  * served, where a plain one lets the next packet's miss overlap it; a byte
- * rather than a __u64 keeps the stripe in cache when sources rotate. */
+ * rather than a __u64 keeps the stripe at 2 MiB, which still misses the
+ * cache when sources rotate (the budget above). */
 static __always_inline void rule_hit(struct sg_rule *r, int slot,
 				     const struct sg_config *cfg)
 {
