@@ -1,5 +1,6 @@
 package io.synguard.bench;
 
+import io.synguard.bpf.Cpus;
 import io.synguard.bpf.NetNamespace;
 
 import java.io.IOException;
@@ -29,13 +30,24 @@ final class LegitClients {
     static final long PAUSE_MS = 20;
 
     private final Path namespace;
+    private final int cpu;
     private final ConcurrentLinkedQueue<Long> connects = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Thread> threads = new ArrayList<>();
 
-    /** Starts the clients in namespace; {@link #stop} ends them and says how they fared. */
+    /** Starts the clients in namespace, on any CPU; {@link #stop} ends them and says how they fared. */
     LegitClients(Path namespace) {
+        this(namespace, -1);
+    }
+
+    /**
+     * Starts the clients in namespace, on cpu (-1: any). A client that shares the flood generator's
+     * CPU pauses the flood while it connects, and its SYN reaches a receive ring drained meanwhile:
+     * to meet the flood as a NIC's ring would, clients must run where the generator does not.
+     */
+    LegitClients(Path namespace, int cpu) {
         this.namespace = namespace;
+        this.cpu = cpu;
         for (String address : ADDRESSES) {
             threads.add(Thread.ofPlatform().name("legit-" + address).start(() -> connectAll(address)));
         }
@@ -53,6 +65,9 @@ final class LegitClients {
     /** Connects from address until told to stop: connect times in µs, -1 for a failure. */
     private void connectAll(String address) {
         NetNamespace.run(namespace, () -> {
+            if (cpu >= 0) {
+                Cpus.pinCurrentThread(cpu);
+            }
             while (running.get()) {
                 long t0 = System.nanoTime();
                 try (Socket s = new Socket()) {

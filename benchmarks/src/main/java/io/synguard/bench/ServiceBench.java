@@ -39,7 +39,7 @@ import picocli.CommandLine.Option;
                 + "nftables, synguard; success rate, connect times, detection and first block. Then spoofed floods, "
                 + "flat out and smooth at shares of synguard's cookie capacity: the kernel's cookies, synguard with "
                 + "cookies off and on; success rate, connect times, capacity beside the references xdp_drop and parse_tx.",
-        "Full: 3 rounds of 8 s botnet and 5 s spoofed floods. --quick: 1 round of 4 s and 2 s floods, spoofed at 80 % "
+        "Full: 3 rounds of 8 s botnet and 5 s spoofed floods. --quick: 1 round of 4 s and 2 s floods, spoofed at 80 %% "
                 + "of capacity only."})
 final class ServiceBench extends RoundsSuite {
     static final List<String> PROTECTIONS = List.of("none", "syncookies", "nftables", "synguard");

@@ -114,7 +114,8 @@ final class SpoofedSweep {
                         int round, double share, long rate) throws Exception {
         Thread.sleep(500);
         BenchWorld.DutStats before = world.dutStats();
-        LegitClients clients = new LegitClients(world.namespace(world.net));
+        // the clients on the device's CPU: on the generator's, each connect would pause the flood
+        LegitClients clients = new LegitClients(world.namespace(world.net), DUT_CPU);
         Flood f = Flood.of(SPOOFED, Prefix.parse(BenchWorld.SERVER), LegitClients.PORT, rate, 0, flood);
         FloodGenerator.Report sent;
         LegitClients.Outcome legit;
