@@ -8,9 +8,9 @@
  * array lookup per SYN, no insert, nothing a flood can fill. A destination's
  * slot is a hash of it, seeded per load so that no one picks a collision in
  * advance: two multiplications, not the rule table's murmur steps, which
- * cost twice as much here. BPF_PROG_TEST_RUN of a SYN with no rule and no
- * rate limit, medians of 15 runs of 1M: 11 ns without this count, 14 ns
- * with it, 17 ns with murmur (IPv6: 12, 15). Two destinations that share a slot compete by a running majority
+ * cost twice as much here. One A/B run by hand, not kept in results/
+ * (BPF_PROG_TEST_RUN of a SYN with no rule and no rate limit, medians of 15
+ * runs of 1M): the count added ~3 ns, murmur would have added ~6. Two destinations that share a slot compete by a running majority
  * vote (Boyer-Moore's): a SYN to the holder adds a vote, a SYN to another
  * takes one away and counts in the slot's others, and a SYN that finds no
  * vote left takes the slot over. So a destination that gets most of its

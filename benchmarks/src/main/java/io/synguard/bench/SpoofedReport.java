@@ -82,7 +82,7 @@ final class SpoofedReport {
 
     String markdown() {
         StringBuilder sb = new StringBuilder("Spoofed floods (random sources in ").append(SpoofedSweep.SPOOFED.base())
-                .append("), smooth below flat out, at shares of synguard's cookie capacity measured flat out in the same round;"
+                .append("), smooth below flat out, at shares of synguard's cookie capacity measured flat out (the median of the rounds so far);"
                         + " the device's NAPI on a CPU of its own; medians:\n\n");
         sb.append("| flood | protection | rate asked | sent Mpps | received Mpps | answered Mpps | legit success | p50 ms | p99 ms |\n")
                 .append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");

@@ -8,7 +8,10 @@ package io.synguard.flowspec;
  */
 public record Action(long bytesPerSecond) {
     public static final Action DISCARD = new Action(0);
-    /** The largest rate a float carries exactly, far above any link. */
+    /**
+     * The largest whole rate RFC 8955's 32-bit float carries exactly at every step below it: 16 MiB/s
+     * (~134 Mbit/s), a cap on what a router lets through, not above every link.
+     */
     private static final long MAX_RATE = 1L << 24;
 
     public Action {
