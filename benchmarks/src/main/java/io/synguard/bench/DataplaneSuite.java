@@ -85,11 +85,6 @@ final class DataplaneSuite extends RoundsSuite {
             return Stats.median(d);
         }
 
-        /** What each case is held against: the reference doing the least work it must do. */
-        Scenario floorOf(Scenario s) {
-            return s.reference();
-        }
-
         List<Target> targets() {
             List<Target> t = new ArrayList<>();
             if (ns.containsKey(Scenario.BLOCK_1M_ROTATE)) {
@@ -124,7 +119,7 @@ final class DataplaneSuite extends RoundsSuite {
             sb.append("Command: `").append(command).append("` (").append(rounds).append(" interleaved rounds, medians)\n\n");
             sb.append("| scenario | ns/packet | ratio | against | per round |\n|---|---:|---:|---|---|\n");
             ns.forEach((s, v) -> sb.append(String.format(Locale.ROOT, "| %s | %.1f | %.2f | %s | %s |%n", s.id(),
-                    Stats.median(v), ratio(s, floorOf(s)), floorOf(s).id(), rounded(v))));
+                    Stats.median(v), ratio(s, s.reference()), s.reference().id(), rounded(v))));
             sb.append("\n| target | measured | goal | met |\n|---|---:|---|---|\n");
             for (Target t : targets()) {
                 sb.append(String.format(Locale.ROOT, "| %s | %.2f | %s | %s |%n", t.target, t.value, t.goal,
@@ -135,7 +130,7 @@ final class DataplaneSuite extends RoundsSuite {
 
         Result result() {
             List<Row> rows = new ArrayList<>();
-            ns.forEach((s, v) -> rows.add(new Row(s.id(), Stats.median(v), Stats.orNull(ratio(s, floorOf(s))), floorOf(s).id(), v)));
+            ns.forEach((s, v) -> rows.add(new Row(s.id(), Stats.median(v), Stats.orNull(ratio(s, s.reference())), s.reference().id(), v)));
             return new Result(command).with("rounds", rounds).with("results", rows).with("targets", targets());
         }
 

@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 /**
  * The service under spoofed (random-source) SYN floods: flat out first, for each protection's
  * capacity (SYNs answered a second at the receiving CPU), then smooth floods at shares of synguard's
- * cookie capacity measured in the same round, with legitimate clients connecting all along; beside
+ * cookie capacity (the median of its flat-out trials so far in the run, this round's included), with legitimate clients connecting all along; beside
  * them, flat out, the references: the ceiling, an XDP_DROP program, as fast as the device takes
  * frames in, and {@code parse_tx}, which parses as synguard does and sends each SYN back with
  * XDP_TX, addressed as a SYN-ACK: what answering at all costs on this device, cookies aside. The
@@ -114,9 +114,9 @@ final class SpoofedSweep {
                         int round, double share, long rate) throws Exception {
         Thread.sleep(500);
         BenchWorld.DutStats before = world.dutStats();
+        Flood f = Flood.of(SPOOFED, Prefix.parse(BenchWorld.SERVER), LegitClients.PORT, rate, 0, flood);
         // the clients on the device's CPU: on the generator's, each connect would pause the flood
         LegitClients clients = new LegitClients(world.namespace(world.net), DUT_CPU);
-        Flood f = Flood.of(SPOOFED, Prefix.parse(BenchWorld.SERVER), LegitClients.PORT, rate, 0, flood);
         FloodGenerator.Report sent;
         LegitClients.Outcome legit;
         try {

@@ -89,7 +89,7 @@ public final class Dataplane implements AutoCloseable {
             index = RuleIndex.open(rulesRegion.segment(), hitsRegion.segment(), t16Region.segment(), configRegion.segment());
         }
         long[] highest = {0};
-        index.forEach((p, kind, serial, hits) -> highest[0] = Math.max(highest[0], Integer.toUnsignedLong(serial)));
+        index.forEach((p, kind, serial) -> highest[0] = Math.max(highest[0], Integer.toUnsignedLong(serial)));
         Serials serials = new Serials(highest[0]);
         this.blocklist = new RuleList(RuleKind.BLOCK, object.map(BLOCK_V4), object.map(BLOCK_V6), index, serials);
         this.allowlist = new RuleList(RuleKind.ALLOW, object.map(ALLOW_V4), object.map(ALLOW_V6), index, serials);

@@ -178,8 +178,7 @@ final class RuleIndex {
         for (int slot = 0; slot <= mask; slot++) {
             int serial = serialAt(slot);
             if (serial != Abi.RULE_EMPTY && serial != Abi.RULE_TOMBSTONE) {
-                long base = slot * RULE_SIZE;
-                visitor.visit(prefixAt(slot), kindAt(base), serial, hitsAt(slot));
+                visitor.visit(prefixAt(slot), kindAt(slot * RULE_SIZE), serial);
             }
         }
     }
@@ -187,7 +186,7 @@ final class RuleIndex {
     /** Receives one rule of the index. */
     @FunctionalInterface
     interface RuleVisitor {
-        void visit(Prefix prefix, RuleKind kind, int serial, long hits);
+        void visit(Prefix prefix, RuleKind kind, int serial);
     }
 
     // ---- the table ----------------------------------------------------------------------------
@@ -294,7 +293,7 @@ final class RuleIndex {
     private BlockOrder blocks() {
         if (blocks == null) {
             BlockOrder.Builder b = new BlockOrder.Builder();
-            forEach((prefix, kind, serial, hits) -> {
+            forEach((prefix, kind, serial) -> {
                 if (kind == RuleKind.BLOCK) {
                     b.add(prefix);
                 }

@@ -248,7 +248,7 @@ public final class RuleList {
             }
             java.util.Set<Prefix> inTries = new java.util.HashSet<>(listed);
             List<Prefix> stray = new ArrayList<>();
-            index.forEach((p, k, serial, hits) -> {
+            index.forEach((p, k, serial) -> {
                 if (k == kind && !inTries.contains(p)) {
                     stray.add(p);
                 }

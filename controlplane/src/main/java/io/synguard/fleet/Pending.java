@@ -20,13 +20,19 @@ import java.util.Set;
  * kept in a file of the state directory (JSON lines) so a restart publishes what it had queued.
  * Queued changes are appended and forced, a batch at a time, so queueing costs what it adds however
  * long the queue (etcd may be away for hours); the file is written anew only when changes settle,
- * which the fleet's worker does. The last of a key's lines wins on reading, and a last line cut
+ * which the fleet's worker does, or when lines of keys queued again have come to outnumber the
+ * queue (with {@link #SLACK} to spare), so the file stays bounded while nothing settles. The last of
+ * a key's lines wins on reading, and a last line cut
  * short by a crash was never forced, so never acknowledged: it is passed over. Thread-safe.
  */
 final class Pending {
+    /** Lines the file may hold beyond twice the queue before it is written anew. */
+    static final int SLACK = 1024;
     private final Path file;
     private final String root;
     private final Map<String, FleetRecord> queued = new LinkedHashMap<>();
+    /** Lines the file holds. */
+    private long lines;
 
     private Pending(Path file, String root) {
         this.file = file;
@@ -45,6 +51,7 @@ final class Pending {
                         whole = p.readLine(lines.get(i), i == lines.size() - 1);
                     }
                 }
+                p.lines = lines.size();
                 if (!whole) {
                     p.rewrite(); // so that the next append starts a line of its own
                 }
@@ -74,6 +81,10 @@ final class Pending {
     synchronized void add(Map<String, FleetRecord> changes) {
         changes.forEach(this::put);
         write(changes.values(), StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        lines += changes.size();
+        if (lines > 2L * queued.size() + SLACK) {
+            rewrite();
+        }
     }
 
     private void put(String key, FleetRecord r) {
@@ -101,6 +112,7 @@ final class Pending {
                 StandardOpenOption.TRUNCATE_EXISTING);
         try {
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            lines = queued.size();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save the fleet's queue " + file, e);
         }

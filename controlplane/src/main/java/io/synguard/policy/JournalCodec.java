@@ -9,6 +9,7 @@ import io.synguard.state.Journal;
 
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -48,7 +49,8 @@ final class JournalCodec {
         private final Map<RuleKind, EntryTable> entries = new EnumMap<>(RuleKind.class);
         private final Map<RuleKind, Set<Prefix>> removed = new EnumMap<>(RuleKind.class);
         private Settings settings;
-        private String lastText;
+        /** Per field, the previous record's text. */
+        private final Map<String, String> lastTexts = new HashMap<>();
 
         private Replayed() {
             for (RuleKind kind : RuleKind.values()) {
@@ -83,8 +85,8 @@ final class JournalCodec {
                         case "fleet" -> Origin.FLEET;
                         default -> Origin.OPERATOR;
                     };
-                    entries.get(kind).put(new Entry(kind, p, origin, text(r.get("reason")),
-                            Instant.parse(r.get("created").asText()), instant(r.get("expires")), text(r.get("host"))));
+                    entries.get(kind).put(new Entry(kind, p, origin, text(r, "reason"),
+                            Instant.parse(r.get("created").asText()), instant(r.get("expires")), text(r, "host")));
                     removed.get(kind).remove(p);
                 }
                 case "unblock" -> removed(RuleKind.BLOCK, r);
@@ -101,16 +103,18 @@ final class JournalCodec {
         }
 
         /**
-         * A field's text; one equal to the previous record's is that same string, so the records of
-         * one import, which share a reason, hold it once.
+         * A field's text; one equal to that field's in the previous record is that same string, so the
+         * records of one import, which share a reason (and a host, learnt from the fleet), hold it once.
          */
-        private String text(JsonNode node) {
+        private String text(JsonNode record, String field) {
+            JsonNode node = record.get(field);
             String t = node == null || node.isNull() ? null : node.asText();
-            if (t != null && t.equals(lastText)) {
-                return lastText;
+            String last = lastTexts.get(field);
+            if (t != null && t.equals(last)) {
+                return last;
             }
             if (t != null) {
-                lastText = t;
+                lastTexts.put(field, t);
             }
             return t;
         }

@@ -56,8 +56,6 @@ public final class Policy {
     private int lapsedUncounted;
     private Settings settings = Settings.DEFAULTS;
     private Listener listener = Listener.NONE;
-    /** Bumped by every change to the lists, whoever made it, expiries included. */
-    private volatile long changes;
 
     /**
      * @param background where journal snapshots are written, away from the caller
@@ -139,7 +137,6 @@ public final class Policy {
         Entry after = entry(kind, prefix, ttl, reason, origin, now);
         store.put(kind, prefix, origin == Origin.AUTO, after.expires());
         entries.put(after);
-        changes++;
         journal.append(JournalCodec.put(after));
         compactIfDue();
         listener.put(List.of(after));
@@ -226,7 +223,6 @@ public final class Policy {
     /** Holds and journals a batch the data plane has taken: its lines are {@link #encode}'s. */
     private void record(List<Entry> batch, Journal.Lines lines) {
         batch.forEach(entries::put);
-        changes++;
         journal.append(lines);
         if (!batch.isEmpty() && batch.getFirst().origin() != Origin.FLEET) {
             listener.put(List.copyOf(batch));
@@ -245,7 +241,6 @@ public final class Policy {
         if (before == null && !enforced) {
             return Optional.empty();
         }
-        changes++;
         journal.append(JournalCodec.remove(kind, prefix));
         compactIfDue();
         listener.removed(kind, prefix, before, now);
@@ -293,7 +288,6 @@ public final class Policy {
         }
         entries.remove(kind, prefix);
         store.remove(kind, prefix);
-        changes++;
         journal.append(JournalCodec.remove(kind, prefix));
         compactIfDue();
         return true;
@@ -325,8 +319,8 @@ public final class Policy {
     // ---- questions -----------------------------------------------------------------------------
 
     /** A number that changes whenever a list does (any origin, expiries too): what to list again on. */
-    public long changes() {
-        return changes;
+    public synchronized long changes() {
+        return entries.version();
     }
 
     /** Every entry of a list with its hits, IPv4 first, in address order. */
@@ -454,7 +448,6 @@ public final class Policy {
     /** An entry's time came: it leaves the data plane. */
     private void lapsed(Entry e) {
         store.remove(e.kind(), e.prefix());
-        changes++;
         lapsedUncounted++;
         LOG.info("{} {} expired", e.kind() == RuleKind.BLOCK ? "block" : "allow", e.prefix());
     }

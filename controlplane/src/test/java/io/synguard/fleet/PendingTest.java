@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PendingTest {
     private static final String ROOT = "/synguard/test";
@@ -54,6 +55,18 @@ class PendingTest {
         long line = one.values().iterator().next().json().length + 1;
         assertEquals(before + line, Files.size(file()), "one change adds one line");
         assertEquals(1001, Pending.open(file(), ROOT).size());
+    }
+
+    @Test
+    void aKeyQueuedAgainAndAgainWhileNothingSettlesKeepsTheFileBounded() throws IOException {
+        Pending p = Pending.open(file(), ROOT);
+        for (int i = 0; i < 10 * Pending.SLACK; i++) {
+            p.add(change("198.18.0." + (i % 4) + "/32", "edge-" + i));
+        }
+        assertTrue(Files.readAllLines(file()).size() <= 2 * 4 + Pending.SLACK, "the file grew with every change");
+        assertEquals(List.of("198.18.0.0/32@edge-" + (10 * Pending.SLACK - 4), "198.18.0.1/32@edge-" + (10 * Pending.SLACK - 3),
+                "198.18.0.2/32@edge-" + (10 * Pending.SLACK - 2), "198.18.0.3/32@edge-" + (10 * Pending.SLACK - 1)),
+                hosts(Pending.open(file(), ROOT)));
     }
 
     @Test

@@ -71,9 +71,14 @@ public final class GobgpPeers implements AutoCloseable {
         return cli(speaker, arguments);
     }
 
-    /** UPDATE messages the router has received from the speaker; -1 if it does not say. */
+    /** UPDATE messages the router has received from the speaker; an IllegalStateException if it does not say. */
     public long updatesReceived() {
-        return neighbor().path("state").path("messages").path("received").path("update").asLong(-1);
+        JsonNode n = neighbor().path("state").path("messages").path("received").path("update");
+        if (!n.canConvertToLong()) {
+            // a count not read would compare equal before and after, and prove nothing
+            throw new IllegalStateException("the router's count of updates received is not readable: " + neighbor());
+        }
+        return n.asLong();
     }
 
     /** The source prefixes of the IPv4 FlowSpec rules the router holds. */
