@@ -61,6 +61,13 @@ final class PeersBench extends RoundsSuite {
             description = "Where the receiver's NAPI runs: ${COMPLETION-CANDIDATES} (default: both).")
     private List<Placement> placements = List.of(Placement.values());
 
+    @Option(names = "--rate", paramLabel = "PPS", defaultValue = "0", description = {
+            "Offer every filter the same paced flood of PPS frames a second, handed to the veth "
+                    + Flood.MAX_BURST + " at a time, rather than flat out (default: flat out).",
+            "A receiver slower than the generator flat out takes in less than at a lower rate: the overload "
+                    + "itself costs it (docs/benchmarks.md). The generator paces up to about 6 Mpps on this kind of machine."})
+    private long rate;
+
     @Option(names = "--chart", paramLabel = "FILE.svg", description = "Also draw the results as an SVG chart.")
     private Path chart;
 
@@ -87,12 +94,15 @@ final class PeersBench extends RoundsSuite {
         if (blocklistSize < 65_536 || blocklistSize > 1 << 20) {
             throw new IllegalArgumentException("--blocklist must hold the attack's 65,536 addresses and fit 1,048,576 rules");
         }
+        if (rate < 0) {
+            throw new IllegalArgumentException("--rate cannot be negative: " + rate);
+        }
         if (Cpus.possible() < 2) {
             throw new IllegalStateException("the peers benchmark needs two CPUs: one sends, the other receives");
         }
         scenarios = Arrays.stream(PeerScenario.values()).filter(s -> s.id.matches(only.only)).toList();
         run();
-        Report report = new Report(trials, setups, options.command(), trial);
+        Report report = new Report(trials, setups, options.command(), trial, rate);
         if (chart != null) {
             Files.writeString(chart, report.svg());
         }
@@ -169,8 +179,8 @@ final class PeersBench extends RoundsSuite {
             Thread.sleep(200);
             BenchWorld.DutStats before = world.dutStats();
             long droppedBefore = filter.dropped(before);
-            FloodGenerator.Report sent = generator.run(Flood.of(scenario.sources, Prefix.parse(BenchWorld.SERVER), PORT, 0, 0,
-                    trial), egress, p -> { });
+            Flood flood = Flood.of(scenario.sources, Prefix.parse(BenchWorld.SERVER), PORT, rate, 0, trial);
+            FloodGenerator.Report sent = generator.run(rate == 0 ? flood : flood.paced(Flood.MAX_BURST), egress, p -> { });
             BenchWorld.DutStats after = world.dutStats();
             long dropped = filter.dropped(after) - droppedBefore;
             double seconds = sent.elapsedNanos() / 1e9;
@@ -225,12 +235,15 @@ final class PeersBench extends RoundsSuite {
         private final Map<String, String> setups;
         private final String command;
         private final Duration trial;
+        private final long rate;
 
-        Report(List<Trial> trials, Map<String, String> setups, String command, Duration trial) {
+        /** rate: the paced flood's frames a second, 0 flat out. */
+        Report(List<Trial> trials, Map<String, String> setups, String command, Duration trial, long rate) {
             this.trials = trials;
             this.setups = setups;
             this.command = command;
             this.trial = trial;
+            this.rate = rate;
         }
 
         List<Table> tables() {
@@ -297,7 +310,8 @@ final class PeersBench extends RoundsSuite {
             StringBuilder sb = new StringBuilder();
             sb.append("Machine: ").append(Machine.current().describe()).append("; ").append(tools()).append("\n\n");
             sb.append("Command: `").append(command).append("` (").append(rounds()).append(" interleaved rounds of ")
-                    .append(trial.toMillis() / 1000.0).append(" s floods; medians; Mpps at the device under test)\n");
+                    .append(trial.toMillis() / 1000.0).append(" s floods, ").append(offered())
+                    .append("; medians; Mpps at the device under test)\n");
             for (Table s : tables()) {
                 sb.append("\n**").append(s.scenario()).append(", ").append(s.placement() == Placement.OTHER_CPU
                                 ? "NAPI on the other CPU than the generator" : "NAPI on the generator's CPU")
@@ -330,7 +344,13 @@ final class PeersBench extends RoundsSuite {
                     }
                 }
             }
-            return new Result(command).with("trial_seconds", trial.toMillis() / 1000.0).with("results", rows);
+            return new Result(command).with("trial_seconds", trial.toMillis() / 1000.0).with("offered_pps", rate)
+                    .with("results", rows);
+        }
+
+        private String offered() {
+            return rate == 0 ? "flat out" : String.format(Locale.ROOT, "paced at %.2f Mpps, %d frames at a time", rate / 1e6,
+                    Flood.MAX_BURST);
         }
 
         /**

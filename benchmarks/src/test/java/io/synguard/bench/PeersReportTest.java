@@ -45,7 +45,7 @@ class PeersReportTest {
     }
 
     private static PeersBench.Report report() {
-        return new PeersBench.Report(trials(), Map.of("single-source/synguard", "enforce"), "benchmarks/run peers --quick", Duration.ofSeconds(2));
+        return new PeersBench.Report(trials(), Map.of("single-source/synguard", "enforce"), "benchmarks/run peers --quick", Duration.ofSeconds(2), 0);
     }
 
     @Test
@@ -91,6 +91,17 @@ class PeersReportTest {
         String markdown = report().markdown();
         assertTrue(markdown.contains("| synguard | 2.88 | 2.88 | 8.00 | 0.48 | 0.96 | enforce |"), markdown);
         assertTrue(markdown.contains("**single-source, NAPI on the generator's CPU**"), markdown);
+    }
+
+    @Test
+    void saysWhetherTheFloodWasFlatOutOrPacedAndAtWhatRate() throws Exception {
+        PeersBench.Report paced = new PeersBench.Report(trials(), Map.of(), "benchmarks/run peers --rate 6000000",
+                Duration.ofSeconds(2), 6_000_000);
+
+        assertTrue(report().markdown().contains("3 interleaved rounds of 2.0 s floods, flat out;"), report().markdown());
+        assertEquals(0, Json.mapper().readTree(report().result().json()).get("offered_pps").asLong());
+        assertTrue(paced.markdown().contains("floods, paced at 6.00 Mpps, 64 frames at a time;"), paced.markdown());
+        assertEquals(6_000_000, Json.mapper().readTree(paced.result().json()).get("offered_pps").asLong());
     }
 
     @Test

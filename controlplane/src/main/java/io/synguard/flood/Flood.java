@@ -11,12 +11,17 @@ import java.time.Duration;
  *
  * @param legit      the legitimate source; null for none
  * @param legitShare of every frame, the share from legit, 0 to 1
- * @param smooth     a rate-capped flood sent frame by frame, evenly spaced, at the cost of a sender
- *                   CPU spinning for each frame's time; else in bursts of 1/20 s worth, cheap, which a
- *                   receiver whose NAPI runs on another CPU than the sender partly loses to its ring
+ * @param burst      0: a rate-capped flood leaves in bursts of 1/20 s worth, cheap, which a receiver
+ *                   whose NAPI runs on another CPU than the sender partly loses to its ring; else it is
+ *                   paced, its frames evenly spaced at the cost of a sender CPU spinning for each one's
+ *                   time, and handed to the device burst at a time (1 to {@link #MAX_BURST})
  */
 public record Flood(Sources sources, Prefix target, int port, Prefix legit, double legitShare, long rate, long count,
-                    Duration duration, boolean smooth) {
+                    Duration duration, int burst) {
+    /** Frames a paced flood may hand over at once: a quarter of a veth's 256-frame ring. */
+    public static final int MAX_BURST = 64;
+    /** A smooth flood's burst: nearly frame by frame, as frames reach a NIC's ring. */
+    public static final int SMOOTH_BURST = 4;
 
     public Flood {
         if (target.length() != target.family().bits()) {
@@ -37,6 +42,9 @@ public record Flood(Sources sources, Prefix target, int port, Prefix legit, doub
         if (rate < 0 || count < 0) {
             throw new IllegalArgumentException("rate and count cannot be negative");
         }
+        if (burst < 0 || burst > MAX_BURST) {
+            throw new IllegalArgumentException("a paced flood's burst must be 1.." + MAX_BURST + " frames, or 0 for none: " + burst);
+        }
         if (duration.isNegative() || duration.isZero()) {
             throw new IllegalArgumentException("a flood needs a positive duration, not " + duration);
         }
@@ -44,16 +52,21 @@ public record Flood(Sources sources, Prefix target, int port, Prefix legit, doub
 
     /** All frames from sources, none legitimate. */
     public static Flood of(Sources sources, Prefix target, int port, long rate, long count, Duration duration) {
-        return new Flood(sources, target, port, null, 0, rate, count, duration, false);
+        return new Flood(sources, target, port, null, 0, rate, count, duration, 0);
     }
 
     /** This flood with a share of its frames from legit. */
     public Flood withLegit(Prefix address, double share) {
-        return new Flood(sources, target, port, address, share, rate, count, duration, smooth);
+        return new Flood(sources, target, port, address, share, rate, count, duration, burst);
     }
 
-    /** This flood sent frame by frame, evenly spaced (see {@code smooth}). */
+    /** This flood paced, handed over {@link #SMOOTH_BURST} frames at a time (see {@code burst}). */
     public Flood smoothly() {
-        return new Flood(sources, target, port, legit, legitShare, rate, count, duration, true);
+        return paced(SMOOTH_BURST);
+    }
+
+    /** This flood paced, handed over burst frames at a time (see {@code burst}). */
+    public Flood paced(int burst) {
+        return new Flood(sources, target, port, legit, legitShare, rate, count, duration, burst);
     }
 }

@@ -38,8 +38,6 @@ public final class FloodGenerator implements AutoCloseable {
     static final int SENDERS = 2;
     /** Frames per batch: smaller batches fall out of the test run's page-pool recycling. */
     static final int BATCH = 256;
-    /** Frames per batch of a smooth flood: few, so that a ring it overloads stays full (see {@link #batch}). */
-    static final int PACED_BATCH = 4;
     /** Frames per test run flat out: tens of milliseconds, so a stop or the deadline is not missed for long. */
     static final int CHUNK = 1 << 18;
     static final byte[] SOURCE_MAC = {0x02, 0x5e, 0x10, 0, 0, 0x01};
@@ -177,7 +175,7 @@ public final class FloodGenerator implements AutoCloseable {
     /**
      * Frames per test run. Each run costs the kernel a fixed ~25 ms to set up and tear down its page
      * pool (an RCU grace period), which a second sender sends through; so runs are long: flat out
-     * CHUNK, rate-capped 1/20 s worth, sent as a burst unless the flood is smooth. A veth peer whose
+     * CHUNK, rate-capped 1/20 s worth, sent as a burst unless the flood is paced. A veth peer whose
      * NAPI runs in the sender's softirq (the default) takes each batch in before the next; one whose
      * NAPI thread runs on another CPU, slower than the burst, loses what overflows its 256-frame ring.
      */
@@ -185,23 +183,25 @@ public final class FloodGenerator implements AutoCloseable {
         return rate == 0 ? CHUNK : Math.clamp(rate / 20, BATCH, CHUNK);
     }
 
-    /** The spacing between frames the program keeps: a smooth flood's 1/rate; 0, none. */
+    /** The spacing between frames the program keeps: a paced flood's 1/rate; 0, none. */
     static long gapNanos(Flood flood) {
-        return flood.smooth() && flood.rate() > 0 ? Math.max(1, SECOND / flood.rate()) : 0;
+        return flood.burst() > 0 && flood.rate() > 0 ? Math.max(1, SECOND / flood.rate()) : 0;
     }
 
     /**
      * Frames per batch of a test run: the receiver's NAPI is woken once a batch, so a batch is a
-     * burst to it. {@link #BATCH}, except for a smooth flood: {@link #PACED_BATCH}, so that frames
-     * reach the receiver's ring nearly one by one, 1/rate apart, as they reach a NIC's. In batches
-     * of up to 64, a ring that could not keep up overflowed only as each batch arrived and had room
+     * burst to it. {@link #BATCH}, except for a paced flood: its {@link Flood#burst}, so that frames
+     * reach the receiver's ring a few at a time, 1/rate apart, as they reach a NIC's. In batches of
+     * up to 64, a ring that could not keep up overflowed only as each batch arrived and had room
      * again in between, where another sender's frame (a legitimate client's SYN) nearly always found
-     * a place; a NIC's ring under the same overload is full whenever a frame arrives. Single frames
-     * would be truer still but cost the sender more: in one run each against the kernel's cookies,
-     * it made 0.78 Mpps of 1.29 asked in single frames, 0.91 of 1.42 in fours.
+     * a place; a NIC's ring under the same overload is full whenever a frame arrives: so the service
+     * sweep's floods are smooth ({@link Flood#SMOOTH_BURST}). Single frames would be truer still but
+     * cost the sender more: in one run each against the kernel's cookies, it made 0.78 Mpps of 1.29
+     * asked in single frames, 0.91 of 1.42 in fours. A capacity measurement, which needs the rate and
+     * no overload, hands over more at once (the peers benchmark's --rate: 64, ~6 Mpps here).
      */
     static int batch(Flood flood) {
-        return gapNanos(flood) == 0 ? BATCH : PACED_BATCH;
+        return gapNanos(flood) == 0 ? BATCH : flood.burst();
     }
 
     private void configure(Flood flood, Template template) {

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @BpfTest
@@ -190,6 +191,16 @@ class FloodGeneratorTest {
         assertEquals(4, FloodGenerator.batch(bursts.smoothly()));
         assertEquals(4, FloodGenerator.batch(withRate(bursts, 1000).smoothly()));
         assertEquals(1, FloodGenerator.gapNanos(withRate(bursts, 5_000_000_000L).smoothly()));
+    }
+
+    @Test
+    void aPacedFloodIsHandedOverItsBurstAtATimeAndNoMoreThanAQuarterRing() {
+        Flood bursts = Flood.of(Sources.parse("fixed:198.19.0.66"), SERVER, 8080, 6_000_000, 0, Duration.ofSeconds(1));
+        assertEquals(64, FloodGenerator.batch(bursts.paced(64)));
+        assertEquals(166, FloodGenerator.gapNanos(bursts.paced(64)));
+        assertEquals(FloodGenerator.BATCH, FloodGenerator.batch(withRate(bursts, 0).paced(64)), "flat out is not paced");
+        assertThrows(IllegalArgumentException.class, () -> bursts.paced(Flood.MAX_BURST + 1));
+        assertThrows(IllegalArgumentException.class, () -> bursts.paced(-1));
     }
 
     private static Flood withRate(Flood f, long rate) {
