@@ -107,6 +107,15 @@ final class BenchWorld implements AutoCloseable {
         return pid;
     }
 
+    /** CPU time thread pid has run so far, in nanoseconds (the first field of its schedstat). */
+    static long cpuNanos(long pid) {
+        try {
+            return Long.parseLong(Files.readString(Path.of("/proc", Long.toString(pid), "schedstat")).split(" ")[0]);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the CPU time of thread " + pid + " is unreadable", e);
+        }
+    }
+
     /** Moves the NAPI thread pid (one threadedNapi made) to cpu. */
     static void pinNapi(long pid, int cpu) {
         HostCommand.run("taskset", "-pc", Integer.toString(cpu), Long.toString(pid));

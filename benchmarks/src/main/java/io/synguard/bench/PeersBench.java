@@ -166,28 +166,31 @@ final class PeersBench extends RoundsSuite {
                     if (!Files.exists(Path.of("/proc", Long.toString(napi)))) {
                         throw new IllegalStateException("the NAPI thread of " + BenchWorld.IFACE + " is gone: the measurement would float");
                     }
-                    trials.add(trial(world, generator, egress, scenario, placement, f, round));
+                    trials.add(trial(world, generator, egress, napi, scenario, placement, f, round));
                 }
             }
         }
     }
 
-    private Trial trial(BenchWorld world, FloodGenerator generator, FloodGenerator.Egress egress, PeerScenario scenario,
-                        Placement placement, PeerFilter filter, int round) throws Exception {
+    private Trial trial(BenchWorld world, FloodGenerator generator, FloodGenerator.Egress egress, long napi,
+                        PeerScenario scenario, Placement placement, PeerFilter filter, int round) throws Exception {
         filter.enable();
         try {
             Thread.sleep(200);
             BenchWorld.DutStats before = world.dutStats();
             long droppedBefore = filter.dropped(before);
+            long busyBefore = BenchWorld.cpuNanos(napi);
             Flood flood = Flood.of(scenario.sources, Prefix.parse(BenchWorld.SERVER), PORT, rate, 0, trial);
             FloodGenerator.Report sent = generator.run(rate == 0 ? flood : flood.paced(Flood.MAX_BURST), egress, p -> { });
             BenchWorld.DutStats after = world.dutStats();
+            long busy = BenchWorld.cpuNanos(napi) - busyBefore;
+            long received = after.received() - before.received();
             long dropped = filter.dropped(after) - droppedBefore;
             double seconds = sent.elapsedNanos() / 1e9;
             Trial t = new Trial(new Table(scenario.id, placement), filter.name(), round, sent.sent() / seconds / 1e6,
-                    (after.received() - before.received()) / seconds / 1e6, dropped / seconds / 1e6);
-            step(String.format(Locale.ROOT, "%s round %d %-10s sent %6.2f Mpps, received %6.2f, dropped %6.2f", t.table,
-                    round, filter.name(), t.genMpps, t.rxMpps, t.dropMpps));
+                    received / seconds / 1e6, dropped / seconds / 1e6, (double) busy / Math.max(1, received));
+            step(String.format(Locale.ROOT, "%s round %d %-10s sent %6.2f Mpps, received %6.2f, dropped %6.2f, %5.0f ns a frame",
+                    t.table, round, filter.name(), t.genMpps, t.rxMpps, t.dropMpps, t.napiNs));
             return t;
         } finally {
             filter.disable();
@@ -226,8 +229,18 @@ final class PeersBench extends RoundsSuite {
         }
     }
 
-    /** One filter's trial: what the generator sent, and what the device under test took in and dropped. */
-    record Trial(Table table, String filter, int round, double genMpps, double rxMpps, double dropMpps) {}
+    /**
+     * One filter's trial: what the generator sent, what the device under test took in and dropped,
+     * and the CPU time its NAPI thread spent a frame taken in (napiNs). Flat out that thread is busy
+     * throughout, so napiNs is 1/rxMpps; offered less than it can take, it is what a frame costs
+     * there without the overload, and 1000/napiNs the rate it could take in busy throughout.
+     */
+    record Trial(Table table, String filter, int round, double genMpps, double rxMpps, double dropMpps, double napiNs) {
+        /** Mpps the NAPI thread would take in if busy throughout, at this trial's cost a frame. */
+        double capacityMpps() {
+            return 1000 / napiNs;
+        }
+    }
 
     /** Medians, ratios to the ceiling, goals; as markdown, the JSON BENCHMARKS.md asks for, and a chart. */
     static final class Report {
@@ -272,6 +285,15 @@ final class PeersBench extends RoundsSuite {
             return of(table, table.reference()).isEmpty() ? Double.NaN : ratio(table, filter, table.reference(), Trial::rxMpps);
         }
 
+        /**
+         * As ratioToReference, of capacities (1 / NAPI CPU time a frame): which filter costs less a
+         * frame, also where neither was overloaded; NaN when the reference did not run.
+         */
+        double capacityRatio(Table table, String filter) {
+            return of(table, table.reference()).isEmpty() ? Double.NaN
+                    : ratio(table, filter, table.reference(), Trial::capacityMpps);
+        }
+
         /** Median over rounds of a's drop rate over b's in the same round. */
         double dropRatio(Table table, String a, String b) {
             return ratio(table, a, b, Trial::dropMpps);
@@ -294,6 +316,9 @@ final class PeersBench extends RoundsSuite {
                     double r = ratioToReference(s, "synguard");
                     goals.add(new String[]{s + ": synguard / " + s.reference() + " (received)", fmt(r), ">= 0.9",
                             r >= 0.9 ? "yes" : "NO"});
+                    double c = capacityRatio(s, "synguard");
+                    goals.add(new String[]{s + ": synguard / " + s.reference() + " (capacity)", fmt(c), ">= 0.9",
+                            c >= 0.9 ? "yes" : "NO"});
                 }
                 for (String[] peer : new String[][]{{"xdp-filter", "2"}, {"nftables", "4"}, {"iptables", "4"}}) {
                     if (!of(s, peer[0]).isEmpty()) {
@@ -316,14 +341,16 @@ final class PeersBench extends RoundsSuite {
                 sb.append("\n**").append(s.scenario()).append(", ").append(s.placement() == Placement.OTHER_CPU
                                 ? "NAPI on the other CPU than the generator" : "NAPI on the generator's CPU")
                         .append("**\n\n| filter | received | dropped | sent | ratio to xdp_drop | ratio to ")
-                        .append(s.reference()).append(" | setup |\n|---|---:|---:|---:|---:|---:|---|\n");
+                        .append(s.reference()).append(" | NAPI ns a frame | capacity | capacity to ").append(s.reference())
+                        .append(" | setup |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
                 for (String f : filters()) {
                     if (of(s, f).isEmpty()) {
                         continue;
                     }
-                    sb.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %s |%n", f,
+                    sb.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.0f | %.2f | %.2f | %s |%n", f,
                             median(s, f, Trial::rxMpps), median(s, f, Trial::dropMpps), median(s, f, Trial::genMpps),
-                            ratioToCeiling(s, f), ratioToReference(s, f), setups.getOrDefault(s.scenario() + "/" + f, "")));
+                            ratioToCeiling(s, f), ratioToReference(s, f), median(s, f, Trial::napiNs),
+                            median(s, f, Trial::capacityMpps), capacityRatio(s, f), setups.getOrDefault(s.scenario() + "/" + f, "")));
                 }
             }
             sb.append("\n| goal | measured | wanted | met |\n|---|---:|---|---|\n");
@@ -340,7 +367,9 @@ final class PeersBench extends RoundsSuite {
                     if (!of(s, f).isEmpty()) {
                         rows.add(new Row(s.scenario(), s.placement().id, f, median(s, f, Trial::rxMpps),
                                 median(s, f, Trial::dropMpps), median(s, f, Trial::genMpps), of(s, f).size(),
-                                ratioToCeiling(s, f), Stats.orNull(ratioToReference(s, f)), s.reference()));
+                                ratioToCeiling(s, f), Stats.orNull(ratioToReference(s, f)), s.reference(),
+                                median(s, f, Trial::napiNs), median(s, f, Trial::capacityMpps),
+                                Stats.orNull(capacityRatio(s, f))));
                     }
                 }
             }
@@ -354,11 +383,12 @@ final class PeersBench extends RoundsSuite {
         }
 
         /**
-         * One filter in one scenario and placement in the JSON: medians over its rounds; ratio is to the
-         * reference named in against (null when that did not run).
+         * One filter in one scenario and placement in the JSON: medians over its rounds; ratio and
+         * capacityRatio are to the reference named in against (null when that did not run).
          */
         record Row(String scenario, String placement, String filter, double rxMpps, double dropMpps, double genMpps,
-                   int repeats, double ratioToCeiling, Double ratio, String against) {}
+                   int repeats, double ratioToCeiling, Double ratio, String against, double napiNsPerFrame,
+                   double capacityMpps, Double capacityRatio) {}
 
         String svg() {
             return PeersChart.svg(this);

@@ -32,14 +32,14 @@ class PeersReportTest {
         double[] speed = {0.5, 2.0, 1.0};
         for (int round = 1; round <= 3; round++) {
             double s = speed[round - 1];
-            t.add(new PeersBench.Trial(OTHER, "xdp_drop", round, 8 * s, 6 * s, 6 * s));
-            t.add(new PeersBench.Trial(OTHER, "parse_drop", round, 8 * s, 3 * s, 3 * s));
-            t.add(new PeersBench.Trial(OTHER, "synguard", round, 8 * s, 2.88 * s, 2.88 * s));
-            t.add(new PeersBench.Trial(OTHER, "nftables", round, 8 * s, 0.6 * s, 0.6 * s));
-            t.add(new PeersBench.Trial(OTHER, "xdp_pass", round, 8 * s, 0.2 * s, 0));
-            t.add(new PeersBench.Trial(SAME, "xdp_drop", round, 4 * s, 4 * s, 4 * s));
-            t.add(new PeersBench.Trial(SAME, "parse_drop", round, 4 * s, 4 * s, 4 * s));
-            t.add(new PeersBench.Trial(SAME, "synguard", round, 4 * s, 2 * s, 2 * s));
+            t.add(new PeersBench.Trial(OTHER, "xdp_drop", round, 8 * s, 6 * s, 6 * s, 1000 / (6 * s)));
+            t.add(new PeersBench.Trial(OTHER, "parse_drop", round, 8 * s, 3 * s, 3 * s, 1000 / (3 * s)));
+            t.add(new PeersBench.Trial(OTHER, "synguard", round, 8 * s, 2.88 * s, 2.88 * s, 1000 / (2.88 * s)));
+            t.add(new PeersBench.Trial(OTHER, "nftables", round, 8 * s, 0.6 * s, 0.6 * s, 1000 / (0.6 * s)));
+            t.add(new PeersBench.Trial(OTHER, "xdp_pass", round, 8 * s, 0.2 * s, 0, 1000 / (0.2 * s)));
+            t.add(new PeersBench.Trial(SAME, "xdp_drop", round, 4 * s, 4 * s, 4 * s, 1000 / (4 * s)));
+            t.add(new PeersBench.Trial(SAME, "parse_drop", round, 4 * s, 4 * s, 4 * s, 1000 / (4 * s)));
+            t.add(new PeersBench.Trial(SAME, "synguard", round, 4 * s, 2 * s, 2 * s, 1000 / (2 * s)));
         }
         return t;
     }
@@ -60,7 +60,7 @@ class PeersReportTest {
             Set<String> keys = new HashSet<>();
             row.fieldNames().forEachRemaining(keys::add);
             assertEquals(Set.of("scenario", "placement", "filter", "rx_mpps", "drop_mpps", "gen_mpps", "repeats",
-                    "ratio_to_ceiling", "ratio", "against"), keys);
+                    "ratio_to_ceiling", "ratio", "against", "napi_ns_per_frame", "capacity_mpps", "capacity_ratio"), keys);
             assertEquals(3, row.get("repeats").asInt());
             assertEquals("parse_drop", row.get("against").asText(), "a single source needs a parse and a cached probe");
             filters.add(row.get("filter").asText());
@@ -72,6 +72,8 @@ class PeersReportTest {
         assertEquals(2.88, synguard.get("rx_mpps").asDouble(), 1e-9);
         assertEquals(0.48, synguard.get("ratio_to_ceiling").asDouble(), 1e-9);
         assertEquals(0.96, synguard.get("ratio").asDouble(), 1e-9);
+        assertEquals(1000 / 2.88, synguard.get("napi_ns_per_frame").asDouble(), 1e-9, "the median round's");
+        assertEquals(0.96, synguard.get("capacity_ratio").asDouble(), 1e-9, "flat out, busy throughout: as received");
         JsonNode sameCpu = rows.get(7);
         assertEquals("napi-same-cpu", sameCpu.get("placement").asText());
         assertEquals(0.5, sameCpu.get("ratio").asDouble(), 1e-9);
@@ -89,7 +91,7 @@ class PeersReportTest {
                 .findFirst().orElseThrow()[3], "4.8x nftables");
         assertTrue(goals.stream().noneMatch(g -> g[0].contains("iptables")), "no goal for a filter that did not run");
         String markdown = report().markdown();
-        assertTrue(markdown.contains("| synguard | 2.88 | 2.88 | 8.00 | 0.48 | 0.96 | enforce |"), markdown);
+        assertTrue(markdown.contains("| synguard | 2.88 | 2.88 | 8.00 | 0.48 | 0.96 | 347 | 2.88 | 0.96 | enforce |"), markdown);
         assertTrue(markdown.contains("**single-source, NAPI on the generator's CPU**"), markdown);
     }
 
@@ -102,6 +104,25 @@ class PeersReportTest {
         assertEquals(0, Json.mapper().readTree(report().result().json()).get("offered_pps").asLong());
         assertTrue(paced.markdown().contains("floods, paced at 6.00 Mpps, 64 frames at a time;"), paced.markdown());
         assertEquals(6_000_000, Json.mapper().readTree(paced.result().json()).get("offered_pps").asLong());
+    }
+
+    @Test
+    void aFilterThatKeepsUpWithAPacedFloodIsStillJudgedByWhatAFrameCostsIt() {
+        List<PeersBench.Trial> t = new ArrayList<>();
+        for (int round = 1; round <= 3; round++) {
+            t.add(new PeersBench.Trial(OTHER, "xdp_drop", round, 6, 5.9, 5.9, 80));
+            t.add(new PeersBench.Trial(OTHER, "parse_drop", round, 6, 5.9, 5.9, 100));
+            t.add(new PeersBench.Trial(OTHER, "synguard", round, 6, 5.9, 5.9, 125 + round));
+        }
+        PeersBench.Report paced = new PeersBench.Report(t, Map.of(), "benchmarks/run peers --rate 6000000",
+                Duration.ofSeconds(2), 6_000_000);
+
+        List<String[]> goals = paced.goals();
+        assertEquals("yes", goals.stream().filter(g -> g[0].endsWith("synguard / parse_drop (received)")).findFirst()
+                .orElseThrow()[3], "both took in all they were offered");
+        String[] capacity = goals.stream().filter(g -> g[0].endsWith("synguard / parse_drop (capacity)")).findFirst().orElseThrow();
+        assertEquals("0.79", capacity[1], "100 ns against the median 127");
+        assertEquals("NO", capacity[3]);
     }
 
     @Test
