@@ -29,9 +29,10 @@
  * the probe (counters, config, the allow cover, the probe loop), where
  * one_miss does almost none. Measured and no faster: both lengths probed
  * at once with compares that do not branch on the line (a line more a
- * SYN costs more than the 10% save), homes on a line's first slot, an
- * inlined first probe, and hits on the rule's own line (a line made dirty
- * a SYN costs what the stripe does). Summaries per /24, which would spare
+ * SYN costs more than the 10% save), homes on a line's first slot, and
+ * hits on the rule's own line (a line made dirty a SYN costs what the
+ * stripe does). An inlined home probe, no faster here either, is in for a
+ * hot block's sake (find_v4). Summaries per /24, which would spare
  * the shorter-length probe, take 16 MiB at a byte each, and so a miss of
  * their own that the probe waits on.
  *
@@ -136,8 +137,9 @@ static __always_inline __u32 mask32(__u32 bits)
 /* As sg_rule_find for IPv4, but with the home slot probed inline: a rule
  * in its home slot, or an empty home, the common cases, cost no call. A
  * BPF-to-BPF call and its return cost ~2.4 ns of a hot block's ~16 here
- * (BPF_PROG_TEST_RUN, docs/benchmarks.md), thunked as every call and return
- * is on this kernel; the verifier still checks the probe loop once. */
+ * (docs/benchmarks.md, "Where a hot block's time goes"), thunked as every
+ * call and return is on this kernel; the verifier still checks the probe
+ * loop once. */
 static __always_inline struct match find_v4(const struct sg_config *cfg,
 					    __u32 host, __u32 plen, __u32 want)
 {
