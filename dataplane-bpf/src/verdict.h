@@ -45,10 +45,10 @@ static __always_inline int unreadable(const struct packet *pkt,
 static __always_inline int syn(struct xdp_md *ctx, const struct packet *pkt,
 			       struct sg_counters *cnt)
 {
-	struct sg_rule *rule;
 	struct sg_config *cfg;
+	struct match m;
 	__u32 zero = 0;
-	int action, slot;
+	int action;
 
 	cnt->c[SG_CNT_TCP]++;
 	cnt->c[SG_CNT_SYN]++;
@@ -59,11 +59,10 @@ static __always_inline int syn(struct xdp_md *ctx, const struct packet *pkt,
 	}
 	count_victim(pkt, cfg->rl_seed);
 
-	slot = rules_match(pkt);
-	rule = rule_at(slot);
-	if (rule) {
-		rule_hit(rule, slot, cfg);
-		if (rule->kind == SG_KIND_ALLOW) {
+	m = rules_match(cfg, pkt);
+	if (m.rule) {
+		rule_hit(m.rule, m.slot, cfg);
+		if (m.rule->kind == SG_KIND_ALLOW) {
 			cnt->c[SG_CNT_PASSED_ALLOWLIST]++;
 			cnt->c[SG_CNT_SYN_PASSED]++;
 			return XDP_PASS;
