@@ -44,8 +44,8 @@ final class FlowSpecOptions {
         if (gobgp == null) {
             return null;
         }
-        if (!gobgp.matches("[^\\s:]+:\\d{1,5}|\\[[0-9A-Fa-f:.]+]:\\d{1,5}")) {
-            throw new IllegalArgumentException("--flowspec-gobgp is HOST:PORT, not " + gobgp);
+        if (Listen.parse("--flowspec-gobgp", gobgp).getPort() == 0) {
+            throw new IllegalArgumentException("--flowspec-gobgp: port 0 is no port to reach gobgpd on");
         }
         Map<Family, Prefix> protectedPrefixes = new EnumMap<>(Family.class);
         for (String d : destinations) {

@@ -7,9 +7,14 @@ final class Listen {
     private Listen() {}
 
     static InetSocketAddress parse(String text) {
+        return parse("--listen", text);
+    }
+
+    /** text as option's HOST:PORT; a refusal names option. */
+    static InetSocketAddress parse(String option, String text) {
         int colon = text.lastIndexOf(':');
         if (colon <= 0 || colon == text.length() - 1) {
-            throw new IllegalArgumentException("--listen takes HOST:PORT, not '" + text + "'");
+            throw new IllegalArgumentException(option + " takes HOST:PORT, not '" + text + "'");
         }
         String host = text.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) {
@@ -19,10 +24,10 @@ final class Listen {
         try {
             port = Integer.parseInt(text.substring(colon + 1));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--listen: '" + text.substring(colon + 1) + "' is not a port");
+            throw new IllegalArgumentException(option + ": '" + text.substring(colon + 1) + "' is not a port");
         }
         if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("--listen: port " + port + " is out of range");
+            throw new IllegalArgumentException(option + ": port " + port + " is out of range");
         }
         return new InetSocketAddress(host, port);
     }

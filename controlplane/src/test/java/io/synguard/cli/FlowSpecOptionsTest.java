@@ -47,12 +47,13 @@ class FlowSpecOptionsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"--flowspec-gobgp=localhost", "--flowspec-action=drop", "--flowspec-action=rate-limit:0",
+    @ValueSource(strings = {"--flowspec-gobgp=localhost", "--flowspec-gobgp=127.0.0.1:99999", "--flowspec-gobgp=[::1]:0",
+            "--flowspec-action=drop", "--flowspec-action=rate-limit:0",
             "--flowspec-action=rate-limit:-5", "--flowspec-max=-1", "--flowspec-destination=198.19.0.0/16,198.20.0.0/16",
             "--flowspec-community=70000:1", "--flowspec-community=64512", "--flowspec-destination=300.1.1.1/8"})
     void aBadValueIsRefusedNamingIt(String bad) {
         String name = bad.substring(0, bad.indexOf('='));
-        FlowSpecOptions options = name.equals("--flowspec-gobgp") ? parse(bad) : parse("--flowspec-gobgp", "h:1", bad);
+        FlowSpecOptions options = name.equals("--flowspec-gobgp") ? parse(bad) : parse("--flowspec-gobgp", "127.0.0.1:1", bad);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, options::options);
         if (!name.equals("--flowspec-destination") || bad.contains(",")) {
             assertEquals(true, e.getMessage().contains(name.equals("--flowspec-max") ? "--flowspec-max" : name),
