@@ -29,7 +29,7 @@ public final class RateTable {
     private static final ValueLayout.OfLong HALF = JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     private final BpfMap map;
-    /** Sources the last read found: what the next one makes room for. */
+    /** Entries the last read found (a source seen on several CPUs is one per CPU): what the next one makes room for. */
     private int lastRead;
 
     RateTable(BpfMap map) {
@@ -75,9 +75,8 @@ public final class RateTable {
                 }
             });
         }
-        AddressCounts sums = entries.summed();
-        lastRead = sums.size();
-        return sums;
+        lastRead = entries.n;
+        return entries.summed();
     }
 
     /** The entries a read found, in the order found, each CPU's apart: home, address, SYNs, drops. */
