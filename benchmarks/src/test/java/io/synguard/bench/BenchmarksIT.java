@@ -54,12 +54,32 @@ class BenchmarksIT {
             assertTrue(row.get("ratio").isNumber(), "against " + row.get("against").asText() + ": " + row);
             assertTrue(row.get("gen_mpps").asDouble() > 0.05, row.toString());
             assertTrue(row.get("rx_mpps").asDouble() > 0, row.toString());
+            assertTrue(row.get("napi_ns_per_frame").asDouble() > 0, "the NAPI thread's CPU time was read: " + row);
             if (!filter.equals("xdp_pass") && !(filter.equals("xdp-filter") && row.get("scenario").asText().equals("blocklist-1m"))) {
                 assertTrue(row.get("drop_mpps").asDouble() > 0, "it dropped: " + row);
             }
         }
         assertEquals(tables * PeersBench.FILTERS.size(), seen.size());
         assertTrue(Files.readString(chart).contains("</svg>"));
+        assertNothingLeft();
+    }
+
+    @Test
+    void peersPacedOffersEveryFilterTheRateAskedWhichSynguardTakesInWhole(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("peers-paced.json");
+
+        assertEquals(0, Suite.commandLine().execute("peers", "--rounds", "1", "--seconds", "1", "--only", "single-source",
+                "--filters", "xdp_drop,parse_drop,synguard", "--placements", "OTHER_CPU", "--rate", "500000",
+                "--json", json.toString()));
+
+        JsonNode result = Json.mapper().readTree(Files.readString(json));
+        assertEquals(500_000, result.get("offered_pps").asLong());
+        for (JsonNode row : result.get("results")) {
+            double sent = row.get("gen_mpps").asDouble();
+            assertEquals(0.5, sent, 0.1, "paced at the rate asked: " + row);
+            // far below what any of them can take: nothing overflows the ring but what a loaded machine loses
+            assertTrue(row.get("rx_mpps").asDouble() >= 0.9 * sent, "taken in whole: " + row);
+        }
         assertNothingLeft();
     }
 
