@@ -5,6 +5,7 @@ import io.synguard.flowspec.Announcer;
 import io.synguard.net.Family;
 import io.synguard.net.Prefix;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
@@ -44,7 +45,11 @@ final class FlowSpecOptions {
         if (gobgp == null) {
             return null;
         }
-        if (Listen.parse("--flowspec-gobgp", gobgp).getPort() == 0) {
+        InetSocketAddress target = Listen.unresolved("--flowspec-gobgp", gobgp);
+        if (target.getHostString().contains(":") && !gobgp.startsWith("[")) {
+            throw new IllegalArgumentException("--flowspec-gobgp: an IPv6 host goes in brackets, [ADDRESS]:PORT, not " + gobgp);
+        }
+        if (target.getPort() == 0) {
             throw new IllegalArgumentException("--flowspec-gobgp: port 0 is no port to reach gobgpd on");
         }
         Map<Family, Prefix> protectedPrefixes = new EnumMap<>(Family.class);

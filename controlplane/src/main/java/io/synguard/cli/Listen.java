@@ -7,11 +7,12 @@ final class Listen {
     private Listen() {}
 
     static InetSocketAddress parse(String text) {
-        return parse("--listen", text);
+        InetSocketAddress a = unresolved("--listen", text);
+        return new InetSocketAddress(a.getHostString(), a.getPort());
     }
 
-    /** text as option's HOST:PORT; a refusal names option. */
-    static InetSocketAddress parse(String option, String text) {
+    /** text as option's HOST:PORT, the host not looked up; a refusal names option. */
+    static InetSocketAddress unresolved(String option, String text) {
         int colon = text.lastIndexOf(':');
         if (colon <= 0 || colon == text.length() - 1) {
             throw new IllegalArgumentException(option + " takes HOST:PORT, not '" + text + "'");
@@ -29,6 +30,6 @@ final class Listen {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException(option + ": port " + port + " is out of range");
         }
-        return new InetSocketAddress(host, port);
+        return InetSocketAddress.createUnresolved(host, port);
     }
 }

@@ -48,6 +48,7 @@ class FlowSpecOptionsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"--flowspec-gobgp=localhost", "--flowspec-gobgp=127.0.0.1:99999", "--flowspec-gobgp=[::1]:0",
+            "--flowspec-gobgp=::1:50051",
             "--flowspec-action=drop", "--flowspec-action=rate-limit:0",
             "--flowspec-action=rate-limit:-5", "--flowspec-max=-1", "--flowspec-destination=198.19.0.0/16,198.20.0.0/16",
             "--flowspec-community=70000:1", "--flowspec-community=64512", "--flowspec-destination=300.1.1.1/8"})
