@@ -34,8 +34,8 @@ final class PeersChart {
         svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
                 + "font-family=\"sans-serif\" font-size=\"12\">%n", WIDTH, height));
         svg.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", WIDTH, height));
-        svg.append("<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">SYN flood at the device under test, Mpps "
-                + "(light: received, dark: dropped, tick: sent)</text>\n");
+        svg.append("<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">SYN flood at the device under test, ")
+                .append(escape(report.offered())).append(", Mpps (light: received, dark: dropped, tick: sent)</text>\n");
         svg.append("<text x=\"10\" y=\"42\" fill=\"#555\">").append(escape(Machine.current().describe())).append("</text>\n");
         int y = 60;
         for (PeersBench.Table s : scenarios) {
