@@ -122,6 +122,47 @@ int bench_pool_miss(struct xdp_md *ctx)
 	return pooled(ctx, ref_one_miss);
 }
 
+/* The previous packet's read, which the next one's index depends on. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} sg_bench_carry SEC(".maps");
+
+/* one_miss with each packet's index depending on the line the previous
+ * packet read: no two packets' misses can overlap, so this costs the whole
+ * latency of a miss. A diagnostic beside one_miss, not a reference: one_miss
+ * against it says how many packets' misses the CPU overlaps when a packet's
+ * path is that short, and a path that costs as much as it overlaps none.
+ * ref_table is all zeros; the CPU cannot know. */
+static __always_inline int one_miss_chained(struct xdp_md *ctx)
+{
+	struct packet pkt = {};
+	struct ref_line *line;
+	__u32 zero = 0, slot;
+	__u64 *carry;
+
+	if (ref_parse(ctx, &pkt) != PARSE_SYN)
+		return XDP_PASS;
+	carry = bpf_map_lookup_elem(&sg_bench_carry, &zero);
+	if (!carry)
+		return XDP_ABORTED;
+	slot = (sg_hash_final(pkt.saddr[0] ^ pkt.saddr[3]) ^ (__u32)*carry) &
+	       ((1 << REF_LINES_BITS) - 1);
+	line = bpf_map_lookup_elem(&ref_table, &slot);
+	if (!line)
+		return XDP_ABORTED;
+	*carry = line->word[0];
+	return line->word[0] == 1 ? XDP_PASS : XDP_DROP;
+}
+
+SEC("xdp")
+int bench_pool_miss_chained(struct xdp_md *ctx)
+{
+	return pooled(ctx, one_miss_chained);
+}
+
 SEC("xdp.frags")
 int bench_synguard(struct xdp_md *ctx)
 {

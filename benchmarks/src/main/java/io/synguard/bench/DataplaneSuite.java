@@ -91,6 +91,13 @@ final class DataplaneSuite extends RoundsSuite {
                 double r = ratio(Scenario.BLOCK_1M_ROTATE, Scenario.ONE_MISS);
                 t.add(new Target("block-1m-rotate / one_miss", r, "<= 1.5", r <= 1.5));
             }
+            // against a miss that nothing overlaps: how many packets' misses a path keeps in flight
+            for (Scenario s : List.of(Scenario.ONE_MISS, Scenario.BLOCK_1M_ROTATE)) {
+                if (ns.containsKey(Scenario.ONE_MISS_CHAINED) && ns.containsKey(s)) {
+                    t.add(new Target(s.id() + ", packets overlapped (one-miss-chained / " + s.id() + ")",
+                            ratio(Scenario.ONE_MISS_CHAINED, s), "(diagnostic)", true));
+                }
+            }
             for (Scenario s : List.of(Scenario.BLOCK_10_HOT, Scenario.BLOCK_10K_HOT, Scenario.BLOCK_1M_HOT,
                     Scenario.IPV6_BLOCK_HOT)) {
                 if (ns.containsKey(s) && ns.containsKey(Scenario.LEGIT_SYN)) {

@@ -21,13 +21,16 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * One data-plane benchmark case: which program of the benchmark object runs, over which frame,
  * with which rules, and the verdict it must give (checked before measuring). The first four are
  * references (references.h): xdp_drop, parse_drop and one_miss carry the names every benchmark
- * gives them; pool-drop is parse_drop behind the rotation prologue.
+ * gives them; pool-drop is parse_drop behind the rotation prologue. one-miss-chained, one_miss
+ * whose every read waits for the previous packet's, is a diagnostic: the latency of a miss that
+ * nothing overlaps.
  */
 enum Scenario {
     XDP_DROP("bench_drop", 0, Traffic.HOT, BpfProgram.XDP_DROP),
     PARSE_DROP("bench_parse_drop", 0, Traffic.HOT, BpfProgram.XDP_DROP),
     POOL_DROP("bench_pool_drop", 10_000, Traffic.ROTATE, BpfProgram.XDP_DROP),
     ONE_MISS("bench_pool_miss", 1_000_000, Traffic.ROTATE, BpfProgram.XDP_DROP),
+    ONE_MISS_CHAINED("bench_pool_miss_chained", 1_000_000, Traffic.ROTATE, BpfProgram.XDP_DROP),
     LEGIT_SYN("bench_synguard", 10_000, Traffic.LEGIT, BpfProgram.XDP_PASS),
     NON_SYN("bench_synguard", 10_000, Traffic.ACK, BpfProgram.XDP_PASS),
     BLOCK_10_HOT("bench_synguard", 10, Traffic.HOT, BpfProgram.XDP_DROP),

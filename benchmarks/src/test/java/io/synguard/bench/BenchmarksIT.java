@@ -84,6 +84,28 @@ class BenchmarksIT {
     }
 
     @Test
+    void dataplaneSaysHowManyPacketsMissesOneMissOverlaps(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("dataplane.json");
+
+        assertEquals(0, Suite.commandLine().execute("dataplane", "--quick", "--rounds", "1", "--only", "one-miss-chained",
+                "--json", json.toString()));
+
+        JsonNode result = Json.mapper().readTree(Files.readString(json));
+        Set<String> scenarios = new HashSet<>();
+        result.get("results").forEach(row -> scenarios.add(row.get("scenario").asText()));
+        assertEquals(Set.of("xdp_drop", "parse_drop", "pool-drop", "one_miss", "one-miss-chained"), scenarios);
+        JsonNode overlap = null;
+        for (JsonNode t : result.get("targets")) {
+            if (t.get("target").asText().startsWith("one_miss, packets overlapped")) {
+                overlap = t;
+            }
+        }
+        assertTrue(overlap != null, result.get("targets").toString());
+        // each chained read waits for the one before: never cheaper than reads that may overlap
+        assertTrue(overlap.get("value").asDouble() > 0.9, overlap.toString());
+    }
+
+    @Test
     void serviceUnderAttackComparesTheProtectionsAndSeesSynguardDetect(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("service.json");
 
