@@ -255,7 +255,7 @@ public final class Fleet implements Policy.Listener, AutoCloseable {
         Set<String> queued = pending.keys();
         Map<String, FleetRecord> missing = new LinkedHashMap<>();
         for (RuleKind kind : RuleKind.values()) {
-            for (Policy.Listed l : policy.list(kind)) {
+            for (Policy.Listed l : policy.each(kind)) {
                 Entry e = l.entry();
                 String key = FleetRecord.key(options.root(), kind, e.prefix());
                 if (options.publish().contains(e.origin()) && !seen.holds(key) && !queued.contains(key)) {

@@ -8,6 +8,7 @@ import io.synguard.policy.Policy;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -27,12 +28,18 @@ import org.slf4j.LoggerFactory;
  * of this daemon finds its rules in place and sends nothing. A round runs when the lists changed
  * and every {@code resync} regardless (a speaker that restarted lost its paths). A speaker away
  * fails the round: retried after a backoff that doubles up to a minute, said in the status.
+ *
+ * <p>A round reads every block with its hits, about a second of CPU at a million blocks: while the
+ * lists keep changing, as they do under attack, the next round waits nine times as long as the last
+ * took, so announcing never takes more than a tenth of a core from the host it protects.
  */
 public final class Announcer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Announcer.class);
     private static final Duration POLL = Duration.ofMillis(250);
     private static final Duration FIRST_RETRY = Duration.ofMillis(500);
     private static final Duration LAST_RETRY = Duration.ofMinutes(1);
+    /** After a round, the time it took times this before the next: rounds take at most 1 / (1 + CALM). */
+    private static final int CALM = 9;
 
     /**
      * How to announce.
@@ -64,6 +71,7 @@ public final class Announcer implements AutoCloseable {
     private ScheduledExecutorService worker;
     private long changesSeen = -1;
     private Instant due = Instant.MIN;
+    private Instant calmUntil = Instant.MIN;
     private int failures;
 
     Announcer(Options options, Speaker speaker, Policy policy, InstantSource clock) {
@@ -92,11 +100,11 @@ public final class Announcer implements AutoCloseable {
         return status;
     }
 
-    /** One round if one is due: the lists changed, the resync or the retry came. */
+    /** One round if one is due: the lists changed, the resync or the retry came, and the last round's calm is over. */
     void step() {
         long changes = policy.changes();
         Instant now = clock.instant();
-        if (changes == changesSeen && now.isBefore(due) || failures > 0 && now.isBefore(due)) {
+        if (now.isBefore(calmUntil) || changes == changesSeen && now.isBefore(due) || failures > 0 && now.isBefore(due)) {
             return;
         }
         try {
@@ -113,13 +121,17 @@ public final class Announcer implements AutoCloseable {
                         options.target(), why);
             }
             status = failed(why, due);
+        } finally {
+            Instant end = clock.instant();
+            calmUntil = end.plus(Duration.between(now, end).multipliedBy(CALM));
         }
     }
 
     private void reconcile() {
-        Selection wanted = Selection.of(policy.list(RuleKind.BLOCK),
-                policy.list(RuleKind.ALLOW).stream().map(l -> l.entry().prefix()).toList(), options.destinations(),
-                options.action(), options.max());
+        List<Prefix> allows = new ArrayList<>();
+        policy.each(RuleKind.ALLOW).forEach(l -> allows.add(l.entry().prefix()));
+        Selection wanted = Selection.of(policy.each(RuleKind.BLOCK), allows, options.destinations(), options.action(),
+                options.max());
         Plan plan = Plan.between(wanted.rules(), speaker.ours());
         for (Speaker.Held h : plan.withdraw()) {
             speaker.withdraw(h);

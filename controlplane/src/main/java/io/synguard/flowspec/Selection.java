@@ -2,6 +2,7 @@ package io.synguard.flowspec;
 
 import io.synguard.net.Family;
 import io.synguard.net.Prefix;
+import io.synguard.net.PrefixOverlaps;
 import io.synguard.policy.Policy;
 
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 
 /**
  * Which blocks go upstream. Never one that overlaps an allowed or a protected prefix (a router would
@@ -36,26 +38,35 @@ record Selection(List<FlowRule> rules, int eligible, int localOnly, int excluded
             .thenComparing(l -> l.entry().prefix());
 
     /**
+     * One pass over the blocks, which may be read a chunk at a time (a million of them are): what is
+     * kept is the cap's worth of the best ranked so far, never the whole list.
+     *
      * @param destinations the protected prefix of each family, the rules' destination; a family
      *                     without one matches any destination
      */
-    static Selection of(Collection<Policy.Listed> blocks, Collection<Prefix> allows, Map<Family, Prefix> destinations,
+    static Selection of(Iterable<Policy.Listed> blocks, Collection<Prefix> allows, Map<Family, Prefix> destinations,
                         Action action, int max) {
         List<Prefix> never = new ArrayList<>(allows);
         never.addAll(destinations.values());
-        List<Policy.Listed> eligible = new ArrayList<>();
+        PrefixOverlaps overlaps = new PrefixOverlaps(never);
+        PriorityQueue<Policy.Listed> best = new PriorityQueue<>(RANK.reversed()); // the worst kept on top
+        int blocked = 0;
+        int eligible = 0;
         for (Policy.Listed b : blocks) {
-            if (never.stream().noneMatch(p -> overlap(p, b.entry().prefix()))) {
-                eligible.add(b);
+            blocked++;
+            if (overlaps.overlaps(b.entry().prefix())) {
+                continue;
+            }
+            eligible++;
+            if (best.size() < max) {
+                best.add(b);
+            } else if (max > 0 && RANK.compare(b, best.peek()) < 0) {
+                best.poll();
+                best.add(b);
             }
         }
-        eligible.sort(RANK);
-        List<FlowRule> rules = eligible.stream().limit(max).map(l -> l.entry().prefix())
+        List<FlowRule> rules = best.stream().sorted(RANK).map(l -> l.entry().prefix())
                 .map(p -> new FlowRule(p, destinations.get(p.family()), action)).toList();
-        return new Selection(rules, eligible.size(), eligible.size() - rules.size(), blocks.size() - eligible.size());
-    }
-
-    private static boolean overlap(Prefix a, Prefix b) {
-        return a.contains(b) || b.contains(a);
+        return new Selection(rules, eligible, eligible - rules.size(), blocked - eligible);
     }
 }

@@ -11,10 +11,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -323,14 +326,31 @@ public final class Policy {
         return entries.version();
     }
 
-    /** Every entry of a list with its hits, IPv4 first, in address order. */
-    public List<Listed> list(RuleKind kind) {
-        Listing all = listing(kind, null, Integer.MAX_VALUE);
-        List<Listed> listed = new ArrayList<>();
-        for (List<Listed> chunk; !(chunk = all.next(LIST_CHUNK)).isEmpty(); ) {
-            listed.addAll(chunk);
-        }
-        return listed;
+    /**
+     * Every entry of a list with its hits, IPv4 first, in address order, read a chunk at a time as
+     * the iteration goes (see {@link Listing}): a million entries are never all objects at once.
+     */
+    public Iterable<Listed> each(RuleKind kind) {
+        return () -> new Iterator<>() {
+            private final Listing all = listing(kind, null, Integer.MAX_VALUE);
+            private Iterator<Listed> chunk = Collections.emptyIterator();
+
+            @Override
+            public boolean hasNext() {
+                if (!chunk.hasNext()) {
+                    chunk = all.next(LIST_CHUNK).iterator();
+                }
+                return chunk.hasNext();
+            }
+
+            @Override
+            public Listed next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return chunk.next();
+            }
+        };
     }
 
     /**

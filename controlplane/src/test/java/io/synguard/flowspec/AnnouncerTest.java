@@ -61,6 +61,22 @@ class AnnouncerTest {
     }
 
     @Test
+    void whileTheListsKeepChangingASlowRoundIsFollowedByNineTimesItsLengthOfCalm() {
+        speaker.onCall = () -> time.advance(Duration.ofSeconds(1)); // a round of two calls: 2 s
+        block("198.18.1.0/24", null);
+        announcer.step();
+        assertEquals(List.of("add 198.18.1.0/24"), speaker.sent);
+
+        block("198.18.2.0/24", null);
+        time.advance(Duration.ofSeconds(17));
+        announcer.step();
+        assertEquals(1, speaker.sent.size(), "18 s of calm after a 2 s round: not yet");
+        time.advance(Duration.ofSeconds(1));
+        announcer.step();
+        assertEquals(List.of("add 198.18.1.0/24", "add 198.18.2.0/24"), speaker.sent);
+    }
+
+    @Test
     void anExpiredBlockIsWithdrawn() {
         block("198.18.1.0/24", Duration.ofSeconds(10));
         announcer.step();

@@ -13,6 +13,8 @@ final class FakeSpeaker implements Speaker {
     final Map<FlowRule.Match, Gobgp.Path> table = new LinkedHashMap<>();
     final List<String> sent = new ArrayList<>();
     boolean away;
+    /** Run at every call, as the time a speaker takes would pass. */
+    Runnable onCall = () -> {};
 
     @Override
     public synchronized List<Held> ours() {
@@ -40,6 +42,7 @@ final class FakeSpeaker implements Speaker {
     }
 
     private void check() {
+        onCall.run();
         if (away) {
             throw new SpeakerException("connection refused", null);
         }

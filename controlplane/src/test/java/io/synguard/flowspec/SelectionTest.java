@@ -8,7 +8,10 @@ import io.synguard.policy.Origin;
 import io.synguard.policy.Policy;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -57,6 +60,26 @@ class SelectionTest {
     void theActionIsEveryRules() {
         Selection s = Selection.of(List.of(block("198.18.1.0/24", 0)), List.of(), DESTINATIONS, new Action(1000), 1);
         assertEquals(new Action(1000), s.rules().getFirst().action());
+    }
+
+    @Test
+    void theCapKeepsTheBestRankedWhateverOrderTheBlocksComeIn() {
+        Random random = new Random(15);
+        List<Policy.Listed> blocks = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            int len = 16 + random.nextInt(17);
+            blocks.add(block("198.18." + random.nextInt(256) + "." + random.nextInt(256) + "/" + len, random.nextInt(5)));
+        }
+        List<Prefix> allows = List.of(Prefix.parse("198.18.7.0/24"));
+        Selection all = Selection.of(blocks, allows, DESTINATIONS, Action.DISCARD, Integer.MAX_VALUE);
+        for (int max : new int[]{0, 1, 25, 1999, 5000}) {
+            Collections.shuffle(blocks, random);
+            Selection capped = Selection.of(blocks, allows, DESTINATIONS, Action.DISCARD, max);
+            assertEquals(all.rules().subList(0, Math.min(max, all.rules().size())), capped.rules(), "cap " + max);
+            assertEquals(all.eligible(), capped.eligible());
+            assertEquals(all.eligible() - capped.rules().size(), capped.localOnly());
+            assertEquals(all.excluded(), capped.excluded());
+        }
     }
 
     static Policy.Listed block(String prefix, long hits) {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -70,7 +71,7 @@ class PolicyTest {
         c = policy.changes();
         policy.remove(BLOCK, p("198.18.9.0/24"));
         policy.saveSettings(Settings.DEFAULTS);
-        policy.list(BLOCK);
+        listed(policy);
         assertEquals(c, policy.changes(), "nothing changed");
     }
 
@@ -95,6 +96,13 @@ class PolicyTest {
     private int sweepAfter(Duration wait) {
         time.advance(wait);
         return policy.expire();
+    }
+
+    /** Every block policy lists, as it iterates them. */
+    private static List<Policy.Listed> listed(Policy policy) {
+        List<Policy.Listed> all = new ArrayList<>();
+        policy.each(BLOCK).forEach(all::add);
+        return all;
     }
 
     private static Prefix p(String text) {
@@ -222,7 +230,7 @@ class PolicyTest {
         fiveBlocksIntoATableOfThree(Origin.AUTO, "auto");
 
         assertEquals(List.of(p("198.18.0.1"), p("198.18.0.2"), p("198.18.0.3")),
-                policy.list(BLOCK).stream().map(l -> l.entry().prefix()).sorted().toList());
+                listed(policy).stream().map(l -> l.entry().prefix()).sorted().toList());
         assertEquals(3, restart(new FakeRuleStore()).blocks());
     }
 
@@ -263,11 +271,28 @@ class PolicyTest {
         policy.put(BLOCK, p("198.18.1.0/24"), null, null, Origin.AUTO);
         kernel.setHits(BLOCK, "198.18.2.0/24", 1234);
 
-        List<Policy.Listed> listed = policy.list(BLOCK);
+        List<Policy.Listed> listed = listed(policy);
         assertEquals(List.of(p("198.18.1.0/24"), p("198.18.2.0/24"), p("2001:2::/48")),
                 listed.stream().map(l -> l.entry().prefix()).toList());
         assertEquals(1234, listed.get(1).hits());
         assertEquals(Map.of(Origin.OPERATOR, 2L, Origin.AUTO, 1L), policy.countByOrigin(BLOCK));
+    }
+
+    @Test
+    void aListIsReadAsItIsIteratedNotAllAtOnce() {
+        policy.putAll(BLOCK, requests(0, 10_000, HOUR, null), Origin.AUTO);
+        Iterator<Policy.Listed> it = policy.each(BLOCK).iterator();
+
+        assertEquals(p("198.18.0.0/32"), it.next().entry().prefix());
+        policy.remove(BLOCK, p("198.18.39.15/32")); // the last, in a chunk not read yet
+        int seen = 1;
+        Prefix last = null;
+        while (it.hasNext()) {
+            last = it.next().entry().prefix();
+            seen++;
+        }
+        assertEquals(9_999, seen, "an entry gone before its chunk was read is left out");
+        assertEquals(p("198.18.39.14/32"), last);
     }
 
     // ---- expiry --------------------------------------------------------------------------------
@@ -391,7 +416,7 @@ class PolicyTest {
         assertTrue(policy.get(BLOCK, p("198.18.1.7")).isEmpty());
         assertFalse(policy.blocked(p("198.18.1.7")));
         assertFalse(policy.allowed(p("198.18.9.1")));
-        assertEquals(List.of(), policy.list(BLOCK));
+        assertEquals(List.of(), listed(policy));
         assertEquals(0L, policy.countByOrigin(BLOCK).get(Origin.AUTO));
         assertTrue(kernel.has(BLOCK, "198.18.1.7/32"));
         assertTrue(kernel.has(ALLOW, "198.18.9.0/24"));
@@ -615,7 +640,7 @@ class PolicyTest {
 
         Policy.Restored r = restart(new FakeRuleStore());
 
-        assertEquals(List.of(p("198.18.2.0/24")), policy.list(BLOCK).stream().map(l -> l.entry().prefix()).toList());
+        assertEquals(List.of(p("198.18.2.0/24")), listed(policy).stream().map(l -> l.entry().prefix()).toList());
         assertEquals("two", policy.get(BLOCK, p("198.18.2.0/24")).orElseThrow().reason());
         assertEquals(1, r.allows());
         assertTrue(kernel.has(BLOCK, "198.18.2.0/24"));
