@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SequenceWriter;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.ByteArrayOutputStream;
@@ -258,34 +257,49 @@ public final class Journal implements AutoCloseable {
         long lineStart = 0;
         long read = 0;
         int number = 0;
-        ByteArrayOutputStream line = new ByteArrayOutputStream(256);
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            for (int b; (b = in.read()) >= 0; ) {
-                read++;
-                if (b != '\n') {
-                    line.write(b);
-                    continue;
+        byte[] buffer = new byte[1 << 16];
+        ByteArrayOutputStream carried = new ByteArrayOutputStream(256); // a line that runs past the buffer
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buffer)) >= 0; ) {
+                int from = 0;
+                for (int nl; (nl = indexOf(buffer, '\n', from, n)) >= 0; from = nl + 1) {
+                    number++;
+                    if (number > 1 || !snapshot) {
+                        if (carried.size() == 0) {
+                            consumer.accept(record(file, number, buffer, from, nl - from));
+                        } else {
+                            carried.write(buffer, from, nl - from);
+                            consumer.accept(record(file, number, carried.toByteArray(), 0, carried.size()));
+                        }
+                    }
+                    carried.reset();
+                    lineStart = read + nl + 1;
                 }
-                number++;
-                if (number > 1 || !snapshot) {
-                    consumer.accept(record(file, number, line));
-                }
-                line.reset();
-                lineStart = read;
+                carried.write(buffer, from, n - from);
+                read += n;
             }
         }
-        if (line.size() > 0) {
+        if (carried.size() > 0) {
             LOG.warn("{}: dropping a last line cut short by a crash ({} bytes); it was never acknowledged",
-                    file, line.size());
+                    file, carried.size());
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
                 ch.truncate(lineStart);
             }
         }
     }
 
-    private JsonNode record(Path file, int number, ByteArrayOutputStream line) {
+    private static int indexOf(byte[] bytes, char c, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] == c) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private JsonNode record(Path file, int number, byte[] bytes, int offset, int length) {
         try {
-            return json.readTree(line.toByteArray());
+            return json.readTree(bytes, offset, length);
         } catch (IOException e) {
             throw new IllegalStateException(file + " line " + number + " is damaged (" + e.getMessage()
                     + "); move the state directory aside to start empty, the pinned maps keep enforcing", e);

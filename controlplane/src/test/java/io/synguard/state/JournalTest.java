@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -132,6 +133,32 @@ class JournalTest {
             j.append(new Rec("block", 3));
         }
         assertEquals(List.of("block 1", "block 2", "block 3"), replayed());
+    }
+
+    record Reasoned(String op, int n, String reason) {}
+
+    @Test
+    void linesOfEveryLengthReplayWholeWhereverTheReadsCutThem() throws Exception {
+        // reads go 64 KiB at a time: lines from a few bytes to twice that straddle every cut
+        Random random = new Random(15);
+        List<Reasoned> records = new ArrayList<>();
+        for (int n = 0; n < 3000; n++) {
+            int length = random.nextInt(20) == 0 ? random.nextInt(140_000) : random.nextInt(300);
+            records.add(new Reasoned("block", n, "r".repeat(length)));
+        }
+        try (Journal j = open()) {
+            j.append(records);
+        }
+        Files.writeString(onlySegmentWithData(), "{\"op\":\"block\",\"n\":3000,\"reason\":\"" + "r".repeat(70_000),
+                StandardOpenOption.APPEND);
+        long whole = Files.size(onlySegmentWithData()) - 70_000 - 33;
+
+        List<Reasoned> replayed = new ArrayList<>();
+        try (Journal j = open()) {
+            j.replay(r -> replayed.add(new Reasoned(r.get("op").asText(), r.get("n").asInt(), r.get("reason").asText())));
+        }
+        assertEquals(records, replayed);
+        assertEquals(whole, Files.size(onlySegmentWithData()), "the line cut short, straddling reads, is cut off");
     }
 
     @Test
