@@ -248,15 +248,17 @@ final class ControlplaneBench extends RoundsSuite {
      */
     private void bulk(BenchWorld world, int round, byte[] body) throws Exception {
         Path state = Files.createDirectories(world.stateDir.resolve("bulk-" + round));
-        try (DaemonUnderTest daemon = DaemonUnderTest.start(world, root, state,
-                world.pinDirectory("bulk-" + round).resolve(BenchWorld.IFACE), "--detach-on-exit")) {
+        Path pins = world.pinDirectory("bulk-" + round).resolve(BenchWorld.IFACE);
+        long started = System.nanoTime();
+        try (DaemonUnderTest daemon = DaemonUnderTest.start(world, root, state, pins, "--detach-on-exit")) {
+            record("start_empty_s", (System.nanoTime() - started) / 1e9);
             Thread.sleep(3_000);
             record("rss_idle_mb", rssMb(daemon.process()));
             step(String.format(Locale.ROOT, "  POST /v1/blocks with %.1f MB", body.length / 1e6));
             double cpu0 = cpuSeconds(daemon.process());
-            long t0 = System.nanoTime();
+            long t1 = System.nanoTime();
             KeepAliveClient.Reply reply = daemon.api().send("POST", "/v1/blocks", body);
-            long nanos = System.nanoTime() - t0;
+            long nanos = System.nanoTime() - t1;
             double cpu = cpuSeconds(daemon.process()) - cpu0;
             if (reply.status() != 201) {
                 throw new IllegalStateException("bulk import: HTTP " + reply.status() + " " + reply.body());
@@ -271,6 +273,27 @@ final class ControlplaneBench extends RoundsSuite {
             record("rss_1m_blocks_10s_mb", rssMb(daemon.process()));
             step(String.format(Locale.ROOT, "  resident %.0f MB idle, %.0f MB with the 1M blocks (3 s after), %.0f MB 10 s after",
                     last("rss_idle_mb"), last("rss_1m_blocks_mb"), last("rss_1m_blocks_10s_mb")));
+        }
+        restart(world, state, pins, "restart_1m_pins_kept_s");
+        restart(world, state, world.pinDirectory("bulk-" + round + "-cold").resolve(BenchWorld.IFACE), "restart_1m_cold_s");
+    }
+
+    /**
+     * A daemon started again on the state of the import: from launch until its API answers, which it
+     * does once the journal is replayed and the maps hold the lists. With the pins kept (a restart)
+     * the maps are checked against the journal; with new ones (after a reboot) they are filled.
+     */
+    private void restart(BenchWorld world, Path state, Path pins, String figure) throws Exception {
+        long t0 = System.nanoTime();
+        try (DaemonUnderTest daemon = DaemonUnderTest.start(world, root, state, pins, "--detach-on-exit")) {
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            JsonNode lists = json(daemon.api().send("GET", "/v1/status", new byte[0])).get("lists");
+            long blocks = lists.get("blocks_operator").asLong() + lists.get("blocks_auto").asLong();
+            if (blocks != BULK) {
+                throw new IllegalStateException(figure + ": the daemon came back with " + blocks + " blocks, not " + BULK);
+            }
+            record(figure, seconds);
+            step(String.format(Locale.ROOT, "  %s: %.2f s (from launch until the API answers)", figure, seconds));
         }
     }
 
