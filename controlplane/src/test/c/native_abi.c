@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <sys/mman.h>
@@ -119,6 +120,10 @@ static void structs(void)
 	SIZE(btf_enum);
 	MEMBER(btf_enum, name_off);
 	MEMBER(btf_enum, val);
+
+	SIZE(sigaction);
+	MEMBER(sigaction, sa_handler);
+	MEMBER(sigaction, sa_flags);
 }
 
 static void constants(void)
@@ -161,6 +166,8 @@ static void constants(void)
 	CONST(MappedRegion.MAP_SHARED, MAP_SHARED);
 	CONST(NetNamespace.O_RDONLY_CLOEXEC, O_RDONLY | O_CLOEXEC);
 	CONST(NetNamespace.CLONE_NEWNET, CLONE_NEWNET);
+	CONST(Hangups.SIGHUP, SIGHUP);
+	CONST(Hangups.SIG_IGN, (long)SIG_IGN);
 
 	CONST(Errno.EPERM, EPERM);
 	CONST(Errno.ENOENT, ENOENT);

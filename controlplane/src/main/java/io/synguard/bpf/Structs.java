@@ -69,6 +69,10 @@ final class Structs {
             JAVA_INT.withName("name_off"), JAVA_INT.withName("type"), JAVA_INT.withName("offset"));
     static final StructLayout BTF_ENUM = struct("btf_enum", JAVA_INT.withName("name_off"), JAVA_INT.withName("val"));
 
+    /** {@code <signal.h>} (glibc): a signal's disposition; between handler and flags, the 1024-bit mask. */
+    static final StructLayout SIGACTION = struct("sigaction",
+            ADDRESS.withName("sa_handler"), paddingLayout(128), JAVA_INT.withName("sa_flags"), paddingLayout(12));
+
     /**
      * Structs whose user passes their size ({@code sz}, {@code info_len}): libbpf and the kernel
      * accept any size up to their own, so this host's may be larger than the layout.
@@ -76,7 +80,7 @@ final class Structs {
     static final List<StructLayout> SIZED = List.of(OBJECT_OPEN_OPTS, XDP_QUERY_OPTS, MAP_BATCH_OPTS, TEST_RUN_OPTS,
             LINK_CREATE_OPTS, LINK_UPDATE_OPTS, PROG_INFO, MAP_INFO, LINK_INFO);
     /** Structs whose size is part of the ABI: the same on every host. */
-    static final List<StructLayout> FIXED = List.of(XDP_MD, BTF_TYPE, BTF_MEMBER, BTF_ENUM);
+    static final List<StructLayout> FIXED = List.of(XDP_MD, BTF_TYPE, BTF_MEMBER, BTF_ENUM, SIGACTION);
 
     private Structs() {}
 

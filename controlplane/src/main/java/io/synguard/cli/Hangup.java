@@ -1,17 +1,29 @@
 package io.synguard.cli;
 
+import io.synguard.bpf.Hangups;
+
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * SIGHUP, for a daemon that reloads on it. Through {@code sun.misc.Signal} (module jdk.unsupported),
  * reached reflectively: javac warns on any direct use of it, unsuppressibly, and the build fails on
- * warnings. Handling HUP also keeps it from stopping the JVM, as it would by default.
+ * warnings. Handling HUP also keeps it from stopping the JVM, as it would by default, and a HUP
+ * that the process inherited ignored (under nohup) is taken back first: the JVM installs no handler
+ * for an ignored HUP, and the reload would never come.
  */
 final class Hangup {
+    private static final Logger LOG = LoggerFactory.getLogger(Hangup.class);
+
     private Hangup() {}
 
     static void onSignal(Runnable action) {
+        if (Hangups.unignore()) {
+            LOG.info("SIGHUP was ignored in this process (started under nohup?); synguard takes it, to reload on it");
+        }
         try {
             Class<?> signal = Class.forName("sun.misc.Signal");
             Class<?> handler = Class.forName("sun.misc.SignalHandler");

@@ -110,8 +110,10 @@ final class RunCommand implements Callable<Integer> {
                 served, daemon.stateDir, daemon.token(), api.readTokenFile, config, detachOnExit,
                 pinDir != null ? pinDir : Dataplane.pinDirectory(iface), maxRules,
                 fleetEtcd, fleetEtcd.isEmpty() ? null : fleetOptions(), flowspec.options(), cookieMethod(cookieMethod));
+        Reload reload = new Reload();
+        Hangup.onSignal(reload); // before the start, or a HUP while it runs would stop the JVM
         Daemon running = Daemon.start(options, InstantSource.system());
-        Hangup.onSignal(running::reloadTls);
+        reload.startedWith(running::reloadTls);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             running.close();
@@ -119,6 +121,29 @@ final class RunCommand implements Callable<Integer> {
         }, "synguard-stop"));
         stopped.await();
         return 0;
+    }
+
+    /** What SIGHUP does: the daemon's reload, and one that came while it started once it has. */
+    static final class Reload implements Runnable {
+        private Runnable reload;
+        private boolean missed;
+
+        synchronized void startedWith(Runnable daemonReload) {
+            reload = daemonReload;
+            if (missed) {
+                missed = false;
+                reload.run();
+            }
+        }
+
+        @Override
+        public synchronized void run() {
+            if (reload == null) {
+                missed = true;
+            } else {
+                reload.run();
+            }
+        }
     }
 
     /** The method asked for; null for auto (probe). */

@@ -47,7 +47,8 @@ class ApiIT extends OnProtectedHost {
         List<String> options = new ArrayList<>(first.issueServer(tls).runOptions());
         Path readToken = host.stateDir().resolve("read-token");
         options.addAll(List.of("--read-token-file", readToken.toString()));
-        DaemonProcess daemon = host.launch(IFACE, options.toArray(String[]::new));
+        // under nohup, as a daemon started by hand may be: it inherits HUP ignored, and must still reload on it
+        DaemonProcess daemon = host.launchWrapped(List.of("nohup"), IFACE, options.toArray(String[]::new));
         daemon.awaitReady(() -> cli("status", "--cacert", first.certificate().toString()).contains("enforce"),
                 Duration.ofSeconds(30));
         assertTrue(daemon.output().contains("API on https://127.0.0.1:9780"), daemon.output());
@@ -73,6 +74,7 @@ class ApiIT extends OnProtectedHost {
         assertTrue(old.getMessage().contains("TLS with https://127.0.0.1:9780 failed"), old.getMessage());
         assertTrue(daemon.alive(), "SIGHUP reloads; it does not stop the daemon");
         assertTrue(daemon.output().contains("reloaded the API's TLS certificate and key"), daemon.output());
+        assertTrue(daemon.output().contains("SIGHUP was ignored in this process"), "says it took HUP back: " + daemon.output());
         assertFalse(host.connects(NEIGHBOUR_A, SERVER), "and the block holds");
     }
 
