@@ -29,16 +29,17 @@ import org.slf4j.LoggerFactory;
  * and every {@code resync} regardless (a speaker that restarted lost its paths). A speaker away
  * fails the round: retried after a backoff that doubles up to a minute, said in the status.
  *
- * <p>A round reads every block with its hits, about a second of CPU at a million blocks: while the
- * lists keep changing, as they do under attack, the next round waits nine times as long as the last
- * took, so announcing never takes more than a tenth of a core from the host it protects.
+ * <p>A round reads every block with its hits, about a second of CPU at a million blocks: after it,
+ * the next round waits nine times as long as that reading took, so that while the lists keep
+ * changing, as they do under attack, announcing takes at most a tenth of a core from the host it
+ * protects. A retry after a failure waits for that too, and the status says when it comes.
  */
 public final class Announcer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Announcer.class);
     private static final Duration POLL = Duration.ofMillis(250);
     private static final Duration FIRST_RETRY = Duration.ofMillis(500);
     private static final Duration LAST_RETRY = Duration.ofMinutes(1);
-    /** After a round, the time it took times this before the next: rounds take at most 1 / (1 + CALM). */
+    /** After a round's reading of the lists, the time that took times this before the next round. */
     private static final int CALM = 9;
 
     /**
@@ -114,24 +115,25 @@ public final class Announcer implements AutoCloseable {
             due = now.plus(options.resync());
         } catch (RuntimeException e) {
             // gobgpd away or refusing (a SpeakerException), or anything else: the worker outlives the round
-            due = now.plus(backoff(++failures));
+            Instant retry = now.plus(backoff(++failures));
+            due = retry.isAfter(calmUntil) ? retry : calmUntil;
             String why = e instanceof Speaker.SpeakerException ? e.getMessage() : e.toString();
             if (failures == 1) {
                 LOG.warn("FlowSpec through gobgpd at {} failed ({}); blocks stay enforced here, retrying",
                         options.target(), why);
             }
             status = failed(why, due);
-        } finally {
-            Instant end = clock.instant();
-            calmUntil = end.plus(Duration.between(now, end).multipliedBy(CALM));
         }
     }
 
     private void reconcile() {
+        Instant reading = clock.instant();
         List<Prefix> allows = new ArrayList<>();
         policy.each(RuleKind.ALLOW).forEach(l -> allows.add(l.entry().prefix()));
         Selection wanted = Selection.of(policy.each(RuleKind.BLOCK), allows, options.destinations(), options.action(),
                 options.max());
+        Instant read = clock.instant();
+        calmUntil = read.plus(Duration.between(reading, read).multipliedBy(CALM));
         Plan plan = Plan.between(wanted.rules(), speaker.ours());
         for (Speaker.Held h : plan.withdraw()) {
             speaker.withdraw(h);

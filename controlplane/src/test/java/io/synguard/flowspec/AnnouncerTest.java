@@ -12,6 +12,7 @@ import io.synguard.config.Settings;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -38,11 +39,12 @@ class AnnouncerTest {
     Path dir;
     private Policy policy;
     private final FakeSpeaker speaker = new FakeSpeaker();
+    private final FakeRuleStore store = new FakeRuleStore();
     private Announcer announcer;
 
     @BeforeEach
     void start() {
-        policy = policies.open(new FakeRuleStore(), dir);
+        policy = policies.open(store, dir);
         policy.restore(Settings.DEFAULTS);
         announcer = new Announcer(OPTIONS, speaker, policy, time);
     }
@@ -61,19 +63,39 @@ class AnnouncerTest {
     }
 
     @Test
-    void whileTheListsKeepChangingASlowRoundIsFollowedByNineTimesItsLengthOfCalm() {
-        speaker.onCall = () -> time.advance(Duration.ofSeconds(1)); // a round of two calls: 2 s
+    void whileTheListsKeepChangingASlowReadingOfThemIsFollowedByNineTimesItsLengthOfCalm() {
         block("198.18.1.0/24", null);
-        announcer.step();
+        store.onHits = () -> time.advance(Duration.ofSeconds(1)); // a block's hits read in 1 s
+        speaker.onCall = () -> time.advance(Duration.ofSeconds(1)); // the speaker's time: not this host's CPU
+        announcer.step(); // 1 s reading, then 2 s of the speaker
         assertEquals(List.of("add 198.18.1.0/24"), speaker.sent);
 
         block("198.18.2.0/24", null);
-        time.advance(Duration.ofSeconds(17));
         announcer.step();
-        assertEquals(1, speaker.sent.size(), "18 s of calm after a 2 s round: not yet");
+        time.advance(Duration.ofSeconds(6));
+        announcer.step();
+        assertEquals(1, speaker.sent.size(), "9 s of calm after the reading: not yet");
         time.advance(Duration.ofSeconds(1));
         announcer.step();
         assertEquals(List.of("add 198.18.1.0/24", "add 198.18.2.0/24"), speaker.sent);
+    }
+
+    @Test
+    void aRetryAfterAFailedRoundWaitsForTheCalmAndTheStatusSaysWhen() {
+        block("198.18.1.0/24", null);
+        store.onHits = () -> time.advance(Duration.ofSeconds(2));
+        speaker.away = true;
+        announcer.step();
+        Instant calm = time.instant().plus(Duration.ofSeconds(18));
+        assertEquals(calm, announcer.status().retryAt(), "18 s of calm, not the first backoff's 0.5 s");
+
+        speaker.away = false;
+        time.advance(Duration.ofSeconds(17));
+        announcer.step();
+        assertFalse(announcer.status().connected(), "not retried before then");
+        time.advance(Duration.ofSeconds(1));
+        announcer.step();
+        assertTrue(announcer.status().connected());
     }
 
     @Test

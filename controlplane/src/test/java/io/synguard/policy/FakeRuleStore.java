@@ -21,6 +21,8 @@ public final class FakeRuleStore implements RuleStore {
     private final Map<RuleKind, Map<Prefix, Rule>> lists = new EnumMap<>(RuleKind.class);
     private final int capacity;
     private int serial;
+    /** Run at every read of a rule's hits, as the time reading them takes would pass. */
+    public volatile Runnable onHits = () -> {};
 
     public FakeRuleStore() {
         this(Integer.MAX_VALUE);
@@ -73,6 +75,7 @@ public final class FakeRuleStore implements RuleStore {
 
     @Override
     public synchronized long hits(RuleKind kind, Prefix prefix) {
+        onHits.run();
         Rule r = lists.get(kind).get(prefix);
         return r == null ? 0 : r.hits();
     }
