@@ -5,9 +5,6 @@ import io.synguard.bpf.Hangups;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 /**
  * SIGHUP, for a daemon that reloads on it. Through {@code sun.misc.Signal} (module jdk.unsupported),
  * reached reflectively: javac warns on any direct use of it, unsuppressibly, and the build fails on
@@ -16,14 +13,11 @@ import org.slf4j.LoggerFactory;
  * for an ignored HUP, and the reload would never come.
  */
 final class Hangup {
-    private static final Logger LOG = LoggerFactory.getLogger(Hangup.class);
-
     private Hangup() {}
 
-    static void onSignal(Runnable action) {
-        if (Hangups.unignore()) {
-            LOG.info("SIGHUP was ignored in this process (started under nohup?); synguard takes it, to reload on it");
-        }
+    /** Runs action on every SIGHUP from now on; whether HUP had been ignored (and is taken back). */
+    static boolean onSignal(Runnable action) {
+        boolean wasIgnored = Hangups.unignore();
         try {
             Class<?> signal = Class.forName("sun.misc.Signal");
             Class<?> handler = Class.forName("sun.misc.SignalHandler");
@@ -40,6 +34,7 @@ final class Hangup {
                         };
                     });
             signal.getMethod("handle", signal, handler).invoke(null, signal.getConstructor(String.class).newInstance("HUP"), proxy);
+            return wasIgnored;
         } catch (ReflectiveOperationException e) {
             Throwable cause = e instanceof InvocationTargetException t ? t.getCause() : e;
             throw new IllegalStateException("cannot handle SIGHUP: " + cause, cause);

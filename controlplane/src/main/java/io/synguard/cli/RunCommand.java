@@ -22,6 +22,8 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import org.slf4j.LoggerFactory;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -99,6 +101,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        Reload reload = new Reload();
+        boolean hangupWasIgnored = Hangup.onSignal(reload); // first: until then a HUP stops the JVM
         if (!logFormat.equals("text") && !logFormat.equals("json")) {
             throw new IllegalArgumentException("--log-format is text or json, not " + logFormat);
         }
@@ -110,8 +114,10 @@ final class RunCommand implements Callable<Integer> {
                 served, daemon.stateDir, daemon.token(), api.readTokenFile, config, detachOnExit,
                 pinDir != null ? pinDir : Dataplane.pinDirectory(iface), maxRules,
                 fleetEtcd, fleetEtcd.isEmpty() ? null : fleetOptions(), flowspec.options(), cookieMethod(cookieMethod));
-        Reload reload = new Reload();
-        Hangup.onSignal(reload); // before the start, or a HUP while it runs would stop the JVM
+        if (hangupWasIgnored) {
+            LoggerFactory.getLogger(RunCommand.class)
+                    .info("SIGHUP was ignored in this process (started under nohup?); synguard takes it, to reload on it");
+        }
         Daemon running = Daemon.start(options, InstantSource.system());
         reload.startedWith(running::reloadTls);
         CountDownLatch stopped = new CountDownLatch(1);
