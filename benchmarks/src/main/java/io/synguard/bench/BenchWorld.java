@@ -247,13 +247,20 @@ final class BenchWorld implements AutoCloseable {
         }
         for (Path dir : new Path[]{bpffs, stateDir}) {
             if (dir != null && Files.exists(dir)) {
-                try (Stream<Path> all = Files.walk(dir)) {
-                    for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
+                try {
+                    deleteTree(dir);
                 } catch (IOException e) {
                     System.err.println("could not remove " + dir + ": " + e);
                 }
+            }
+        }
+    }
+
+    /** Removes dir and everything below it (on a bpffs, pins: the maps go with their last holder). */
+    static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
             }
         }
     }

@@ -275,7 +275,11 @@ final class ControlplaneBench extends RoundsSuite {
                     last("rss_idle_mb"), last("rss_1m_blocks_mb"), last("rss_1m_blocks_10s_mb")));
         }
         restart(world, state, pins, "restart_1m_pins_kept_s");
-        restart(world, state, world.pinDirectory("bulk-" + round + "-cold").resolve(BenchWorld.IFACE), "restart_1m_cold_s");
+        Path cold = world.pinDirectory("bulk-" + round + "-cold").resolve(BenchWorld.IFACE);
+        restart(world, state, cold, "restart_1m_cold_s");
+        // each set holds a million rules' maps: gone before the floor and the next round are measured
+        BenchWorld.deleteTree(pins);
+        BenchWorld.deleteTree(cold);
     }
 
     /**

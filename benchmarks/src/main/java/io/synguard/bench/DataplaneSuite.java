@@ -34,9 +34,7 @@ final class DataplaneSuite extends RoundsSuite {
 
     @Override
     Report measure() throws RunnerException {
-        List<Scenario> scenarios = Arrays.stream(Scenario.values())
-                .filter(s -> s.isReference() || s == Scenario.POOL_DROP || s.id().matches(only.only))
-                .toList();
+        List<Scenario> scenarios = scenarios(only.only);
         Map<Scenario, double[]> ns = new LinkedHashMap<>();
         scenarios.forEach(s -> ns.put(s, new double[0]));
         for (int round = 1; round <= rounds; round++) {
@@ -45,6 +43,14 @@ final class DataplaneSuite extends RoundsSuite {
         }
         Figures figures = new Figures(ns, rounds, options.command());
         return new Report(figures.markdown(), figures.result());
+    }
+
+    /** The references always; of the rest those only matches, a diagnostic only when only is not the default. */
+    static List<Scenario> scenarios(String only) {
+        return Arrays.stream(Scenario.values())
+                .filter(s -> s.isReference() || s == Scenario.POOL_DROP
+                        || s.id().matches(only) && (!s.isDiagnostic() || !only.equals(OnlyOption.ALL)))
+                .toList();
     }
 
     private Map<Scenario, Double> round(List<Scenario> scenarios) throws RunnerException {

@@ -75,6 +75,11 @@ enum Scenario {
         return valueOf(id.toUpperCase(Locale.ROOT).replace('-', '_'));
     }
 
+    /** A case that explains others rather than measures synguard: run only when --only names it. */
+    boolean isDiagnostic() {
+        return this == ONE_MISS_CHAINED;
+    }
+
     /** A program that stands for the least work a filter must do, rather than a synguard case. */
     boolean isReference() {
         return this == XDP_DROP || this == PARSE_DROP || this == ONE_MISS;
