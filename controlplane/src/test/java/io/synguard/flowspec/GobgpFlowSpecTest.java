@@ -19,6 +19,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,6 +49,7 @@ class GobgpFlowSpecTest {
     private Path dir;
     private Relay relay;
     private Policy policy;
+    private final List<Announcer> announcers = new ArrayList<>();
 
     @BeforeEach
     void start() throws IOException {
@@ -60,7 +62,10 @@ class GobgpFlowSpecTest {
 
     @AfterEach
     void stop() {
-        Teardown.all(List.of(Teardown.closing(relay), Teardown.closing(peers), () -> Teardown.deleteTree(dir)));
+        List<Teardown.Step> steps = new ArrayList<>();
+        announcers.forEach(a -> steps.add(Teardown.closing(a))); // each holds a gRPC channel
+        steps.addAll(List.of(Teardown.closing(relay), Teardown.closing(peers), () -> Teardown.deleteTree(dir)));
+        Teardown.all(steps);
     }
 
     @Test
@@ -138,9 +143,11 @@ class GobgpFlowSpecTest {
     }
 
     private Announcer announcer(int max) {
-        return new Announcer(options(max, relay.address()),
+        Announcer a = new Announcer(options(max, relay.address()),
                 new GobgpSpeaker(relay.address(), new PathCodec(PathCodecTest.COMMUNITY), Duration.ofSeconds(5)),
                 policy, time);
+        announcers.add(a);
+        return a;
     }
 
     private static Announcer.Options options(int max, String target) {
