@@ -31,9 +31,6 @@ public final class BpfMap implements AutoCloseable {
     /** {@code int bpf_map_delete_elem(int fd, const void *key);} */
     private static final MethodHandle DELETE =
             Native.libbpf("bpf_map_delete_elem", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-    /** {@code int bpf_map_get_next_key(int fd, const void *key, void *next_key);} */
-    private static final MethodHandle NEXT_KEY =
-            Native.libbpf("bpf_map_get_next_key", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     /** {@code int bpf_map_lookup_batch(int fd, void *in_batch, void *out_batch, void *keys, void *values,
      * __u32 *count, const struct bpf_map_batch_opts *opts);} */
     private static final MethodHandle LOOKUP_BATCH = Native.libbpf("bpf_map_lookup_batch",
@@ -139,16 +136,6 @@ public final class BpfMap implements AutoCloseable {
             return false;
         }
         BpfException.check(rc, "bpf_map_delete_elem(" + name() + ")", null);
-        return true;
-    }
-
-    /** The key after key (the first one for NULL) into next; false past the last. */
-    public boolean nextKey(MemorySegment key, MemorySegment next) {
-        int rc = Native.call(() -> (int) NEXT_KEY.invokeExact(fd, key, next));
-        if (rc == -Errno.ENOENT.number()) {
-            return false;
-        }
-        BpfException.check(rc, "bpf_map_get_next_key(" + name() + ")", null);
         return true;
     }
 
